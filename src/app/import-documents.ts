@@ -1,0 +1,389 @@
+/**
+ * `coding import PATH…`: documents into the workspace's corpus, with stable unit ids.
+ *
+ * One streaming pass reads every input and validates it; new documents go to scratch files, so a
+ * million-row table never has to be held in memory. Nothing is written to the corpus unless every
+ * input is valid: then documents.jsonl and units.csv are rewritten atomically (old documents in
+ * their order, updated ones in place, new ones appended).
+ */
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import {
+  type BuiltDocument,
+  buildDocument,
+  type DocumentInput,
+  freshUnits,
+  metadataSignature,
+  type RawMetadata,
+  type Reconciliation,
+  reconcileUnits,
+} from '../core/documents.js';
+import { sha256 } from '../core/hash.js';
+import type { SegmentOptions } from '../core/segment.js';
+import { type Finding, InputError } from '../errors.js';
+import { AtomicBatch, AtomicWriteStream } from '../io/atomic.js';
+import {
+  corpusPaths,
+  manifestText,
+  readDocuments,
+  readManifest,
+  readUnits,
+  serializeDocument,
+  serializeUnit,
+  unitsHeaderLine,
+} from '../io/corpus-store.js';
+import { columnIndex, openCsv } from '../io/csv.js';
+import { expandSources, readTableSource, readTextSource } from '../io/sources.js';
+import { openWorkspace, type Workspace } from '../io/workspace.js';
+import type { UnitKind } from '../schema/config.js';
+import type { DocumentRecord, UnitRecord } from '../schema/corpus.js';
+
+export interface ImportDocumentsOptions {
+  cwd: string;
+  workspace?: string | undefined;
+  paths: string[];
+  /** Segmentation; when absent, text files use coding.yaml's unit and table rows are one unit each. */
+  unit?: UnitKind | undefined;
+  textColumn?: string | undefined;
+  idColumn?: string | undefined;
+  delimiter?: string | undefined;
+  /** Metadata given on the command line: defaults for every document (a document's own values win). */
+  metadata: RawMetadata;
+  /** Re-segment documents whose text changed. */
+  update: boolean;
+  /** Check everything, write nothing. */
+  dryRun?: boolean;
+  /** Called every few thousand documents read. */
+  progress?: (documentsRead: number) => void;
+}
+
+export interface ChangedDocument {
+  id: string;
+  origin: string;
+  unitsKept: number;
+  unitsAdded: string[];
+  unitsRemoved: string[];
+}
+
+export interface ImportDocumentsResult {
+  workspace: string;
+  files: number;
+  documents: { added: number; unchanged: number; metadataUpdated: number; changed: number; total: number };
+  units: { added: number; unchanged: number; removed: number; total: number };
+  changed: ChangedDocument[];
+  metadataUpdated: string[];
+  warnings: Finding[];
+  written: boolean;
+}
+
+/** How many findings are collected before the import stops reading (a broken million-row file). */
+const maxFindings = 100;
+
+interface ExistingDocument {
+  hash: string;
+  signature: string;
+  unit: UnitKind;
+}
+
+export async function importDocuments(options: ImportDocumentsOptions): Promise<ImportDocumentsResult> {
+  const workspace = await openWorkspace(options);
+  const paths = corpusPaths(workspace.paths.corpus);
+  const manifest = await readManifest(paths);
+  const sources = await expandSources(options.paths, {
+    cwd: options.cwd,
+    root: workspace.root,
+    exclude: new Set([paths.documents, paths.units, paths.manifest]),
+  });
+  const segmentOptions: SegmentOptions = {
+    language: workspace.config.segmentation.language,
+    ...(workspace.config.segmentation.abbreviations
+      ? { abbreviations: workspace.config.segmentation.abbreviations }
+      : {}),
+  };
+
+  const existing = new Map<string, ExistingDocument>();
+  const existingUnits = manifest?.units ?? 0;
+  for await (const record of readDocuments(paths)) {
+    existing.set(record.id, {
+      hash: record.hash,
+      signature: sha256(metadataSignature(record)),
+      unit: record.unit,
+    });
+  }
+
+  await fs.mkdir(paths.folder, { recursive: true });
+  const scratchDocuments = new AtomicWriteStream(path.join(paths.folder, 'new-documents.jsonl'));
+  const scratchUnits = new AtomicWriteStream(path.join(paths.folder, 'new-units.csv'));
+  const findings: Finding[] = [];
+  const warnings: Finding[] = [];
+  const seen = new Map<string, { hash: string; origin: string }>();
+  const replaced = new Map<string, BuiltDocument>();
+  const metadataUpdated: string[] = [];
+  const counts = { added: 0, unchanged: 0, unitsAdded: 0, unitsUnchanged: 0 };
+  let read = 0;
+
+  const accept = async (input: DocumentInput): Promise<void> => {
+    read++;
+    if (options.progress && read % 10000 === 0) options.progress(read);
+    const built = buildDocument(input, options.metadata, segmentOptions);
+    findings.push(...built.findings);
+    const document = built.document;
+    if (!document) return;
+    const { record } = document;
+    const earlier = seen.get(record.id);
+    if (earlier) {
+      if (earlier.hash === record.hash) {
+        warnings.push({
+          code: 'DUPLICATE_DOCUMENT',
+          severity: 'warning',
+          ...input.location,
+          message: `document "${record.id}" was already read from ${earlier.origin} with the same text; imported once`,
+        });
+      } else {
+        findings.push({
+          code: 'DUPLICATE_ID',
+          severity: 'error',
+          ...input.location,
+          message: `document id "${record.id}" is also used by ${earlier.origin}, with different text`,
+        });
+      }
+      return;
+    }
+    seen.set(record.id, { hash: record.hash, origin: record.origin });
+    const old = existing.get(record.id);
+    if (!old) {
+      counts.added++;
+      counts.unitsAdded += document.spans.length;
+      await scratchDocuments.write(serializeDocument(record));
+      for (const unit of freshUnits(record.id, document.spans)) await scratchUnits.write(serializeUnit(unit));
+      return;
+    }
+    if (old.hash === record.hash && old.unit === record.unit) {
+      counts.unchanged++;
+      counts.unitsUnchanged += document.spans.length;
+      if (old.signature !== sha256(metadataSignature(record))) {
+        metadataUpdated.push(record.id);
+        replaced.set(record.id, document);
+      }
+      return;
+    }
+    replaced.set(record.id, document);
+  };
+
+  try {
+    for (const source of sources) {
+      if (findings.length >= maxFindings) break;
+      if (source.kind === 'text') {
+        const { input } = await readTextSource(source, options.unit ?? workspace.config.segmentation.unit);
+        if (input) await accept(input);
+      } else {
+        for await (const input of readTableSource(source, {
+          textColumn: options.textColumn,
+          idColumn: options.idColumn,
+          delimiter: options.delimiter,
+          unit: options.unit ?? 'document',
+        })) {
+          await accept(input);
+          if (findings.length >= maxFindings) break;
+        }
+      }
+    }
+  } catch (error) {
+    await scratchDocuments.abort();
+    await scratchUnits.abort();
+    throw error;
+  }
+
+  // Documents whose text (or segmentation) changed: match their new units to the old ones.
+  const changedIds = [...replaced.keys()].filter((id) => !metadataUpdated.includes(id));
+  const reconciliations = new Map<string, Reconciliation>();
+  if (changedIds.length > 0) {
+    const oldUnits = new Map<string, UnitRecord[]>();
+    const wanted = new Set(changedIds);
+    for await (const unit of readUnits(paths)) {
+      if (!wanted.has(unit.docId)) continue;
+      const list = oldUnits.get(unit.docId);
+      if (list) list.push(unit);
+      else oldUnits.set(unit.docId, [unit]);
+    }
+    for (const id of changedIds) {
+      reconciliations.set(id, reconcileUnits(id, oldUnits.get(id) ?? [], replaced.get(id)!.spans));
+    }
+  }
+  const changed: ChangedDocument[] = changedIds.map((id) => {
+    const reconciliation = reconciliations.get(id)!;
+    return {
+      id,
+      origin: replaced.get(id)!.record.origin,
+      unitsKept: reconciliation.kept.length,
+      unitsAdded: reconciliation.added,
+      unitsRemoved: reconciliation.removed.map((unit) => unit.id),
+    };
+  });
+
+  if (!options.update) {
+    for (const document of changed) {
+      findings.push({
+        code: 'TEXT_CHANGED',
+        severity: 'error',
+        file: document.origin,
+        message:
+          `the text of document "${document.id}" differs from the corpus: ${document.unitsKept} units unchanged, ` +
+          `${document.unitsAdded.length} new, ${document.unitsRemoved.length} no longer in the text` +
+          (document.unitsRemoved.length > 0 ? ` (${abbreviateList(document.unitsRemoved)})` : ''),
+      });
+    }
+  }
+
+  const fail = async (summary: string, hint?: string): Promise<never> => {
+    await scratchDocuments.abort();
+    await scratchUnits.abort();
+    throw new InputError(summary, { findings: findings.slice(0, maxFindings), ...(hint ? { hint } : {}) });
+  };
+  if (findings.length > 0) {
+    const textChanged = findings.some((finding) => finding.code === 'TEXT_CHANGED');
+    await fail(
+      `nothing imported: ${findings.length >= maxFindings ? `at least ${maxFindings}` : findings.length} problem${findings.length === 1 ? '' : 's'} found`,
+      textChanged
+        ? 're-run with --update to re-segment the changed documents; units whose text is unchanged keep their ids.'
+        : undefined,
+    );
+  }
+
+  if (options.update) {
+    const removed = new Set(changed.flatMap((document) => document.unitsRemoved));
+    if (removed.size > 0) {
+      const references = await findUnitReferences(workspace, removed);
+      if (references.length > 0) {
+        for (const reference of references) {
+          findings.push({
+            code: 'UNIT_IN_USE',
+            severity: 'error',
+            file: reference.file,
+            line: reference.line,
+            message: `unit ${reference.unitId} would disappear from the corpus, but this file refers to it`,
+          });
+        }
+        await fail(
+          'nothing imported: the update would drop units that annotations refer to',
+          'keep those sentences in the document, or remove their annotations (and sample rows) first; unit ids are never silently re-mapped.',
+        );
+      }
+    }
+  }
+
+  const unitsRemoved = changed.reduce((sum, document) => sum + document.unitsRemoved.length, 0);
+  const unitsAddedByChange = changed.reduce((sum, document) => sum + document.unitsAdded.length, 0);
+  const unitsKeptByChange = changed.reduce((sum, document) => sum + document.unitsKept, 0);
+  const nothingToWrite = counts.added === 0 && replaced.size === 0;
+  const result: ImportDocumentsResult = {
+    workspace: workspace.root,
+    files: sources.length,
+    documents: {
+      added: counts.added,
+      unchanged: counts.unchanged,
+      metadataUpdated: metadataUpdated.length,
+      changed: changed.length,
+      total: existing.size + counts.added,
+    },
+    units: {
+      added: counts.unitsAdded + unitsAddedByChange,
+      unchanged: counts.unitsUnchanged + unitsKeptByChange,
+      removed: unitsRemoved,
+      total: existingUnits + counts.unitsAdded + unitsAddedByChange - unitsRemoved,
+    },
+    changed,
+    metadataUpdated,
+    warnings,
+    written: false,
+  };
+  if (nothingToWrite || options.dryRun) {
+    await scratchDocuments.abort();
+    await scratchUnits.abort();
+    return result;
+  }
+
+  const newUnitsById = new Map<string, UnitRecord[]>();
+  for (const [id, reconciliation] of reconciliations) newUnitsById.set(id, reconciliation.units);
+  const batch = new AtomicBatch();
+  try {
+    await scratchDocuments.close();
+    await scratchUnits.close();
+    const documentsOut = await batch.stream(paths.documents);
+    for await (const { line: _line, ...record } of readDocuments(paths)) {
+      const replacement = replaced.get(record.id);
+      await documentsOut.write(
+        serializeDocument(replacement ? replacement.record : (record as DocumentRecord)),
+      );
+    }
+    await copyLines(scratchDocuments.temporaryPath, documentsOut);
+    const unitsOut = await batch.stream(paths.units);
+    await unitsOut.write(unitsHeaderLine());
+    for await (const unit of readUnits(paths)) {
+      const replacement = newUnitsById.get(unit.docId);
+      if (!replacement) {
+        await unitsOut.write(serializeUnit(unit));
+      } else if (replacement.length > 0) {
+        // The first old unit of a changed document: write its new units once, skip the old ones.
+        for (const newUnit of replacement) await unitsOut.write(serializeUnit(newUnit));
+        newUnitsById.set(unit.docId, []);
+      }
+    }
+    await copyLines(scratchUnits.temporaryPath, unitsOut);
+    batch.add(paths.manifest, manifestText(result.documents.total, result.units.total));
+    await batch.commit();
+  } catch (error) {
+    await batch.abort();
+    throw error;
+  } finally {
+    await scratchDocuments.abort();
+    await scratchUnits.abort();
+  }
+  result.written = true;
+  return result;
+}
+
+async function copyLines(file: string, output: AtomicWriteStream): Promise<void> {
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    await output.write(chunk as string);
+  }
+}
+
+function abbreviateList(items: string[], shown = 5): string {
+  return items.length <= shown
+    ? items.join(', ')
+    : `${items.slice(0, shown).join(', ')} and ${items.length - shown} more`;
+}
+
+export interface UnitReference {
+  file: string;
+  line: number;
+  unitId: string;
+}
+
+/** Where annotation files (any CSV under annotations/ with a unit_id column) refer to the given units. */
+export async function findUnitReferences(
+  workspace: Workspace,
+  unitIds: ReadonlySet<string>,
+): Promise<UnitReference[]> {
+  const references: UnitReference[] = [];
+  let entries: string[];
+  try {
+    entries = (await fs.readdir(workspace.paths.annotations)).filter((name) => name.endsWith('.csv')).sort();
+  } catch {
+    return references;
+  }
+  for (const name of entries) {
+    const file = path.join(workspace.paths.annotations, name);
+    const shownAs = path.relative(workspace.root, file).split(path.sep).join('/');
+    const reader = await openCsv(file, { shownAs });
+    const index = columnIndex(reader.header, 'unit_id');
+    if (index < 0) continue;
+    for await (const { fields, line } of reader.rows) {
+      const unitId = fields[index] ?? '';
+      if (unitIds.has(unitId)) references.push({ file: shownAs, line, unitId });
+    }
+  }
+  return references;
+}

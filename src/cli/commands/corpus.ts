@@ -1,0 +1,154 @@
+import chalk from 'chalk';
+import type { Command } from 'commander';
+import {
+  type DocumentSummary,
+  iterateUnits,
+  listDocuments,
+  showDocument,
+  type UnitRow,
+} from '../../app/corpus.js';
+import { csvLine } from '../../io/csv-write.js';
+import { addFormatOption, addWorkspaceOption, asFormat } from '../common.js';
+import { renderRecords, renderTable, writeOut } from '../output.js';
+
+const documentColumns = [
+  'id',
+  'title',
+  'actor',
+  'source',
+  'genre',
+  'date',
+  'language',
+  'role',
+  'unit',
+  'units',
+  'url',
+  'accessed',
+  'origin',
+] as const;
+const unitColumns = ['unit_id', 'doc_id', 'ordinal', 'start', 'end', 'hash', 'text'] as const;
+
+/** Document summaries as flat rows: the standard columns, then one column per attribute. */
+function documentRows(documents: DocumentSummary[]): {
+  columns: string[];
+  rows: Array<Record<string, unknown>>;
+} {
+  const attributeNames = [
+    ...new Set(documents.flatMap((document) => Object.keys(document.attributes))),
+  ].sort();
+  const columns = [...documentColumns, ...attributeNames];
+  const rows = documents.map((document) => {
+    const { attributes, ...rest } = document;
+    const row: Record<string, unknown> = { ...rest };
+    for (const name of attributeNames) row[name] = attributes[name] ?? '';
+    return row;
+  });
+  return { columns, rows };
+}
+
+export function registerCorpus(program: Command): void {
+  const corpus = program.command('corpus').description('look at the corpus: documents, units, one document');
+
+  const list = corpus.command('list').description('documents with their metadata and unit counts');
+  addWorkspaceOption(list);
+  addFormatOption(list);
+  list.action(async (flags: { workspace?: string; format: string }) => {
+    const documents = await listDocuments({ cwd: process.cwd(), workspace: flags.workspace });
+    const format = asFormat(flags.format);
+    if (format === 'json') {
+      writeOut(renderRecords(documents as unknown as Array<Record<string, unknown>>, [], 'json'));
+      return;
+    }
+    const { columns, rows } = documentRows(documents);
+    if (format === 'csv') {
+      writeOut(renderRecords(rows, columns, 'csv'));
+      return;
+    }
+    const shown = ['id', 'actor', 'genre', 'date', 'role', 'units', 'title'];
+    writeOut(renderRecords(rows, shown, 'table', { right: new Set([5]), maxCellWidth: 50 }));
+    const units = documents.reduce((sum, document) => sum + document.units, 0);
+    writeOut(chalk.dim(`${documents.length} documents, ${units} units\n`));
+  });
+
+  const units = corpus
+    .command('units')
+    .description('coding units with their text')
+    .option('--doc <id>', 'only the units of this document');
+  addWorkspaceOption(units);
+  addFormatOption(units);
+  units.action(async (flags: { workspace?: string; format: string; doc?: string }) => {
+    const format = asFormat(flags.format);
+    const rows = iterateUnits({ cwd: process.cwd(), workspace: flags.workspace, docId: flags.doc });
+    if (format === 'csv') {
+      writeOut(csvLine(unitColumns));
+      for await (const row of rows) writeOut(csvLine(unitColumns.map((column) => row[column])));
+      return;
+    }
+    if (format === 'json') {
+      let first = true;
+      writeOut('[');
+      for await (const row of rows) {
+        writeOut(`${first ? '\n' : ',\n'}  ${JSON.stringify(row)}`);
+        first = false;
+      }
+      writeOut(first ? ']\n' : '\n]\n');
+      return;
+    }
+    const collected: UnitRow[] = [];
+    for await (const row of rows) collected.push(row);
+    writeOut(
+      renderTable(
+        ['unit_id', 'text'],
+        collected.map((row) => [row.unit_id, row.text]),
+        { maxCellWidth: Math.max(40, (process.stdout.columns ?? 120) - 30) },
+      ),
+    );
+  });
+
+  const show = corpus
+    .command('show')
+    .description('one document: its metadata and its units, numbered')
+    .argument('<doc>', 'document id');
+  addWorkspaceOption(show);
+  addFormatOption(show);
+  show.action(async (docId: string, flags: { workspace?: string; format: string }) => {
+    const { document, units: rows } = await showDocument({
+      cwd: process.cwd(),
+      workspace: flags.workspace,
+      docId,
+    });
+    const format = asFormat(flags.format);
+    if (format === 'json') {
+      writeOut(`${JSON.stringify({ ...document, units: rows }, null, 2)}\n`);
+      return;
+    }
+    if (format === 'csv') {
+      writeOut(renderRecords(rows as unknown as Array<Record<string, unknown>>, unitColumns, 'csv'));
+      return;
+    }
+    writeOut(`${chalk.bold(document.title)}\n`);
+    for (const key of [
+      'id',
+      'actor',
+      'source',
+      'genre',
+      'date',
+      'language',
+      'role',
+      'url',
+      'accessed',
+      'origin',
+    ] as const) {
+      if (document[key] !== '') writeOut(`${chalk.dim(`${key}:`.padEnd(10))}${document[key]}\n`);
+    }
+    for (const [key, value] of Object.entries(document.attributes))
+      writeOut(`${chalk.dim(`${key}:`.padEnd(10))}${value}\n`);
+    writeOut(`${chalk.dim('units:'.padEnd(10))}${document.units} (${document.unit})\n\n`);
+    const width = String(rows.length).length;
+    for (const row of rows) {
+      writeOut(
+        `${chalk.cyan(`[${String(row.ordinal).padStart(width)}]`)} ${row.text}  ${chalk.dim(row.unit_id)}\n`,
+      );
+    }
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * The `coding` command line: one subcommand per step of a content analysis. Commands parse their
+ * flags, call one function, and print; the one catch below maps errors to exit codes
+ * (0 ok, 1 a check the user asked for failed, 2 bad input or usage).
+ */
+import { Command, CommanderError } from 'commander';
+import { CodingError } from '../errors.js';
+import { toolVersion } from '../version.js';
+import { registerCorpus } from './commands/corpus.js';
+import { registerImport } from './commands/import.js';
+import { registerInit } from './commands/init.js';
+import { printError, writeErr } from './output.js';
+
+export function buildProgram(): Command {
+  const program = new Command('coding');
+  program
+    .description(
+      'Reproducible qualitative content analysis: corpus, codebook, double coding, reliability, themes, reports.',
+    )
+    .version(toolVersion, '-V, --version')
+    .option('--verbose', 'show stack traces of errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerInit(program);
+  registerImport(program);
+  registerCorpus(program);
+  return program;
+}
+
+function handleBrokenPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    // A reader that stops early (`coding corpus units | head`) is not a failure.
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  handleBrokenPipe(process.stdout);
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return 0;
+      return 2;
+    }
+    if (error instanceof CodingError) {
+      printError(error);
+      if (program.opts()['verbose'] && error.stack) writeErr(`${error.stack}\n`);
+      return error.exitCode;
+    }
+    const shown =
+      error instanceof Error ? (program.opts()['verbose'] ? error.stack : error.message) : String(error);
+    writeErr(
+      `internal error: ${shown}\nThis is a bug in coding ${toolVersion}; please report it with the command you ran${program.opts()['verbose'] ? '' : ' and the output of --verbose'}.\n`,
+    );
+    return 70;
+  }
+}
+
+const code = await main(process.argv);
+process.exitCode = code;

@@ -1,0 +1,233 @@
+/**
+ * From raw document input (text plus metadata from flags, front matter or table columns) to a
+ * validated document record and its coding units; and the reconciliation of a changed document's
+ * units with the units already in the corpus, so unit ids stay stable.
+ */
+import type { Finding, Location } from '../errors.js';
+import type { UnitKind } from '../schema/config.js';
+import {
+  type DocumentRecord,
+  documentIdPattern,
+  type Role,
+  roles,
+  type UnitRecord,
+} from '../schema/corpus.js';
+import { isIsoDate } from './dates.js';
+import { sha256, unitHash } from './hash.js';
+import { type SegmentOptions, segment, sliceCodePoints } from './segment.js';
+
+/** Metadata as it arrives: every value a string (front matter and table cells are converted first). */
+export type RawMetadata = Record<string, string>;
+
+export interface DocumentInput {
+  id: string;
+  text: string;
+  /** Where this document came from, for messages and the record's `origin`. */
+  location: Location;
+  origin: string;
+  /** Per-document metadata (front matter, columns); wins over `defaults`. */
+  metadata: RawMetadata;
+  unit: UnitKind;
+}
+
+export interface BuiltDocument {
+  record: DocumentRecord;
+  spans: Array<{ start: number; end: number; hash: string }>;
+}
+
+const dateFields = new Set(['date', 'accessed']);
+
+/** Make a slug from a file name: lower case, runs of other characters become "-". */
+export function slugify(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[-._]+|[-._]+$/g, '');
+  return slug === '' ? 'document' : slug.slice(0, 200);
+}
+
+/**
+ * Validate an input and build its record and units. Problems come back as findings (the caller
+ * collects all of a file's problems before refusing the import).
+ */
+export function buildDocument(
+  input: DocumentInput,
+  defaults: RawMetadata,
+  segmentOptions: SegmentOptions,
+): { document?: BuiltDocument; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const error = (code: string, message: string, path?: string): void => {
+    findings.push({
+      code,
+      severity: 'error',
+      ...input.location,
+      ...(path === undefined ? {} : { path }),
+      message,
+    });
+  };
+  if (!documentIdPattern.test(input.id)) {
+    error(
+      'BAD_DOCUMENT_ID',
+      `document id "${input.id}" is not a valid id: use letters, digits, ".", "-" or "_", starting with a letter or digit`,
+      'id',
+    );
+  }
+  if (input.text.trim() === '') error('EMPTY_DOCUMENT', 'the document has no text', 'text');
+
+  const metadata: RawMetadata = { ...defaults, ...input.metadata };
+  for (const field of dateFields) {
+    const value = metadata[field];
+    if (value !== undefined && value !== '' && !isIsoDate(value)) {
+      error(
+        'BAD_DATE',
+        `${field} "${value}" is not an ISO 8601 date: write it as YYYY-MM-DD (or YYYY-MM, YYYY, or a date-time)`,
+        field,
+      );
+    }
+  }
+  const role = metadata['role'];
+  if (role !== undefined && role !== '' && !(roles as readonly string[]).includes(role)) {
+    error('BAD_ROLE', `role "${role}" must be "primary" or "secondary"`, 'role');
+  }
+  if (findings.length > 0) return { findings };
+
+  const attributes: Record<string, string> = {};
+  const known = new Set([
+    'id',
+    'title',
+    'actor',
+    'source',
+    'genre',
+    'date',
+    'language',
+    'url',
+    'accessed',
+    'role',
+  ]);
+  for (const key of Object.keys(metadata).sort()) {
+    if (!known.has(key) && metadata[key] !== '') attributes[key] = metadata[key]!;
+  }
+  const optional = (key: string): string | undefined => {
+    const value = metadata[key];
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const record: DocumentRecord = {
+    id: input.id,
+    title: optional('title') ?? input.id,
+    ...definedOnly({
+      actor: optional('actor'),
+      source: optional('source'),
+      genre: optional('genre'),
+      date: optional('date'),
+      language: optional('language'),
+      url: optional('url'),
+      accessed: optional('accessed'),
+      role: optional('role') as Role | undefined,
+    }),
+    attributes,
+    unit: input.unit,
+    origin: input.origin,
+    hash: sha256(input.text),
+    text: input.text,
+  };
+  const spans = segment(input.text, input.unit, segmentOptions).map((span) => ({
+    ...span,
+    hash: unitHash(sliceCodePoints(input.text, span.start, span.end)),
+  }));
+  return { document: { record, spans }, findings };
+}
+
+function definedOnly<T extends Record<string, unknown>>(object: T): Partial<T> {
+  const result: Partial<T> = {};
+  for (const [key, value] of Object.entries(object))
+    if (value !== undefined) result[key as keyof T] = value as T[keyof T];
+  return result;
+}
+
+/** Units of a document imported for the first time: ids `doc:1`, `doc:2`, … in order. */
+export function freshUnits(docId: string, spans: BuiltDocument['spans']): UnitRecord[] {
+  return spans.map((span, index) => ({
+    id: `${docId}:${index + 1}`,
+    docId,
+    ordinal: index + 1,
+    start: span.start,
+    end: span.end,
+    hash: span.hash,
+  }));
+}
+
+export interface Reconciliation {
+  units: UnitRecord[];
+  /** Ids of units whose text is still in the document (possibly moved). */
+  kept: string[];
+  /** Ids given to units that are new. */
+  added: string[];
+  /** Units whose text is no longer in the document. */
+  removed: UnitRecord[];
+}
+
+/** The numeric part of a unit id `doc:n`. */
+export function unitNumber(unitId: string): number {
+  return Number(unitId.slice(unitId.lastIndexOf(':') + 1));
+}
+
+/**
+ * Match the units of a changed document to its old units by content hash, in order: a unit whose
+ * text is unchanged keeps its id (even if it moved); a new unit gets the next unused number.
+ */
+export function reconcileUnits(
+  docId: string,
+  oldUnits: UnitRecord[],
+  spans: BuiltDocument['spans'],
+): Reconciliation {
+  const byHash = new Map<string, UnitRecord[]>();
+  for (const unit of oldUnits) {
+    const queue = byHash.get(unit.hash);
+    if (queue) queue.push(unit);
+    else byHash.set(unit.hash, [unit]);
+  }
+  let next = oldUnits.reduce((maximum, unit) => Math.max(maximum, unitNumber(unit.id)), 0) + 1;
+  const units: UnitRecord[] = [];
+  const kept: string[] = [];
+  const added: string[] = [];
+  const used = new Set<string>();
+  for (const [index, span] of spans.entries()) {
+    const match = byHash.get(span.hash)?.shift();
+    let id: string;
+    if (match) {
+      id = match.id;
+      kept.push(id);
+      used.add(id);
+    } else {
+      id = `${docId}:${next++}`;
+      added.push(id);
+    }
+    units.push({ id, docId, ordinal: index + 1, start: span.start, end: span.end, hash: span.hash });
+  }
+  const removed = oldUnits.filter((unit) => !used.has(unit.id));
+  return { units, kept, added, removed };
+}
+
+/** The document's metadata without its text, for comparing two versions of it. */
+export function metadataSignature(record: DocumentRecord): string {
+  const attributes = Object.keys(record.attributes)
+    .sort()
+    .map((key) => [key, record.attributes[key]]);
+  const fields = [
+    'id',
+    'title',
+    'actor',
+    'source',
+    'genre',
+    'date',
+    'language',
+    'url',
+    'accessed',
+    'role',
+    'unit',
+    'origin',
+  ] as const;
+  return JSON.stringify([fields.map((field) => record[field] ?? null), attributes]);
+}

@@ -1,0 +1,203 @@
+/**
+ * Segmentation of a document's text into coding units: the whole document, paragraphs (blocks
+ * separated by a blank line), lines, or sentences (Unicode sentence boundaries from
+ * `Intl.Segmenter`, then joined again after known abbreviations such as "U.S." or "Mr.").
+ *
+ * Offsets are in Unicode code points (not UTF-16 code units), so that `text[start:end]` in Python
+ * and `substr()` in R give the same unit. Every unit is trimmed of surrounding white space;
+ * empty units are dropped.
+ */
+import type { UnitKind } from '../schema/config.js';
+
+export interface Span {
+  /** Offset of the first character, in code points. */
+  start: number;
+  /** Offset after the last character, in code points. */
+  end: number;
+}
+
+/**
+ * Built-in abbreviations after which a sentence does not end. ICU's sentence rules break after
+ * any "word. Capital" and Node ships no suppression data, so "U.S. Trade Representative" would
+ * otherwise be two sentences. Single capital initials ("J. Smith") are also joined.
+ */
+export const defaultAbbreviations: readonly string[] = [
+  'U.S.',
+  'U.K.',
+  'U.N.',
+  'E.U.',
+  'Mr.',
+  'Mrs.',
+  'Ms.',
+  'Dr.',
+  'Prof.',
+  'Sr.',
+  'Sra.',
+  'Jr.',
+  'St.',
+  'Gen.',
+  'Gov.',
+  'Sen.',
+  'Rep.',
+  'Lic.',
+  'Ing.',
+  'Jan.',
+  'Feb.',
+  'Mar.',
+  'Apr.',
+  'Jun.',
+  'Jul.',
+  'Aug.',
+  'Sep.',
+  'Sept.',
+  'Oct.',
+  'Nov.',
+  'Dec.',
+  'No.',
+  'Nos.',
+  'vs.',
+  'e.g.',
+  'i.e.',
+  'approx.',
+  'Inc.',
+  'Corp.',
+  'Ltd.',
+  'Co.',
+];
+
+export interface SegmentOptions {
+  language?: string;
+  abbreviations?: readonly string[];
+}
+
+const whitespace = /\s/u;
+
+/** Trim a UTF-16 range [start, end) of `text` of white space; undefined when nothing is left. */
+function trimRange(text: string, start: number, end: number): [number, number] | undefined {
+  let from = start;
+  let to = end;
+  while (from < to && whitespace.test(text[from]!)) from++;
+  while (to > from && whitespace.test(text[to - 1]!)) to--;
+  return from < to ? [from, to] : undefined;
+}
+
+/** UTF-16 ranges of blocks separated by lines that are blank (or only white space). */
+function paragraphRanges(text: string): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  const separator = /\n[ \t\f\v\u00a0]*\n\s*/g;
+  let start = 0;
+  for (let match = separator.exec(text); match !== null; match = separator.exec(text)) {
+    ranges.push([start, match.index]);
+    start = match.index + match[0].length;
+  }
+  ranges.push([start, text.length]);
+  return ranges;
+}
+
+function lineRanges(text: string): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  let start = 0;
+  for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', start)) {
+    ranges.push([start, index]);
+    start = index + 1;
+  }
+  ranges.push([start, text.length]);
+  return ranges;
+}
+
+function endsWithAbbreviation(segment: string, abbreviations: ReadonlySet<string>): boolean {
+  const trimmed = segment.trimEnd();
+  const lastSpace = Math.max(trimmed.lastIndexOf(' '), trimmed.lastIndexOf('\n'), trimmed.lastIndexOf('('));
+  const lastWord = trimmed.slice(lastSpace + 1);
+  if (abbreviations.has(lastWord)) return true;
+  // A single capital initial such as "J." in "J. Smith".
+  return /^\p{Lu}\.$/u.test(lastWord);
+}
+
+function sentenceRanges(
+  text: string,
+  start: number,
+  end: number,
+  segmenter: Intl.Segmenter,
+  abbreviations: ReadonlySet<string>,
+): Array<[number, number]> {
+  const block = text.slice(start, end);
+  const ranges: Array<[number, number]> = [];
+  let pendingStart = -1;
+  let pendingText = '';
+  for (const piece of segmenter.segment(block)) {
+    if (pendingStart < 0) {
+      pendingStart = piece.index;
+      pendingText = piece.segment;
+    } else {
+      pendingText += piece.segment;
+    }
+    if (!endsWithAbbreviation(pendingText, abbreviations)) {
+      ranges.push([start + pendingStart, start + pendingStart + pendingText.length]);
+      pendingStart = -1;
+    }
+  }
+  if (pendingStart >= 0) ranges.push([start + pendingStart, start + pendingStart + pendingText.length]);
+  return ranges;
+}
+
+/** Convert sorted UTF-16 offsets into code point offsets in one pass over the text. */
+function toCodePointSpans(text: string, ranges: Array<[number, number]>): Span[] {
+  if (!/[\uD800-\uDFFF]/.test(text)) return ranges.map(([start, end]) => ({ start, end }));
+  const spans: Span[] = [];
+  let utf16 = 0;
+  let codePoints = 0;
+  const advanceTo = (target: number): number => {
+    while (utf16 < target) {
+      const unit = text.charCodeAt(utf16);
+      utf16 += unit >= 0xd800 && unit <= 0xdbff && utf16 + 1 < text.length ? 2 : 1;
+      codePoints++;
+    }
+    return codePoints;
+  };
+  for (const [start, end] of ranges) {
+    const startPoint = advanceTo(start);
+    spans.push({ start: startPoint, end: advanceTo(end) });
+  }
+  return spans;
+}
+
+/**
+ * Cut `text` into coding units of the given kind.
+ * @example segment('One. Two.\n\nThree', 'sentence') // [{start:0,end:4},{start:5,end:9},{start:11,end:16}]
+ */
+export function segment(text: string, kind: UnitKind, options: SegmentOptions = {}): Span[] {
+  let ranges: Array<[number, number]>;
+  switch (kind) {
+    case 'document':
+      ranges = [[0, text.length]];
+      break;
+    case 'paragraph':
+      ranges = paragraphRanges(text);
+      break;
+    case 'line':
+      ranges = lineRanges(text);
+      break;
+    case 'sentence': {
+      const segmenter = new Intl.Segmenter(options.language ?? 'en', { granularity: 'sentence' });
+      const abbreviations = new Set(options.abbreviations ?? defaultAbbreviations);
+      ranges = [];
+      for (const [start, end] of paragraphRanges(text)) {
+        ranges.push(...sentenceRanges(text, start, end, segmenter, abbreviations));
+      }
+      break;
+    }
+  }
+  const trimmed: Array<[number, number]> = [];
+  for (const [start, end] of ranges) {
+    const range = trimRange(text, start, end);
+    if (range) trimmed.push(range);
+  }
+  return toCodePointSpans(text, trimmed);
+}
+
+/** The text of a span given in code points. */
+export function sliceCodePoints(text: string, start: number, end: number): string {
+  if (!/[\uD800-\uDFFF]/.test(text)) return text.slice(start, end);
+  return Array.from(text).slice(start, end).join('');
+}

@@ -1,0 +1,215 @@
+/**
+ * The corpus store on disk: `documents.jsonl`, `units.csv`, `corpus.json` in the workspace's
+ * corpus folder. Documents keep the order in which they were first imported; units are grouped by
+ * document in that order. Both files are read as streams, so a corpus of a million statements
+ * never has to be in memory at once.
+ */
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { InputError } from '../errors.js';
+import {
+  type CorpusManifest,
+  corpusFormatVersion,
+  corpusManifestSchema,
+  type DocumentRecord,
+  documentRecordSchema,
+  type UnitRecord,
+  unitsHeader,
+} from '../schema/corpus.js';
+import { exists } from './atomic.js';
+
+export interface CorpusPaths {
+  folder: string;
+  documents: string;
+  units: string;
+  manifest: string;
+}
+
+export function corpusPaths(folder: string): CorpusPaths {
+  return {
+    folder,
+    documents: path.join(folder, 'documents.jsonl'),
+    units: path.join(folder, 'units.csv'),
+    manifest: path.join(folder, 'corpus.json'),
+  };
+}
+
+/** The manifest, or undefined when nothing was imported yet. Refuses a format version it does not know. */
+export async function readManifest(paths: CorpusPaths): Promise<CorpusManifest | undefined> {
+  if (!(await exists(paths.manifest))) return undefined;
+  const text = await fs.readFile(paths.manifest, 'utf8');
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new InputError('the corpus manifest is not valid JSON', {
+      location: { file: paths.manifest },
+      cause: error,
+    });
+  }
+  const version = (data as { version?: unknown }).version;
+  if (version !== corpusFormatVersion) {
+    throw new InputError(
+      `unknown corpus format version: expected ${corpusFormatVersion}, received ${String(version)}`,
+      {
+        location: { file: paths.manifest },
+        hint: 'this corpus was written by another version of coding; use that version or re-import the documents.',
+      },
+    );
+  }
+  const result = corpusManifestSchema.safeParse(data);
+  if (!result.success) {
+    throw new InputError(`the corpus manifest is malformed: ${result.error.issues[0]?.message}`, {
+      location: { file: paths.manifest },
+    });
+  }
+  return result.data;
+}
+
+export function manifestText(documents: number, units: number): string {
+  const manifest: CorpusManifest = {
+    format: 'coding-corpus',
+    version: corpusFormatVersion,
+    documents,
+    units,
+    note: 'Written by coding import. documents.jsonl holds one document a line; units.csv the coding units (offsets in code points).',
+  };
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/** One line of documents.jsonl, keys in a fixed order so the file is byte-identical across runs. */
+export function serializeDocument(record: DocumentRecord): string {
+  const ordered: Record<string, unknown> = { id: record.id, title: record.title };
+  for (const key of ['actor', 'source', 'genre', 'date', 'language', 'url', 'accessed', 'role'] as const) {
+    if (record[key] !== undefined) ordered[key] = record[key];
+  }
+  const attributes: Record<string, string> = {};
+  for (const key of Object.keys(record.attributes).sort()) attributes[key] = record.attributes[key]!;
+  ordered['attributes'] = attributes;
+  ordered['unit'] = record.unit;
+  ordered['origin'] = record.origin;
+  ordered['hash'] = record.hash;
+  ordered['text'] = record.text;
+  return `${JSON.stringify(ordered)}\n`;
+}
+
+export function unitsHeaderLine(): string {
+  return `${unitsHeader.join(',')}\n`;
+}
+
+/** One line of units.csv; ids never contain a comma or quote (see documentIdPattern). */
+export function serializeUnit(unit: UnitRecord): string {
+  return `${unit.id},${unit.docId},${unit.ordinal},${unit.start},${unit.end},${unit.hash}\n`;
+}
+
+async function* lines(file: string): AsyncGenerator<{ text: string; line: number }> {
+  const reader = createInterface({
+    input: createReadStream(file, { encoding: 'utf8' }),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  let line = 0;
+  for await (const text of reader) {
+    line++;
+    yield { text, line };
+  }
+}
+
+/** Parse one line of documents.jsonl. */
+export function parseDocumentLine(text: string, file: string, line: number): DocumentRecord {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new InputError('the corpus file is damaged: this line is not JSON', {
+      location: { file, line },
+      cause: error,
+    });
+  }
+  const result = documentRecordSchema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new InputError(`the corpus file is damaged: ${issue.path.join('.')}: ${issue.message}`, {
+      location: { file, line },
+      hint: 'restore corpus/ from version control, or import the documents again into a new workspace.',
+    });
+  }
+  return result.data;
+}
+
+/** Every document of the corpus, in order (none when nothing was imported yet). */
+export async function* readDocuments(paths: CorpusPaths): AsyncGenerator<DocumentRecord & { line: number }> {
+  if (!(await exists(paths.documents))) return;
+  for await (const { text, line } of lines(paths.documents)) {
+    if (text === '') continue;
+    yield { ...parseDocumentLine(text, paths.documents, line), line };
+  }
+}
+
+/** Every unit of the corpus, in order. */
+export async function* readUnits(paths: CorpusPaths): AsyncGenerator<UnitRecord> {
+  if (!(await exists(paths.units))) return;
+  for await (const { text, line } of lines(paths.units)) {
+    if (line === 1) {
+      if (text !== unitsHeader.join(',')) {
+        throw new InputError(`the unit index has an unexpected header: expected ${unitsHeader.join(',')}`, {
+          location: { file: paths.units, line },
+        });
+      }
+      continue;
+    }
+    if (text === '') continue;
+    const fields = text.split(',');
+    if (fields.length !== unitsHeader.length) {
+      throw new InputError(
+        `the unit index is damaged: expected ${unitsHeader.length} fields, found ${fields.length}`,
+        {
+          location: { file: paths.units, line },
+        },
+      );
+    }
+    yield {
+      id: fields[0]!,
+      docId: fields[1]!,
+      ordinal: Number(fields[2]),
+      start: Number(fields[3]),
+      end: Number(fields[4]),
+      hash: fields[5]!,
+    };
+  }
+}
+
+export interface LoadedCorpus {
+  documents: DocumentRecord[];
+  units: UnitRecord[];
+  documentById: Map<string, DocumentRecord>;
+  unitById: Map<string, UnitRecord>;
+  unitsByDocument: Map<string, UnitRecord[]>;
+}
+
+/** The whole corpus in memory, for the commands that show or report on text. */
+export async function loadCorpus(paths: CorpusPaths): Promise<LoadedCorpus> {
+  await readManifest(paths);
+  const documents: DocumentRecord[] = [];
+  for await (const { line: _line, ...document } of readDocuments(paths)) documents.push(document);
+  const units: UnitRecord[] = [];
+  for await (const unit of readUnits(paths)) units.push(unit);
+  const documentById = new Map(documents.map((document) => [document.id, document]));
+  const unitById = new Map(units.map((unit) => [unit.id, unit]));
+  const unitsByDocument = new Map<string, UnitRecord[]>();
+  for (const unit of units) {
+    const list = unitsByDocument.get(unit.docId);
+    if (list) list.push(unit);
+    else unitsByDocument.set(unit.docId, [unit]);
+  }
+  return { documents, units, documentById, unitById, unitsByDocument };
+}
+
+/** The set of unit ids of the corpus, read without the texts (for validating annotations). */
+export async function readUnitIds(paths: CorpusPaths): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  let index = 0;
+  for await (const unit of readUnits(paths)) ids.set(unit.id, index++);
+  return ids;
+}

@@ -1,0 +1,57 @@
+/**
+ * Writing CSV: csv-stringify with a fixed layout (comma, LF, quotes only where needed), optional
+ * UTF-8 BOM for Excel, and neutralisation of cells a spreadsheet would execute as a formula.
+ */
+import { stringify } from 'csv-stringify/sync';
+
+export interface CsvWriteOptions {
+  /** Prefix text cells starting with =, +, -, @, tab or CR with a single quote (OWASP's advice). */
+  neutraliseFormulas?: boolean;
+  /** Start with a UTF-8 byte order mark, so Excel reads the file as UTF-8. */
+  bom?: boolean;
+  delimiter?: string;
+}
+
+const numberPattern = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A cell a spreadsheet would run as a formula, made inert: `=1+1` → `'=1+1`. Numbers such as
+ * `-0.25` are left alone; they are data, not formulas.
+ */
+export function neutraliseFormula(value: string): string {
+  if (value === '') return value;
+  const first = value[0]!;
+  if (first === '=' || first === '@' || first === '\t' || first === '\r') return `'${value}`;
+  if ((first === '+' || first === '-') && !numberPattern.test(value)) return `'${value}`;
+  return value;
+}
+
+export type CsvCell = string | number | boolean | null | undefined;
+
+/** One CSV line (for streamed output), same layout as `toCsv`. */
+export function csvLine(cells: readonly CsvCell[], options: CsvWriteOptions = {}): string {
+  return toCsv(
+    cells.map((cell) => (cell === null || cell === undefined ? '' : String(cell))),
+    [],
+    options,
+  );
+}
+
+/** Rows (arrays of cells) as CSV text, header first. */
+export function toCsv(
+  header: readonly string[],
+  rows: ReadonlyArray<readonly CsvCell[]>,
+  options: CsvWriteOptions = {},
+): string {
+  const convert = (cell: CsvCell): string => {
+    if (cell === null || cell === undefined) return '';
+    const text = typeof cell === 'string' ? cell : String(cell);
+    return options.neutraliseFormulas && typeof cell === 'string' ? neutraliseFormula(text) : text;
+  };
+  const text = stringify([header.map((name) => convert(name)), ...rows.map((row) => row.map(convert))], {
+    delimiter: options.delimiter ?? ',',
+    record_delimiter: '\n',
+    quoted_match: /^\s|\s$/,
+  });
+  return options.bom ? `\uFEFF${text}` : text;
+}

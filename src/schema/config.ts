@@ -1,0 +1,102 @@
+/**
+ * `coding.yaml`, the study settings: the single source of truth for its shape is this schema.
+ */
+import { z } from 'zod';
+
+export const configFormatVersion = 1;
+
+export const unitKinds = ['document', 'paragraph', 'sentence', 'line'] as const;
+export type UnitKind = (typeof unitKinds)[number];
+
+/** A coder's name becomes a file name (`annotations/<name>.csv`), so it is restricted to safe characters. */
+export const coderNamePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+export const coderName = z
+  .string()
+  .regex(
+    coderNamePattern,
+    'a coder name is 1–64 letters, digits, "-" or "_", starting with a letter or digit',
+  )
+  .describe('A coder, as named in annotations/<coder>.csv');
+
+export const configSchema = z
+  .object({
+    version: z
+      .literal(configFormatVersion)
+      .describe('Format version of coding.yaml; this tool reads version 1'),
+    name: z.string().min(1).describe('Short name of the study'),
+    title: z.string().optional().describe('Title of the study, shown in reports'),
+    description: z.string().optional().describe('What the study is, where its data come from'),
+    codebook: z
+      .string()
+      .min(1)
+      .default('codebooks/codebook.yaml')
+      .describe('Path of the codebook, relative to this file'),
+    corpus: z.string().min(1).default('corpus').describe('Folder of the corpus store, relative to this file'),
+    segmentation: z
+      .object({
+        unit: z.enum(unitKinds).default('sentence').describe('Default coding unit for `coding import`'),
+        language: z.string().default('en').describe('Language for sentence segmentation (BCP 47 tag)'),
+        abbreviations: z
+          .array(z.string())
+          .optional()
+          .describe('Words ending in "." after which a sentence does not end; replaces the built-in list'),
+      })
+      .strict()
+      .prefault({})
+      .describe('How documents are cut into coding units'),
+    coders: z
+      .object({
+        primary: coderName.optional().describe('Coder whose codes stand where coders did not double-code'),
+        names: z.array(coderName).default([]).describe('Coders of the study, in order'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Who codes'),
+    reliability: z
+      .object({
+        overall: z
+          .enum(['auto', 'nominal', 'pooled'])
+          .default('auto')
+          .describe('Definition of the overall kappa'),
+        bootstrap: z
+          .number()
+          .int()
+          .min(0)
+          .default(0)
+          .describe('Bootstrap resamples for confidence intervals (0: none)'),
+        seed: z.number().int().default(1).describe('Seed of the bootstrap'),
+        min_kappa: z
+          .number()
+          .min(-1)
+          .max(1)
+          .optional()
+          .describe('Fail (exit 1) when the overall kappa is below this'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Reliability settings'),
+    paper: z
+      .object({
+        kappa: z.number().optional().describe('The overall kappa the study reports, for `coding reproduce`'),
+        sample_fraction: z.number().optional().describe('The double-coded fraction the study reports'),
+        documents: z.number().int().optional().describe('Number of documents the study reports'),
+        units: z.number().int().optional().describe('Number of coding units the study reports'),
+        top_themes: z
+          .record(z.string(), z.string())
+          .optional()
+          .describe('Most frequent code per category, as the study reports it (category id → code id)'),
+        decimals: z
+          .number()
+          .int()
+          .min(0)
+          .max(6)
+          .default(2)
+          .describe('Decimals to which reported figures are compared'),
+      })
+      .strict()
+      .optional()
+      .describe('Figures the study reports, compared by `coding reproduce`'),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,86 @@
+/** Helpers for end-to-end tests: run the built CLI in a temporary folder and read what it wrote. */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const cliPath = path.join(repositoryRoot, 'bin', 'coding');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run `coding ARGS…` (the built CLI) in `cwd`, with colours off. */
+export function runCli(
+  args: readonly string[],
+  options: { cwd: string; input?: string | Buffer; env?: Record<string, string> },
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      resolve({
+        code: code ?? -1,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+      }),
+    );
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** A fresh temporary folder. */
+export async function temporaryFolder(prefix = 'coding-test-'): Promise<string> {
+  return fs.mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+/** A temporary folder with a new workspace made by `coding init`. */
+export async function temporaryWorkspace(): Promise<string> {
+  const folder = await temporaryFolder();
+  const result = await runCli(['init', '.'], { cwd: folder });
+  if (result.code !== 0) throw new Error(`coding init failed: ${result.stderr}`);
+  return folder;
+}
+
+/** Write files given as relative path → content. */
+export async function writeFiles(root: string, files: Record<string, string | Buffer>): Promise<void> {
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(root, name);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, content);
+  }
+}
+
+/** Every file below `root` (relative path → SHA-256), to show that a failed command changed nothing. */
+export async function snapshot(root: string): Promise<Record<string, string>> {
+  const result: Record<string, string> = {};
+  const walk = async (folder: string): Promise<void> => {
+    for (const entry of await fs.readdir(folder, { withFileTypes: true })) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else
+        result[path.relative(root, full)] = createHash('sha256')
+          .update(await fs.readFile(full))
+          .digest('hex');
+    }
+  };
+  await walk(root);
+  return result;
+}
+
+export async function readText(root: string, name: string): Promise<string> {
+  return fs.readFile(path.join(root, name), 'utf8');
+}

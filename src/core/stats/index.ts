@@ -1,0 +1,47 @@
+/** The reliability statistics: pure functions over count tables (see DESIGN.md, "Reliability: what is computed"). */
+export { observedAgreement } from './agreement.js';
+export { binomial } from './binomial.js';
+export {
+  type BootstrapInterval,
+  type BootstrapOptions,
+  bootstrapPercentile,
+  multinomial,
+  quantileSorted,
+} from './bootstrap.js';
+export { BP_ONE_CATEGORY, brennanPrediger, pabak } from './brennan-prediger.js';
+export {
+  COHEN_SINGLE_CATEGORY,
+  cohenExpectedAgreement,
+  cohenKappa,
+  cohenKappaConfidenceInterval,
+  cohenKappaStandardError,
+} from './cohen-kappa.js';
+export { FLEISS_SINGLE_CATEGORY, fleissKappa } from './fleiss-kappa.js';
+export { AC1_NOTHING_PAIRABLE, AC1_ONE_CATEGORY, gwetAc1, gwetAc1FromTable } from './gwet-ac1.js';
+export { landisKoch } from './interpretation.js';
+export {
+  ALPHA_NOTHING_PAIRABLE,
+  ALPHA_SINGLE_CATEGORY,
+  coincidenceMatrix,
+  krippendorffAlpha,
+  krippendorffAlphaFromTable,
+} from './krippendorff-alpha.js';
+export { normalQuantile } from './normal.js';
+export { pooledKappa } from './pooled-kappa.js';
+export { biasIndex, prevalenceIndex } from './prevalence-bias.js';
+export { POOLED_SINGLE_CATEGORY, scottPi } from './scott-pi.js';
+export {
+  checkBinaryTable,
+  checkTable,
+  checkUnitCounts,
+  columnMarginals,
+  definedFigure,
+  NO_UNITS,
+  rowMarginals,
+  tableCells,
+  tableDiagonal,
+  tableFromCells,
+  tableTotal,
+  undefinedFigure,
+} from './table.js';
+export type { AgreementTable, Figure, UnitCategoryCounts } from './types.js';

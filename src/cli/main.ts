@@ -6,9 +6,15 @@
 import { Command, CommanderError } from 'commander';
 import { CodingError } from '../errors.js';
 import { toolVersion } from '../version.js';
+import { registerAdjudicate } from './commands/adjudicate.js';
+import { registerCodes } from './commands/codes.js';
 import { registerCorpus } from './commands/corpus.js';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
+import { registerMerge } from './commands/merge.js';
+import { registerReliability } from './commands/reliability.js';
+import { registerSample } from './commands/sample.js';
+import { registerSheet } from './commands/sheet.js';
 import { printError, writeErr } from './output.js';
 
 export function buildProgram(): Command {
@@ -24,6 +30,12 @@ export function buildProgram(): Command {
   registerInit(program);
   registerImport(program);
   registerCorpus(program);
+  registerSample(program);
+  registerSheet(program);
+  registerMerge(program);
+  registerReliability(program);
+  registerAdjudicate(program);
+  registerCodes(program);
   return program;
 }
 

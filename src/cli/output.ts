@@ -17,6 +17,11 @@ export function writeErr(text: string): void {
   process.stderr.write(text);
 }
 
+/** `1 unit`, `2 units`: a count with its noun. */
+export function count(value: number, singular: string, plural = `${singular}s`): string {
+  return `${value} ${value === 1 ? singular : plural}`;
+}
+
 /** The visible width of a string (code points; wide characters count once). */
 function width(text: string): number {
   let count = 0;

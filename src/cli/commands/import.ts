@@ -1,6 +1,8 @@
 import { type Command, Option } from 'commander';
+import { importAnnotations } from '../../app/import-annotations.js';
 import { type ImportDocumentsResult, importDocuments } from '../../app/import-documents.js';
 import { UsageError } from '../../errors.js';
+import { type Layout, layouts } from '../../io/annotations.js';
 import { type UnitKind, unitKinds } from '../../schema/config.js';
 import { addWorkspaceOption, collect, parseAssignments } from '../common.js';
 import { printFinding, writeErr, writeOut } from '../output.js';
@@ -23,6 +25,9 @@ interface ImportFlags {
   attr: string[];
   update?: boolean;
   dryRun?: boolean;
+  coder?: string;
+  layout?: Layout;
+  replace?: boolean;
   format: 'table' | 'json';
 }
 
@@ -30,9 +35,23 @@ export function registerImport(program: Command): void {
   const command = program
     .command('import')
     .description(
-      'import documents into the corpus (text, Markdown with front matter, folders, CSV/TSV/JSONL tables of statements)',
+      "import documents into the corpus (text, Markdown with front matter, folders, CSV/TSV/JSONL tables of statements), or with --coder a coder's annotations",
     )
     .argument('<paths...>', 'files or folders to import')
+    .option(
+      '--coder <name>',
+      "import this coder's annotations (long, wide or a filled coding sheet) instead of documents",
+    )
+    .addOption(
+      new Option(
+        '--layout <layout>',
+        'layout of an annotation file (default: detected from the header)',
+      ).choices(layouts),
+    )
+    .option(
+      '--replace',
+      'with --coder: replace codes of units the coder had coded differently (the old file is backed up)',
+    )
     .addOption(
       new Option(
         '--unit <kind>',
@@ -70,9 +89,16 @@ what a document does not say. Re-importing the same files changes nothing.
 Examples:
   coding import corpus/sources/
   coding import statements.csv --text-column body --id-column tweet_id --genre "social post"
-  coding import presser.txt --actor "Claudia Sheinbaum" --date 2026-01-27 --role primary --unit paragraph`,
+  coding import presser.txt --actor "Claudia Sheinbaum" --date 2026-01-27 --role primary --unit paragraph
+  coding import --coder coder2 sheet-coder2.csv`,
   );
   command.action(async (paths: string[], flags: ImportFlags) => {
+    if (flags.coder !== undefined) {
+      await importCoder(paths, flags);
+      return;
+    }
+    if (flags.layout !== undefined || flags.replace)
+      throw new UsageError('--layout and --replace go with --coder NAME');
     const metadata: Record<string, string> = parseAssignments(flags.attr, '--attr');
     for (const key of [
       'actor',
@@ -112,6 +138,31 @@ Examples:
     if (flags.format === 'json') writeOut(`${JSON.stringify(importSummaryJson(result), null, 2)}\n`);
     writeErr(importSummaryText(result, flags.dryRun === true));
   });
+}
+
+async function importCoder(paths: string[], flags: ImportFlags): Promise<void> {
+  if (paths.length !== 1)
+    throw new UsageError(`--coder takes one file, received ${paths.length}`, {
+      hint: 'import each file of a coder with its own command.',
+    });
+  const result = await importAnnotations({
+    cwd: process.cwd(),
+    workspace: flags.workspace,
+    coder: flags.coder!,
+    file: paths[0]!,
+    layout: flags.layout,
+    delimiter: flags.delimiter === '\\t' ? '\t' : flags.delimiter,
+    replace: flags.replace === true,
+  });
+  for (const warning of result.warnings) printFinding(warning);
+  if (flags.format === 'json') writeOut(`${JSON.stringify(result, null, 2)}\n`);
+  const { units } = result;
+  writeErr(
+    `${result.file} (${result.layout}, ${result.rows} rows) → annotations/${result.coder}.csv\n` +
+      `units: ${units.added} new, ${units.unchanged} unchanged, ${units.replaced} replaced, ${units.kept} kept from before; ${units.total} reviewed by ${result.coder}\n` +
+      (result.backup ? `the previous file was copied to ${result.backup}\n` : '') +
+      (result.written ? '' : 'nothing to write: the annotations are up to date\n'),
+  );
 }
 
 export function importSummaryJson(result: ImportDocumentsResult): Record<string, unknown> {

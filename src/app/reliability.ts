@@ -1,0 +1,54 @@
+/** `coding reliability`: every agreement figure for the coders of a workspace or of explicit files. */
+import {
+  multiCoderReliability,
+  type OverallDefinition,
+  type ReliabilityReport,
+  twoCoderReliability,
+} from '../core/reliability.js';
+import { InputError } from '../errors.js';
+import { type AnnotationSet, type AnnotationSetOptions, loadAnnotationSet } from './annotation-set.js';
+
+export interface ReliabilityCommandOptions extends AnnotationSetOptions {
+  overall?: OverallDefinition | undefined;
+  bootstrap?: number | undefined;
+  seed?: number | undefined;
+  level?: number | undefined;
+}
+
+export interface ReliabilityResult {
+  set: AnnotationSet;
+  report: ReliabilityReport;
+}
+
+export async function computeReliability(options: ReliabilityCommandOptions): Promise<ReliabilityResult> {
+  const set = await loadAnnotationSet(options);
+  const settings = set.study?.workspace.config.reliability;
+  const overall = options.overall ?? settings?.overall ?? 'auto';
+  const resamples = options.bootstrap ?? settings?.bootstrap ?? 0;
+  const seed = options.seed ?? settings?.seed ?? 1;
+  const common = {
+    overall,
+    ...(resamples > 0 ? { bootstrap: { resamples, seed } } : {}),
+    ...(options.level !== undefined ? { level: options.level } : {}),
+  };
+  const codings = set.coders.map((coder) => set.byCoder.get(coder)!.codings);
+  const report =
+    set.coders.length === 2
+      ? twoCoderReliability([set.coders[0]!, set.coders[1]!], codings[0]!, codings[1]!, set.codebook, common)
+      : multiCoderReliability(set.coders, codings, set.codebook, common);
+  if (report.n_units === 0) {
+    throw new InputError(
+      `no unit was reviewed by ${set.coders.length === 2 ? 'both' : 'two or more of the'} coders (${set.coders.join(', ')})`,
+      {
+        hint: 'agreement is measured on units coded independently by several coders: the second coder codes the sample (coding sheet --coder NAME --sample).',
+      },
+    );
+  }
+  return { set, report };
+}
+
+/** The figure `--min-kappa` is checked against: the overall κ (Fleiss' κ for three or more coders). */
+export function headlineKappa(report: ReliabilityReport): number | null {
+  if (report.multi) return report.multi.fleiss_kappa;
+  return report.overall?.kappa ?? null;
+}

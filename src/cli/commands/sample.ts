@@ -1,0 +1,92 @@
+import { randomInt } from 'node:crypto';
+import { type Command, Option } from 'commander';
+import { sample } from '../../app/sample.js';
+import { type StrataField, strataFields } from '../../schema/sample.js';
+import { addWorkspaceOption, parseInteger, parseNumber } from '../common.js';
+import { renderTable, writeErr, writeOut } from '../output.js';
+
+export function registerSample(program: Command): void {
+  const command = program
+    .command('sample')
+    .description('draw the double-coding sample of units, saved to annotations/sample.csv with its seed')
+    .option(
+      '--fraction <f>',
+      'fraction of the units, in (0, 1]',
+      parseNumber('--fraction', { min: 0, minExclusive: true, max: 1 }),
+    )
+    .option('--size <n>', 'number of units (instead of --fraction)', parseInteger('--size', { min: 1 }))
+    .option(
+      '--seed <n>',
+      'seed of the random draw, 0 to 4294967295 (default: a new random seed, printed and recorded)',
+      parseInteger('--seed', { min: 0, max: 4294967295 }),
+    )
+    .addOption(
+      new Option('--by <field>', 'stratify proportionally by this document field').choices(strataFields),
+    )
+    .option('--force', 'replace a sample that coders have already coded (the old one is backed up)')
+    .option('--dry-run', 'show the sample without saving it')
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
+    );
+  addWorkspaceOption(command);
+  command.addHelpText(
+    'after',
+    `
+The size is round(fraction × units), halves up; strata get proportional quotas by the largest
+remainder. The same seed and corpus give the same sample on any machine and Node version.
+
+Examples:
+  coding sample --fraction 0.2 --seed 20260129
+  coding sample --fraction 0.2 --seed 7 --by document`,
+  );
+  command.action(
+    async (flags: {
+      workspace?: string;
+      fraction?: number;
+      size?: number;
+      seed?: number;
+      by?: StrataField;
+      force?: boolean;
+      dryRun?: boolean;
+      format: string;
+    }) => {
+      const seed = flags.seed ?? randomInt(0, 2 ** 32);
+      if (flags.seed === undefined)
+        writeErr(`no --seed given: using seed ${seed} (recorded in annotations/sample.meta.json)\n`);
+      const result = await sample({
+        cwd: process.cwd(),
+        workspace: flags.workspace,
+        fraction: flags.fraction,
+        size: flags.size,
+        seed,
+        by: flags.by,
+        force: flags.force === true,
+        dryRun: flags.dryRun === true,
+      });
+      const { meta } = result;
+      if (flags.format === 'json') {
+        writeOut(
+          `${JSON.stringify({ ...meta, units: result.unitIds, written: result.written, unchanged: result.unchanged }, null, 2)}\n`,
+        );
+      } else if (meta.by !== null) {
+        writeOut(
+          renderTable(
+            [meta.by, 'units', 'sampled'],
+            meta.strata.map((stratum) => [stratum.name, stratum.population, stratum.sample]),
+            { right: new Set([1, 2]) },
+          ),
+        );
+      }
+      const share = ((100 * meta.size) / meta.population).toFixed(1);
+      writeErr(
+        `sample: ${meta.size} of ${meta.population} units (${share} %), seed ${meta.seed}${meta.by ? `, stratified by ${meta.by}` : ''}\n`,
+      );
+      if (result.unchanged) writeErr('annotations/sample.csv already holds this sample; nothing to write\n');
+      else if (result.written)
+        writeErr(
+          `saved to annotations/sample.csv${result.backup ? ` (the previous sample is in ${result.backup})` : ''}\n`,
+        );
+      else writeErr('dry run: nothing was written\n');
+    },
+  );
+}

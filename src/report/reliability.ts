@@ -1,0 +1,119 @@
+/** Reliability results as CSV rows and rounded numbers: shared by `coding reliability` and `coding report`. */
+import type { FigureSet, ReliabilityReport } from '../core/reliability.js';
+import { type CsvCell, toCsv } from '../io/csv-write.js';
+
+/** CSV columns of `coding reliability --format csv`: one row per overall figure, code, category, and (3+ coders) multi figure. */
+export const reliabilityCsvColumns = [
+  'level',
+  'code',
+  'category',
+  'definition',
+  'n',
+  'observed_agreement',
+  'expected_agreement',
+  'kappa',
+  'se',
+  'ci_low',
+  'ci_high',
+  'bootstrap_ci_low',
+  'bootstrap_ci_high',
+  'scott_pi',
+  'krippendorff_alpha',
+  'gwet_ac1',
+  'brennan_prediger',
+  'pabak',
+  'prevalence_index',
+  'bias_index',
+  'fleiss_kappa',
+  'table',
+  'note',
+] as const;
+
+/** Decimals of the numbers in CSV files and tables for reading (JSON keeps full precision). */
+export const csvDecimals = 4;
+
+export function rounded(value: number | null | undefined, decimals = csvDecimals): string {
+  if (value === null || value === undefined) return '';
+  const text = value.toFixed(decimals);
+  return text === `-${(0).toFixed(decimals)}` ? (0).toFixed(decimals) : text;
+}
+
+function notes(reasons: Record<string, string>): string {
+  const byReason = new Map<string, string[]>();
+  for (const [key, reason] of Object.entries(reasons))
+    byReason.set(reason, [...(byReason.get(reason) ?? []), key]);
+  return [...byReason].map(([reason, keys]) => `${keys.join(', ')}: ${reason}`).join('; ');
+}
+
+function figureCells(figures: FigureSet): Partial<Record<(typeof reliabilityCsvColumns)[number], CsvCell>> {
+  return {
+    n: figures.n,
+    observed_agreement: rounded(figures.observed_agreement),
+    expected_agreement: rounded(figures.expected_agreement),
+    kappa: rounded(figures.kappa),
+    se: rounded(figures.se),
+    ci_low: rounded(figures.ci_low),
+    ci_high: rounded(figures.ci_high),
+    bootstrap_ci_low: rounded(figures.bootstrap_ci_low),
+    bootstrap_ci_high: rounded(figures.bootstrap_ci_high),
+    scott_pi: rounded(figures.scott_pi),
+    krippendorff_alpha: rounded(figures.krippendorff_alpha),
+    gwet_ac1: rounded(figures.gwet_ac1),
+    brennan_prediger: rounded(figures.brennan_prediger),
+    pabak: rounded(figures.pabak),
+    prevalence_index: rounded(figures.prevalence_index),
+    bias_index: rounded(figures.bias_index),
+    note: notes(figures.reasons),
+  };
+}
+
+export function reliabilityRows(report: ReliabilityReport): CsvCell[][] {
+  const rows: Array<Partial<Record<(typeof reliabilityCsvColumns)[number], CsvCell>>> = [];
+  if (report.overall) {
+    rows.push({
+      level: 'overall',
+      definition: report.overall.definition,
+      ...figureCells(report.overall),
+      table: report.overall.table ? JSON.stringify(report.overall.table) : '',
+    });
+  }
+  for (const code of report.codes)
+    rows.push({
+      level: 'code',
+      code: code.code,
+      category: code.category,
+      ...figureCells(code),
+      table: JSON.stringify(code.table),
+    });
+  for (const category of report.categories)
+    rows.push({
+      level: 'category',
+      category: category.category,
+      ...figureCells(category),
+      table: JSON.stringify(category.table),
+    });
+  if (report.multi) {
+    const multi = report.multi;
+    const multiRow = (
+      figures: (typeof multi.codes)[number] | typeof multi,
+      extra: Partial<Record<(typeof reliabilityCsvColumns)[number], CsvCell>>,
+    ) => ({
+      n: figures.n,
+      fleiss_kappa: rounded(figures.fleiss_kappa),
+      krippendorff_alpha: rounded(figures.krippendorff_alpha),
+      gwet_ac1: rounded(figures.gwet_ac1),
+      note: [notes(figures.reasons), `Fleiss' kappa over the ${figures.fleiss_n} units coded by every coder`]
+        .filter((text) => text !== '')
+        .join('; '),
+      ...extra,
+    });
+    rows.push(multiRow(multi, { level: 'multi_overall', definition: multi.definition }));
+    for (const code of multi.codes)
+      rows.push(multiRow(code, { level: 'multi_code', code: code.code, category: code.category }));
+  }
+  return rows.map((row) => reliabilityCsvColumns.map((column) => row[column] ?? ''));
+}
+
+export function reliabilityCsv(report: ReliabilityReport): string {
+  return toCsv(reliabilityCsvColumns, reliabilityRows(report));
+}

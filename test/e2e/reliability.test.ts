@@ -1,0 +1,270 @@
+import { describe, expect, it } from 'vitest';
+import { fixtureStudy } from '../fixtures/study.js';
+import { runCli, temporaryFolder, writeFiles } from '../helpers.js';
+
+/** Two coders, three codes, six units both reviewed (u7 only A, u8 only B). */
+const pair = `unit_id,coder,code
+u1,A,x
+u1,B,x
+u2,A,x
+u2,A,y
+u2,B,y
+u3,A,
+u3,B,
+u4,A,z
+u4,B,x
+u5,A,y
+u5,B,y
+u6,A,
+u6,B,z
+u7,A,x
+u8,B,x
+`;
+
+const close = (actual: number, expected: number): void => {
+  expect(Math.abs(actual - expected)).toBeLessThan(1e-9);
+};
+
+describe('coding reliability on explicit files', () => {
+  it('computes per-code figures and the pooled κ, matching statsmodels and a hand computation', async () => {
+    const folder = await temporaryFolder();
+    await writeFiles(folder, { 'pair.csv': pair });
+    const result = await runCli(['reliability', '--annotations', 'pair.csv', '--format', 'json'], {
+      cwd: folder,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.coders).toEqual(['A', 'B']);
+    expect(report.n_units).toBe(6);
+    expect(report.units_not_shared).toBe(2);
+    const [x, y, z] = report.codes;
+    // statsmodels 0.13.5 (Debian): cohens_kappa([[1, 1], [1, 3]]) → kappa 0.24999999999999986,
+    // std_kappa 0.41221581119602874, kappa_low -0.5579281438021794, kappa_upp 1.057928143802179
+    expect(x.table).toEqual([
+      [1, 1],
+      [1, 3],
+    ]);
+    close(x.kappa, 0.24999999999999986);
+    close(x.se, 0.41221581119602874);
+    close(x.ci_low, -0.5579281438021794);
+    close(x.ci_high, 1.057928143802179);
+    close(x.observed_agreement, 2 / 3);
+    close(x.expected_agreement, 5 / 9);
+    // cohens_kappa([[2, 0], [0, 4]]) → kappa 1.0, std_kappa 0.0
+    close(y.kappa, 1);
+    close(y.se, 0);
+    // cohens_kappa([[0, 1], [1, 4]]) → kappa -0.20000000000000057, std_kappa 0.13856406460550896
+    close(z.kappa, -0.2);
+    close(z.se, 0.13856406460550896);
+    // Byrt et al. (1993): PABAK = 2 p_o − 1; PI = (a − d)/n; BI = (b − c)/n.
+    close(x.pabak, 1 / 3);
+    close(x.prevalence_index, (1 - 3) / 6);
+    close(x.bias_index, 0);
+    // Pooled κ (De Vries et al. 2008), computed by hand in Python from the three tables:
+    // mean p_o = (2/3 + 1 + 2/3)/3, mean p_e = (5/9 + 5/9 + 13/18)/3 → 0.42857142857142827
+    expect(report.overall.definition).toBe('pooled');
+    close(report.overall.kappa, 0.42857142857142827);
+    expect(report.overall.se).toBeNull();
+    expect(report.overall.reasons.se).toContain('not defined for pooled kappa');
+  });
+
+  it('uses the nominal κ when every unit has at most one code, and --overall overrides', async () => {
+    const folder = await temporaryFolder();
+    const single = pair.replace('u2,A,x\n', '');
+    await writeFiles(folder, { 'single.csv': single });
+    const auto = JSON.parse(
+      (await runCli(['reliability', '--annotations', 'single.csv', '--format', 'json'], { cwd: folder }))
+        .stdout,
+    );
+    expect(auto.overall.definition).toBe('nominal');
+    expect(auto.overall.values).toEqual(['x', 'y', 'z', 'none']);
+    // Nominal table (A rows, B columns; x y z none): u1 x/x, u2 y/y, u3 none/none, u4 z/x, u5 y/y, u6 none/z.
+    expect(auto.overall.table).toEqual([
+      [1, 0, 0, 0],
+      [0, 2, 0, 0],
+      [1, 0, 0, 0],
+      [0, 0, 1, 1],
+    ]);
+    // scikit-learn 1.2: cohen_kappa_score(['x','y','none','z','y','none'], ['x','y','none','x','y','z']) → 0.5555555555555556
+    close(auto.overall.kappa, 0.5555555555555556);
+    const pooled = JSON.parse(
+      (
+        await runCli(
+          ['reliability', '--annotations', 'single.csv', '--overall', 'pooled', '--format', 'json'],
+          { cwd: folder },
+        )
+      ).stdout,
+    );
+    expect(pooled.overall.definition).toBe('pooled');
+  });
+
+  it('says why κ is undefined instead of printing NaN, and fixes the code universe with --codes', async () => {
+    const folder = await temporaryFolder();
+    await writeFiles(folder, { 'same.csv': 'unit_id,coder,code\nu1,A,x\nu1,B,x\nu2,A,x\nu2,B,x\n' });
+    const result = await runCli(
+      ['reliability', '--annotations', 'same.csv', '--codes', 'x,unused', '--format', 'json'],
+      { cwd: folder },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(/NaN|Infinity/);
+    const report = JSON.parse(result.stdout);
+    expect(report.codes.map((code: { code: string }) => code.code)).toEqual(['x', 'unused']);
+    expect(report.codes[0].kappa).toBeNull();
+    expect(report.codes[0].reasons.kappa).toMatch(/expected agreement is 1/);
+    expect(report.codes[1].table).toEqual([
+      [0, 0],
+      [0, 2],
+    ]);
+    const table = await runCli(['reliability', '--annotations', 'same.csv'], { cwd: folder });
+    expect(table.stdout).toContain('x: κ undefined — expected agreement is 1');
+    expect(table.stdout).not.toMatch(/NaN/);
+  });
+
+  it('reads stdin with -, and exits 1 when --min-kappa is not met', async () => {
+    const folder = await temporaryFolder();
+    const low = await runCli(['reliability', '--annotations', '-', '--min-kappa', '0.8', '--format', 'csv'], {
+      cwd: folder,
+      input: pair,
+    });
+    expect(low.code).toBe(1);
+    expect(low.stderr).toContain('the overall κ 0.4286 is below --min-kappa 0.8');
+    expect(low.stdout.split('\n')[0]).toBe(
+      'level,code,category,definition,n,observed_agreement,expected_agreement,kappa,se,ci_low,ci_high,bootstrap_ci_low,bootstrap_ci_high,scott_pi,krippendorff_alpha,gwet_ac1,brennan_prediger,pabak,prevalence_index,bias_index,fleiss_kappa,table,note',
+    );
+    expect(low.stdout.split('\n')[1]).toMatch(/^overall,,,pooled,6,[\d.]+,[\d.]+,0\.4286,/);
+    const ok = await runCli(['reliability', '--annotations', '-', '--min-kappa', '0.4'], {
+      cwd: folder,
+      input: pair,
+    });
+    expect(ok.code).toBe(0);
+  });
+
+  it('gives the same bootstrap interval for the same seed, and another for another seed', async () => {
+    const folder = await temporaryFolder();
+    await writeFiles(folder, { 'pair.csv': pair });
+    const run = async (seed: string) =>
+      JSON.parse(
+        (
+          await runCli(
+            [
+              'reliability',
+              '--annotations',
+              'pair.csv',
+              '--bootstrap',
+              '500',
+              '--seed',
+              seed,
+              '--format',
+              'json',
+            ],
+            { cwd: folder },
+          )
+        ).stdout,
+      );
+    const first = await run('11');
+    const again = await run('11');
+    const other = await run('12');
+    expect(again.overall.bootstrap_ci_low).toBe(first.overall.bootstrap_ci_low);
+    expect(again.codes[0].bootstrap_ci_high).toBe(first.codes[0].bootstrap_ci_high);
+    expect(first.bootstrap).toEqual({ resamples: 500, seed: 11, level: 0.95 });
+    expect(first.overall.bootstrap_ci_low).toBeLessThanOrEqual(first.overall.kappa);
+    expect(first.overall.bootstrap_ci_high).toBeGreaterThanOrEqual(first.overall.kappa);
+    expect([other.overall.bootstrap_ci_low, other.overall.bootstrap_ci_high]).not.toEqual([
+      first.overall.bootstrap_ci_low,
+      first.overall.bootstrap_ci_high,
+    ]);
+  });
+
+  it('computes Fleiss κ and Krippendorff α with missing data for three coders', async () => {
+    // Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", nominal data with missing
+    // values: 4 observers × 12 units, alpha = 0.743. Values 1–5 become codes v1–v5, one per unit.
+    const matrix = [
+      ['1', '2', '3', '3', '2', '1', '4', '1', '2', '', '', ''],
+      ['1', '2', '3', '3', '2', '2', '4', '1', '2', '5', '', '3'],
+      ['', '3', '3', '3', '2', '3', '4', '2', '2', '5', '1', ''],
+      ['1', '2', '3', '3', '2', '4', '4', '1', '2', '5', '1', ''],
+    ];
+    const lines = ['unit_id,coder,code'];
+    for (const [observer, values] of matrix.entries()) {
+      for (const [unit, value] of values.entries())
+        if (value !== '') lines.push(`u${unit + 1},obs${observer + 1},v${value}`);
+    }
+    const folder = await temporaryFolder();
+    await writeFiles(folder, { 'k.csv': `${lines.join('\n')}\n` });
+    const result = await runCli(['reliability', '--annotations', 'k.csv', '--format', 'json'], {
+      cwd: folder,
+    });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.coders).toEqual(['obs1', 'obs2', 'obs3', 'obs4']);
+    expect(report.multi.definition).toBe('nominal');
+    // 11 pairable units (unit 12 has one value); nltk 3.8 AnnotationTask(data).alpha() on the same data → 0.743421052631579
+    expect(report.multi.n).toBe(11);
+    close(report.multi.krippendorff_alpha, 0.7434210526315789);
+    expect(report.multi.krippendorff_alpha.toFixed(3)).toBe('0.743');
+  });
+});
+
+describe('coding reliability: bad input gets a clear message and exit code 2', () => {
+  const cases: Array<[string, Record<string, string | Buffer>, string[], RegExp]> = [
+    [
+      'a file without the needed columns, naming the ones it has',
+      { 'f.csv': 'unit,rater,label\nu1,A,x\n' },
+      ['--annotations', 'f.csv'],
+      /it has no "unit_id" column; the columns are "unit", "rater", "label"/,
+    ],
+    [
+      'one coder only',
+      { 'f.csv': 'unit_id,coder,code\nu1,A,x\nu2,A,\n' },
+      ['--annotations', 'f.csv'],
+      /only one coder \(A\): agreement needs at least 2 coders/,
+    ],
+    [
+      'a coder named in --coders who is absent',
+      { 'f.csv': 'unit_id,coder,code\nu1,A,x\nu1,B,x\n' },
+      ['--annotations', 'f.csv', '--coders', 'A,C'],
+      /coder "C" is not in the annotations[\s\S]*the coders are A, B/,
+    ],
+    [
+      'no unit reviewed by both',
+      { 'f.csv': 'unit_id,coder,code\nu1,A,x\nu2,B,x\n' },
+      ['--annotations', 'f.csv'],
+      /no unit was reviewed by both coders \(A, B\)/,
+    ],
+    [
+      'codes not in the given list',
+      { 'f.csv': 'unit_id,coder,code\nu1,A,x\nu1,B,w\n' },
+      ['--annotations', 'f.csv', '--codes', 'x,y'],
+      /f\.csv:3 {2}unit u1: unknown code "w"/,
+    ],
+    [
+      'a non-UTF-8 file',
+      { 'f.csv': Buffer.from('unit_id,coder,code\nu1,A,caf\xe9\n', 'latin1') },
+      ['--annotations', 'f.csv'],
+      /f\.csv:2: the file is not UTF-8 text/,
+    ],
+  ];
+  for (const [name, files, args, message] of cases) {
+    it(name, async () => {
+      const folder = await temporaryFolder();
+      await writeFiles(folder, files);
+      const result = await runCli(['reliability', ...args], { cwd: folder });
+      expect(result.stderr).toMatch(message);
+      expect(result.code).toBe(2);
+    });
+  }
+
+  it('codes not in the workspace codebook', async () => {
+    const workspace = await fixtureStudy();
+    await writeFiles(workspace, {
+      'f.csv': 'unit_id,coder,code\ncall:1,A,trade.ntb\ncall:1,B,trade.other\n',
+    });
+    const result = await runCli(
+      ['reliability', '--annotations', 'f.csv', '--codebook', 'codebooks/codebook.yaml'],
+      { cwd: workspace },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('f.csv:3  unit call:1: unknown code "trade.other"');
+  });
+});

@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { CodingError } from '../errors.js';
 import { toolVersion } from '../version.js';
 import { registerAdjudicate } from './commands/adjudicate.js';
+import { registerCodebook } from './commands/codebook.js';
 import { registerCodes } from './commands/codes.js';
 import { registerCorpus } from './commands/corpus.js';
 import { registerImport } from './commands/import.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerInit(program);
   registerImport(program);
   registerCorpus(program);
+  registerCodebook(program);
   registerSample(program);
   registerSheet(program);
   registerMerge(program);

@@ -201,12 +201,12 @@ export function loadYaml<Schema extends z.ZodType>(
   schema: Schema,
 ): { value: z.infer<Schema>; parsed: ParsedYaml } {
   const parsed = parseYaml(text, file);
-  const result = schema.safeParse(parsed.data);
+  const result = schema.safeParse(parsed.data, { reportInput: true });
   if (!result.success) {
     const findings = findingsFromZod(parsed, result.error.issues, (segments) =>
       objectKeysAt(schema, segments),
     );
-    throw new InputError(`${file} does not match the expected format`, { findings, location: { file } });
+    throw new InputError('the file does not match the expected format', { findings, location: { file } });
   }
   return { value: result.data, parsed };
 }

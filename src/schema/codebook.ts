@@ -33,29 +33,45 @@ export interface CodeInput {
   codes?: CodeInput[] | undefined;
 }
 
-export const codeSchema: z.ZodType<CodeInput> = z.lazy(() =>
-  z
-    .object({
-      id: codeId.describe('Code id, starting with its category id, e.g. trade.ntb'),
-      label: z.string().min(1).describe('Short name shown in tables'),
-      definition: z.string().optional().describe('What the code means'),
-      include: z.string().optional().describe('When to use the code'),
-      exclude: z.string().optional().describe('When not to use it (and which code to use instead)'),
-      examples: z.array(z.string()).optional().describe('Example units, quoted from the corpus'),
-      color: colour.optional(),
-      codes: z.array(codeSchema).optional().describe('Sub-codes, whose ids start with this code id'),
-    })
-    .strict(),
-);
+export const codeSchema: z.ZodType<CodeInput> = z
+  .lazy(() =>
+    z
+      .object({
+        id: codeId.describe(
+          'Code id: its category id (or, for a sub-code, its parent code id), a dot, and a short name, e.g. trade.ntb',
+        ),
+        label: z.string().min(1).describe('Short name shown in tables and coding sheets'),
+        definition: z.string().optional().describe('What the code means, in one or two sentences'),
+        include: z.string().optional().describe('When to use the code'),
+        exclude: z
+          .string()
+          .optional()
+          .describe('When not to use it, naming the neighbouring code to use instead'),
+        examples: z
+          .array(z.string())
+          .optional()
+          .describe('Example units that take this code, quoted verbatim from the corpus'),
+        color: colour.optional(),
+        codes: z
+          .array(codeSchema)
+          .optional()
+          .describe('Sub-codes, whose ids start with this code id and a dot'),
+      })
+      .strict(),
+  )
+  .meta({ id: 'code', description: 'A code: an id, a label, and the rules for applying it' });
 
 export const categorySchema = z
   .object({
-    id: codeId.describe('Category id, e.g. trade'),
+    id: codeId.describe('Category id, e.g. trade; the ids of its codes start with it and a dot'),
     label: z.string().min(1).describe('Name of the category'),
     description: z.string().optional().describe('What the category covers'),
-    exclusive: z.boolean().default(false).describe('At most one code of this category per unit'),
+    exclusive: z
+      .boolean()
+      .default(false)
+      .describe('At most one code of this category per unit (the category is one nominal variable)'),
     color: colour.optional(),
-    codes: z.array(codeSchema).describe('The codes of the category'),
+    codes: z.array(codeSchema).describe('The codes of the category (at least one)'),
   })
   .strict();
 
@@ -73,8 +89,27 @@ export const codebookSchema = z
       .describe('The whole codebook is one nominal variable: exactly one code per unit'),
     categories: z.array(categorySchema).describe('Categories of codes'),
   })
-  .strict();
+  .strict()
+  .describe('A codebook of the coding tool: categories of codes with definitions and rules');
 
 export type Codebook = z.infer<typeof codebookSchema>;
 export type Category = z.infer<typeof categorySchema>;
 export type Code = CodeInput;
+
+/** Where the generated JSON Schema of the codebook lives, relative to the repository root. */
+export const codebookJsonSchemaFile = 'schemas/codebook.schema.json';
+
+/**
+ * The JSON Schema of a codebook file (the input side: fields with defaults are optional), for
+ * editors (`# yaml-language-server: $schema=…`). Generated from `codebookSchema`, never edited by hand;
+ * `npm run schemas` writes it and a test checks the committed file against it.
+ */
+export function codebookJsonSchema(): Record<string, unknown> {
+  const { $schema, ...rest } = z.toJSONSchema(codebookSchema, { io: 'input', target: 'draft-2020-12' });
+  return { $schema, title: 'Codebook of the coding tool (codebooks/<name>.yaml)', ...rest };
+}
+
+/** The text of `schemas/codebook.schema.json`: the schema as JSON, two-space indented, ending in a newline. */
+export function codebookJsonSchemaText(): string {
+  return `${JSON.stringify(codebookJsonSchema(), null, 2)}\n`;
+}

@@ -32,7 +32,8 @@ function splitMix64(state: bigint): { state: bigint; output: bigint } {
 
 /** The xoroshiro128+ state (pure-rand's layout: high and low 32 bits of s0, then of s1) for a seed. */
 export function seedState(seed: number): number[] {
-  let state = BigInt.asUintN(64, BigInt(Math.trunc(seed)));
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`a seed must be a whole number, received ${seed}`);
+  let state = BigInt.asUintN(64, BigInt(seed));
   const words: number[] = [];
   for (let part = 0; part < 2; part++) {
     const step = splitMix64(state);
@@ -44,6 +45,7 @@ export function seedState(seed: number): number[] {
 
 /**
  * A generator for a seed (a safe integer; the tool's seeds are 0 … 2³² − 1).
+ * @throws {RangeError} when the seed is not a whole number
  * @example createRandom(42).nextInt(10) // always the same digit for seed 42
  */
 export function createRandom(seed: number): Random {

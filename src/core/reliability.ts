@@ -9,8 +9,9 @@ import type { Codings } from './codings.js';
 import { forEachCommonUnit } from './compare.js';
 import {
   type AgreementTable,
+  type BootstrapInterval,
   biasIndex,
-  bootstrapPercentile,
+  bootstrapPercentiles,
   brennanPrediger,
   cohenExpectedAgreement,
   cohenKappa,
@@ -254,20 +255,8 @@ function pooledFigures(
   return { kappa: pooledKappa(tables), observed: observed / codeCount, expected: expected / codeCount };
 }
 
-function bootstrapInto(
-  figures: FigureSet,
-  patterns: PatternSet,
-  statistic: (counts: Float64Array) => number | null,
-  options: ReliabilityOptions,
-): void {
-  if (!options.bootstrap) return;
-  const interval = bootstrapPercentile({
-    patternCounts: patterns.counts,
-    statistic,
-    resamples: options.bootstrap.resamples,
-    seed: options.bootstrap.seed,
-    level: options.level ?? 0.95,
-  });
+/** Put a bootstrap interval into a figure set, with the reason when it is (partly) undefined. */
+function applyInterval(figures: FigureSet, interval: BootstrapInterval): void {
   figures.bootstrap_ci_low = interval.low;
   figures.bootstrap_ci_high = interval.high;
   if (interval.low === null) {
@@ -276,6 +265,58 @@ function bootstrapInto(
   } else if (interval.undefinedResamples > 0) {
     figures.reasons['bootstrap'] =
       `${interval.undefinedResamples} of ${interval.resamples} resamples left the statistic undefined and were left out`;
+  }
+}
+
+/**
+ * Per resample, the cells [both, only A, only B] of every code, computed once from the resampled
+ * pattern counts and shared by the statistics of that resample.
+ */
+class ResampledCells {
+  readonly cells: Float64Array;
+  private readonly entries: Int32Array;
+  private readonly offsets: Int32Array;
+
+  constructor(
+    private readonly patterns: PatternSet,
+    private readonly codeCount: number,
+  ) {
+    this.cells = new Float64Array(codeCount * 3);
+    const entries: number[] = [];
+    const offsets = [0];
+    for (let pattern = 0; pattern < patterns.counts.length; pattern++) {
+      const codesA = patterns.codesA[pattern]!;
+      const codesB = patterns.codesB[pattern]!;
+      for (const code of codesA) entries.push(code * 3 + (codesB.includes(code) ? 0 : 1));
+      for (const code of codesB) if (!codesA.includes(code)) entries.push(code * 3 + 2);
+      offsets.push(entries.length);
+    }
+    this.entries = Int32Array.from(entries);
+    this.offsets = Int32Array.from(offsets);
+  }
+
+  update(counts: ArrayLike<number>): void {
+    this.cells.fill(0);
+    for (let pattern = 0; pattern < this.patterns.counts.length; pattern++) {
+      const count = counts[pattern]!;
+      if (count === 0) continue;
+      for (let entry = this.offsets[pattern]!; entry < this.offsets[pattern + 1]!; entry++)
+        this.cells[this.entries[entry]!]! += count;
+    }
+  }
+
+  table(code: number): number[][] {
+    const both = this.cells[code * 3]!;
+    const onlyA = this.cells[code * 3 + 1]!;
+    const onlyB = this.cells[code * 3 + 2]!;
+    return [
+      [both, onlyA],
+      [onlyB, this.patterns.n - both - onlyA - onlyB],
+    ];
+  }
+
+  pooledKappa(): number | null {
+    return pooledKappa(Array.from({ length: this.codeCount }, (_, code) => this.table(code))).value;
   }
 }
 
@@ -290,36 +331,38 @@ export function twoCoderReliability(
   const level = options.level ?? 0.95;
   const patterns = unitPatterns(a, b);
   const codeCount = codebook.codes.length;
+  const resampled = new ResampledCells(patterns, codeCount);
+  // Figures that get a bootstrap interval, each with its statistic on one resample.
+  const targets: Array<{ figures: FigureSet; statistic: (counts: Float64Array) => number | null }> = [];
   const codes: CodeReliability[] = codebook.codes.map((code) => {
     const table = codeTable(patterns, code.index);
-    const figures = figuresOfTable(table, level);
-    bootstrapInto(
-      figures,
-      patterns,
-      (counts) => cohenKappa(codeTable(patterns, code.index, counts)).value,
-      options,
-    );
-    return { code: code.id, label: code.label, category: code.categoryId, ...figures, table };
+    const figures: CodeReliability = {
+      code: code.id,
+      label: code.label,
+      category: code.categoryId,
+      ...figuresOfTable(table, level),
+      table,
+    };
+    targets.push({ figures, statistic: () => cohenKappa(resampled.table(code.index)).value });
+    return figures;
   });
   const categories: CategoryReliability[] = codebook.categories
     .filter((category) => category.exclusive)
     .map((category) => {
       const members = category.codeIds.map((id) => codebook.codeById.get(id)!.index);
       const table = nominalTable(patterns, members);
-      const figures = figuresOfTable(table, level);
-      bootstrapInto(
-        figures,
-        patterns,
-        (counts) => cohenKappa(nominalTable(patterns, members, counts)).value,
-        options,
-      );
-      return {
+      const figures: CategoryReliability = {
         category: category.id,
         label: category.label,
         values: [...category.codeIds, 'none'],
-        ...figures,
+        ...figuresOfTable(table, level),
         table,
       };
+      targets.push({
+        figures,
+        statistic: (counts) => cohenKappa(nominalTable(patterns, members, counts)).value,
+      });
+      return figures;
     });
 
   let definition: 'nominal' | 'pooled';
@@ -330,26 +373,21 @@ export function twoCoderReliability(
   if (patterns.n > 0 && codeCount > 0) {
     if (definition === 'nominal') {
       const members = codebook.codes.map((code) => code.index);
-      const multiple =
-        patterns.codesA.some((codes) => codes.length > 1) ||
-        patterns.codesB.some((codes) => codes.length > 1);
+      const multiple = !atMostOneCode(patterns);
       const table = nominalTable(patterns, members);
-      const figures = figuresOfTable(table, level);
-      bootstrapInto(
-        figures,
-        patterns,
-        (counts) => cohenKappa(nominalTable(patterns, members, counts)).value,
-        options,
-      );
       overall = {
         definition,
         description:
-          `Cohen's kappa on the nominal table of the ${codeCount} codes plus "none" (one value per unit)` +
+          `Cohen's kappa on the nominal table of the ${codeCount} code${codeCount === 1 ? '' : 's'} plus "none" (one value per unit)` +
           (multiple ? '; units with several codes count under the first of them in codebook order' : ''),
         values: [...codebook.codes.map((code) => code.id), 'none'],
         table,
-        ...figures,
+        ...figuresOfTable(table, level),
       };
+      targets.push({
+        figures: overall,
+        statistic: (counts) => cohenKappa(nominalTable(patterns, members, counts)).value,
+      });
     } else {
       const pooled = pooledFigures(patterns, codeCount);
       const reasons: Record<string, string> = {};
@@ -378,15 +416,22 @@ export function twoCoderReliability(
         'krippendorff_alpha',
         'gwet_ac1',
         'brennan_prediger',
-      ])
+      ]) {
         reasons[key] = notPooled;
-      bootstrapInto(
-        overall,
-        patterns,
-        (counts) => pooledFigures(patterns, codeCount, counts).kappa.value,
-        options,
-      );
+      }
+      targets.push({ figures: overall, statistic: () => resampled.pooledKappa() });
     }
+  }
+  if (options.bootstrap && patterns.n > 0) {
+    const intervals = bootstrapPercentiles({
+      patternCounts: patterns.counts,
+      statistics: targets.map((target) => target.statistic),
+      prepare: (counts) => resampled.update(counts),
+      resamples: options.bootstrap.resamples,
+      seed: options.bootstrap.seed,
+      level,
+    });
+    for (const [index, target] of targets.entries()) applyInterval(target.figures, intervals[index]!);
   }
   return {
     coders,

@@ -77,9 +77,6 @@ export function quantileSorted(sorted: ArrayLike<number>, probability: number): 
   return lower + fraction * (sorted[below + 1]! - lower);
 }
 
-/** Uniforms discarded from a fresh `createRandom(seed)` before the first resample (see below). */
-const WARM_UP_DRAWS = 8;
-
 export interface BootstrapOptions {
   /** How many units show each distinct pattern (e.g. the cells of an agreement table); n = their sum. */
   patternCounts: readonly number[];
@@ -118,7 +115,7 @@ export interface BootstrapInterval {
  * with Q the type-7 quantile (R's default, numpy's 'linear'; see `quantileSorted`) of the resampled
  * statistics that are defined; undefined ones are counted in `undefinedResamples` and left out.
  * Efron, B., & Tibshirani, R. J. (1993). An Introduction to the Bootstrap, ch. 13 (percentile
- * interval). Draws come from `createRandom(seed)`, after discarding its first 8 uniforms, so the
+ * interval). Draws come from `createRandom(seed)`, so the
  * same inputs and seed give the same interval on any machine.
  * Cost O(resamples × (patterns + cost of the statistic)), whatever the number of units.
  *
@@ -128,7 +125,24 @@ export interface BootstrapInterval {
  * @example bootstrapPercentile({ patternCounts: [40, 9, 6, 45], statistic: (cells) => (cells[0] + cells[3]) / 100, resamples: 1000, seed: 7 }) // { low: ≈0.78, high: ≈0.92, resamples: 1000, undefinedResamples: 0 }
  */
 export function bootstrapPercentile(options: BootstrapOptions): BootstrapInterval {
-  const { patternCounts, statistic, resamples, seed } = options;
+  const { statistic, ...rest } = options;
+  return bootstrapPercentiles({ ...rest, statistics: [statistic] })[0]!;
+}
+
+export interface BootstrapManyOptions extends Omit<BootstrapOptions, 'statistic'> {
+  /** Several statistics, all computed on the same resamples (one multinomial draw per resample). */
+  statistics: ReadonlyArray<(resampledCounts: Float64Array) => number | null>;
+  /** Called once per resample before the statistics, e.g. to compute tables they share. */
+  prepare?: (resampledCounts: Float64Array) => void;
+}
+
+/**
+ * `bootstrapPercentile` for several statistics at once: every statistic sees the same resamples,
+ * so their intervals are consistent with each other and the draws are made only once.
+ * @throws {RangeError} as `bootstrapPercentile`
+ */
+export function bootstrapPercentiles(options: BootstrapManyOptions): BootstrapInterval[] {
+  const { patternCounts, statistics, resamples, seed } = options;
   const level = options.level ?? 0.95;
   if (!Number.isSafeInteger(resamples) || resamples < 1) {
     throw new RangeError(`resamples must be a whole number ≥ 1, received ${resamples}`);
@@ -136,7 +150,6 @@ export function bootstrapPercentile(options: BootstrapOptions): BootstrapInterva
   if (!(level > 0 && level < 1)) {
     throw new RangeError(`the confidence level must be strictly between 0 and 1, received ${level}`);
   }
-  if (!Number.isSafeInteger(seed)) throw new RangeError(`the seed must be a whole number, received ${seed}`);
   let units = 0;
   for (const count of patternCounts) {
     if (!Number.isSafeInteger(count) || count < 0) {
@@ -145,30 +158,31 @@ export function bootstrapPercentile(options: BootstrapOptions): BootstrapInterva
     units += count;
   }
   const random = createRandom(seed);
-  // pure-rand seeds xoroshiro128+ with the state (−1, ~seed, seed, 0), so the first doubles of a
-  // stream are nearly fixed (the first is 1 − seed/2³²); discard them before drawing.
-  for (let warmUp = 0; warmUp < WARM_UP_DRAWS; warmUp++) random.nextDouble();
   const resampledCounts = new Float64Array(patternCounts.length);
-  const values: number[] = [];
-  let undefinedResamples = 0;
+  const values = statistics.map(() => new Float64Array(resamples));
+  const defined = statistics.map(() => 0);
   for (let resample = 0; resample < resamples; resample++) {
     multinomial(patternCounts, units, random, resampledCounts);
-    const value = statistic(resampledCounts);
-    if (value === null) {
-      undefinedResamples++;
-      continue;
+    options.prepare?.(resampledCounts);
+    for (const [index, statistic] of statistics.entries()) {
+      const value = statistic(resampledCounts);
+      if (value === null) continue;
+      if (!Number.isFinite(value)) {
+        throw new RangeError(`the bootstrap statistic returned ${value}; return null when it is undefined`);
+      }
+      values[index]![defined[index]!++] = value;
     }
-    if (!Number.isFinite(value)) {
-      throw new RangeError(`the bootstrap statistic returned ${value}; return null when it is undefined`);
-    }
-    values.push(value);
   }
-  if (values.length === 0) return { low: null, high: null, resamples, undefinedResamples };
-  const sorted = Float64Array.from(values).sort();
-  return {
-    low: quantileSorted(sorted, (1 - level) / 2),
-    high: quantileSorted(sorted, (1 + level) / 2),
-    resamples,
-    undefinedResamples,
-  };
+  return statistics.map((_, index) => {
+    const count = defined[index]!;
+    const undefinedResamples = resamples - count;
+    if (count === 0) return { low: null, high: null, resamples, undefinedResamples };
+    const sorted = values[index]!.subarray(0, count).sort();
+    return {
+      low: quantileSorted(sorted, (1 - level) / 2),
+      high: quantileSorted(sorted, (1 + level) / 2),
+      resamples,
+      undefinedResamples,
+    };
+  });
 }

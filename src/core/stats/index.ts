@@ -3,8 +3,10 @@ export { observedAgreement } from './agreement.js';
 export { binomial } from './binomial.js';
 export {
   type BootstrapInterval,
+  type BootstrapManyOptions,
   type BootstrapOptions,
   bootstrapPercentile,
+  bootstrapPercentiles,
   multinomial,
   quantileSorted,
 } from './bootstrap.js';

@@ -1,0 +1,108 @@
+// Seeded synthetic data for the benchmarks: a table of statements (one unit each) and two
+// coders' annotations of those units. The same seed always writes the same bytes.
+
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { createRandom } from '../dist/core/random.js';
+
+const words = (
+  'trade tariff barrier customs border security cartel fentanyl sovereignty agreement review ' +
+  'president mexico united states canada talks progress cooperation leader wonderful framing ' +
+  'voters congress investment automotive agriculture digital rules origin enforcement operation ' +
+  'arrest agency statement press conference briefing readout social post news coverage week'
+).split(' ');
+const actors = [
+  'Claudia Sheinbaum',
+  'Donald Trump',
+  'Jamieson Greer',
+  'White House',
+  'Reuters',
+  'Associated Press',
+  'El Universal',
+  'CBC News',
+];
+const genres = ['press conference', 'press release', 'social post', 'news article', 'briefing'];
+export const benchCodes = [
+  'trade.ntb',
+  'trade.tariffs',
+  'trade.sectoral',
+  'security.drugs',
+  'security.sovereignty',
+  'security.fbi',
+  'rhetoric.praise',
+  'rhetoric.framing',
+  'rhetoric.domestic',
+];
+
+async function writeLines(file, count, lineAt) {
+  const stream = createWriteStream(file);
+  let buffer = '';
+  for (let index = 0; index < count; index++) {
+    buffer += lineAt(index);
+    if (buffer.length > 1 << 20) {
+      if (!stream.write(buffer)) await once(stream, 'drain');
+      buffer = '';
+    }
+  }
+  stream.end(buffer);
+  await once(stream, 'finish');
+}
+
+/** statements.csv: id,text,actor,genre,date,role — about 150 bytes a row. */
+export async function writeStatements(file, count, seed) {
+  const random = createRandom(seed);
+  await writeLines(file, count + 1, (index) => {
+    if (index === 0) return 'id,text,actor,genre,date,role\n';
+    const length = 14 + random.nextInt(12);
+    let text = '';
+    for (let word = 0; word < length; word++)
+      text += (word === 0 ? '' : ' ') + words[random.nextInt(words.length)];
+    text = `${text[0].toUpperCase()}${text.slice(1)}.`;
+    if (random.nextInt(20) === 0) text = `"${text.replace('.', ', he said.')}"`;
+    const day = 1 + random.nextInt(28);
+    return `s${index},${text},${actors[random.nextInt(actors.length)]},${genres[random.nextInt(genres.length)]},2026-01-${String(day).padStart(2, '0')},${random.nextInt(3) === 0 ? 'secondary' : 'primary'}\n`;
+  });
+}
+
+/**
+ * Codes of one unit for coder A and coder B: A gives each code with its own prevalence; B copies A
+ * and departs from it on about one code in ten. About two rows per unit and coder.
+ */
+function unitCodes(random) {
+  const first = [];
+  for (let code = 0; code < benchCodes.length; code++)
+    if (random.nextInt(100) < 6 + code * 2) first.push(code);
+  const second = [];
+  for (let code = 0; code < benchCodes.length; code++) {
+    const hasA = first.includes(code);
+    const flip = random.nextInt(100) < 3;
+    if (hasA !== flip) second.push(code);
+  }
+  return [first, second];
+}
+
+/** long.csv (unit_id,coder,code) for both coders, and a.csv / b.csv (unit_id,code) per coder. */
+export async function writeAnnotations(files, count, seed) {
+  const random = createRandom(seed);
+  const pairs = [];
+  // Generated once and kept: 1M units × two small arrays is fine for the generator.
+  for (let unit = 1; unit <= count; unit++) pairs.push(unitCodes(random));
+  const rows = (unit, codes, prefix) =>
+    codes.length === 0
+      ? `s${unit}:1,${prefix}\n`
+      : codes.map((code) => `s${unit}:1,${prefix}${benchCodes[code]}\n`).join('');
+  await writeLines(files.long, count * 2 + 1, (index) => {
+    if (index === 0) return 'unit_id,coder,code\n';
+    const unit = Math.ceil(index / 2);
+    const coder = index % 2 === 1 ? 0 : 1;
+    return rows(unit, pairs[unit - 1][coder], coder === 0 ? 'a,' : 'b,');
+  });
+  for (const [coder, file] of [
+    [0, files.a],
+    [1, files.b],
+  ]) {
+    await writeLines(file, count + 1, (index) =>
+      index === 0 ? 'unit_id,code\n' : rows(index, pairs[index - 1][coder], ''),
+    );
+  }
+}

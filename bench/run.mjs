@@ -1,0 +1,194 @@
+// `npm run bench`: times and peak memory of the tool on generated data (seeded, so every run
+// measures the same bytes). Each measurement runs the built CLI in a child process under
+// /usr/bin/time, which reports the wall time and the peak resident set size.
+//
+//   node bench/run.mjs                     all cases at 10k, 100k and 1M units
+//   node bench/run.mjs --sizes 10000       smaller runs
+//   node bench/run.mjs --only reliability  one group (import, annotations, reliability)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchCodes, writeAnnotations, writeStatements } from './generate.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cli = path.join(root, 'bin', 'coding');
+const dataFolder = path.join(root, 'bench', 'data');
+const argument = (name, fallback) => {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : fallback;
+};
+const sizes = argument('--sizes', '10000,100000,1000000').split(',').map(Number);
+const only = argument('--only', 'import,annotations,reliability').split(',');
+const hasTime = existsSync('/usr/bin/time');
+const hasPandas =
+  spawnSync('/usr/bin/python3', ['-c', 'import pandas, numpy'], { stdio: 'ignore' }).status === 0;
+
+/** Run a command; wall seconds and peak RSS in MiB. */
+function measure(command, args, cwd) {
+  const timed = hasTime ? ['/usr/bin/time', ['-f', '%e %M', command, ...args]] : [command, args];
+  const started = process.hrtime.bigint();
+  const result = spawnSync(timed[0], timed[1], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr.slice(-2000)}`);
+  }
+  let peak = null;
+  if (hasTime) {
+    const last = result.stderr.trim().split('\n').at(-1);
+    peak = Number(last.split(' ')[1]) / 1024;
+  }
+  return { seconds, peak, stdout: result.stdout, stderr: result.stderr };
+}
+
+const results = [];
+function report(group, name, units, measured, extra = {}) {
+  const row = {
+    group,
+    name,
+    units,
+    seconds: Number(measured.seconds.toFixed(2)),
+    peak_mib: measured.peak === null ? null : Math.round(measured.peak),
+    ...extra,
+  };
+  results.push(row);
+  const memory = row.peak_mib === null ? '' : `, peak ${row.peak_mib} MiB`;
+  const more = Object.entries(extra)
+    .map(([key, value]) => `, ${key} ${value}`)
+    .join('');
+  console.log(
+    `${group.padEnd(12)} ${name.padEnd(34)} ${String(units).padStart(8)} units: ${row.seconds.toFixed(2)} s${memory}${more}`,
+  );
+}
+
+const node = process.execPath;
+const mib = (file) => (statSync(file).size / 1048576).toFixed(1);
+
+mkdirSync(dataFolder, { recursive: true });
+console.log(
+  `coding benchmark on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}${hasTime ? '' : ' (no /usr/bin/time: no memory figures)'}`,
+);
+for (const size of sizes) {
+  const folder = path.join(dataFolder, String(size));
+  mkdirSync(folder, { recursive: true });
+  const statements = path.join(folder, 'statements.csv');
+  const files = {
+    long: path.join(folder, 'long.csv'),
+    a: path.join(folder, 'a.csv'),
+    b: path.join(folder, 'b.csv'),
+  };
+  if (!existsSync(statements)) await writeStatements(statements, size, 20260129);
+  if (!existsSync(files.long)) await writeAnnotations(files, size, 7);
+  const workspace = path.join(folder, 'workspace');
+  const needsWorkspace = only.includes('import') || only.includes('annotations');
+  if (needsWorkspace) {
+    rmSync(workspace, { recursive: true, force: true });
+    measure(node, [cli, 'init', workspace], root);
+    writeFileSync(
+      path.join(workspace, 'codebooks', 'codebook.yaml'),
+      `version: 1\nname: bench\ncategories:\n${['trade', 'security', 'rhetoric']
+        .map(
+          (category) =>
+            `  - id: ${category}\n    label: ${category}\n    codes:\n${benchCodes
+              .filter((code) => code.startsWith(`${category}.`))
+              .map((code) => `      - id: ${code}\n        label: ${code}\n        definition: ${code}\n`)
+              .join('')}`,
+        )
+        .join('')}`,
+    );
+    report(
+      'import',
+      `statements CSV (${mib(statements)} MiB)`,
+      size,
+      measure(node, [cli, 'import', statements], workspace),
+    );
+    if (only.includes('import'))
+      report(
+        'import',
+        're-import, nothing changed',
+        size,
+        measure(node, [cli, 'import', statements], workspace),
+      );
+  }
+  if (only.includes('annotations')) {
+    report(
+      'annotations',
+      `import coder a (${mib(files.a)} MiB)`,
+      size,
+      measure(node, [cli, 'import', '--coder', 'a', files.a], workspace),
+    );
+    report(
+      'annotations',
+      `import coder b (${mib(files.b)} MiB)`,
+      size,
+      measure(node, [cli, 'import', '--coder', 'b', files.b], workspace),
+    );
+    report(
+      'annotations',
+      'merge to CSV, with texts',
+      size,
+      measure(
+        node,
+        [cli, 'merge', '--coders', 'a,b', '-o', path.join(folder, 'merge.csv'), '--force'],
+        workspace,
+      ),
+    );
+    report(
+      'annotations',
+      'reliability in the workspace',
+      size,
+      measure(node, [cli, 'reliability', '--coders', 'a,b', '--format', 'json'], workspace),
+    );
+  }
+  if (only.includes('reliability')) {
+    const codes = benchCodes.join(',');
+    const tool = measure(
+      node,
+      [cli, 'reliability', '--annotations', files.long, '--codes', codes, '--format', 'json'],
+      folder,
+    );
+    const scanner = measure(node, [path.join(root, 'bench', 'baseline-scanner.mjs'), files.long], folder);
+    const toolReport = JSON.parse(tool.stdout);
+    const scannerReport = JSON.parse(scanner.stdout);
+    const difference = Math.abs(toolReport.overall.kappa - scannerReport.pooled);
+    report('reliability', `coding reliability (${mib(files.long)} MiB)`, size, tool, {
+      ratio_to_scanner: (tool.seconds / scanner.seconds).toFixed(2),
+    });
+    report('reliability', 'baseline byte scanner', size, scanner, {
+      pooled_kappa_difference: difference.toExponential(1),
+    });
+    if (hasPandas) {
+      const pandas = measure(
+        '/usr/bin/python3',
+        [path.join(root, 'bench', 'pandas_baseline.py'), files.long],
+        folder,
+      );
+      const pandasReport = JSON.parse(pandas.stdout);
+      report('reliability', 'pandas + numpy', size, pandas, {
+        pooled_kappa_difference: Math.abs(toolReport.overall.kappa - pandasReport.pooled).toExponential(1),
+      });
+    }
+    const boot = measure(
+      node,
+      [
+        cli,
+        'reliability',
+        '--annotations',
+        files.long,
+        '--codes',
+        codes,
+        '--bootstrap',
+        '1000',
+        '--seed',
+        '1',
+        '--format',
+        'json',
+      ],
+      folder,
+    );
+    report('reliability', 'coding reliability --bootstrap 1000', size, boot);
+  }
+}
+writeFileSync(path.join(dataFolder, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log(`results in ${path.relative(root, path.join(dataFolder, 'results.json'))}`);

@@ -1,7 +1,8 @@
 // The baseline of the reliability benchmark: a hand-tuned byte scanner that reads a long CSV
 // (unit_id,coder,code; no quotes) and computes what `coding reliability` is measured on — per-code
 // presence tables, per-code and pooled kappa, and code frequencies — with nothing else: no
-// validation, no error messages, no fallback for quoted fields. It is the floor, not a competitor.
+// validation, no error messages, no fallback for quoted fields, ASCII ids assumed (latin1 slices).
+// It is the floor, not a competitor.
 import { closeSync, openSync, readSync } from 'node:fs';
 
 const file = process.argv[2];
@@ -11,7 +12,8 @@ const units = new Map();
 const codes = new Map();
 let carry = Buffer.alloc(0);
 let header = true;
-const decoder = new TextDecoder();
+let lastUnit = '';
+let lastEntry;
 function line(bytes, start, end) {
   if (header) {
     header = false;
@@ -19,16 +21,19 @@ function line(bytes, start, end) {
   }
   const first = bytes.indexOf(44, start);
   const second = bytes.indexOf(44, first + 1);
-  const unit = decoder.decode(bytes.subarray(start, first));
+  const unit = bytes.latin1Slice(start, first);
   const coder = bytes[first + 1] === 97 ? 0 : 1;
-  let entry = units.get(unit);
+  // Rows of one unit follow each other: look the id up only when it changes.
+  let entry = unit === lastUnit ? lastEntry : units.get(unit);
   if (entry === undefined) {
     entry = [0, 0, 0, 0];
     units.set(unit, entry);
   }
+  lastUnit = unit;
+  lastEntry = entry;
   entry[coder] = 1;
   if (second + 1 < end) {
-    const code = decoder.decode(bytes.subarray(second + 1, end));
+    const code = bytes.latin1Slice(second + 1, end);
     let index = codes.get(code);
     if (index === undefined) {
       index = codes.size;

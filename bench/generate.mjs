@@ -53,7 +53,7 @@ export async function writeStatements(file, count, seed) {
   const random = createRandom(seed);
   await writeLines(file, count + 1, (index) => {
     if (index === 0) return 'id,text,actor,genre,date,role\n';
-    const length = 14 + random.nextInt(12);
+    const length = 10 + random.nextInt(10);
     let text = '';
     for (let word = 0; word < length; word++)
       text += (word === 0 ? '' : ' ') + words[random.nextInt(words.length)];
@@ -71,7 +71,7 @@ export async function writeStatements(file, count, seed) {
 function unitCodes(random) {
   const first = [];
   for (let code = 0; code < benchCodes.length; code++)
-    if (random.nextInt(100) < 6 + code * 2) first.push(code);
+    if (random.nextInt(100) < 12 + code * 2) first.push(code);
   const second = [];
   for (let code = 0; code < benchCodes.length; code++) {
     const hasA = first.includes(code);

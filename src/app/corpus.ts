@@ -48,7 +48,7 @@ async function corpusOf(options: CorpusOptions) {
 function summarise(document: DocumentRecord, units: number): DocumentSummary {
   return {
     id: document.id,
-    title: document.title,
+    title: document.title ?? document.id,
     actor: document.actor ?? '',
     source: document.source ?? '',
     genre: document.genre ?? '',

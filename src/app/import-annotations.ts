@@ -97,15 +97,17 @@ export async function importAnnotations(options: ImportAnnotationsOptions): Prom
     const codes = old.codesAt(position);
     if (codes.length === 0) keys.push(packKey(unitIndex, -1));
     for (const code of codes) keys.push(packKey(unitIndex, code));
-    for (const key of memoKeys(unitIndex, codes)) if (oldMemos.has(key)) memos.set(key, oldMemos.get(key)!);
+    if (oldMemos.size > 0)
+      for (const key of memoKeys(unitIndex, codes)) if (oldMemos.has(key)) memos.set(key, oldMemos.get(key)!);
   };
   const takeNew = (position: number): void => {
     const unitIndex = read.codings.units[position]!;
     const codes = read.codings.codesAt(position);
     if (codes.length === 0) keys.push(packKey(unitIndex, -1));
     for (const code of codes) keys.push(packKey(unitIndex, code));
-    for (const key of memoKeys(unitIndex, codes))
-      if (read.memos.has(key)) memos.set(key, read.memos.get(key)!);
+    if (read.memos.size > 0)
+      for (const key of memoKeys(unitIndex, codes))
+        if (read.memos.has(key)) memos.set(key, read.memos.get(key)!);
   };
   const describe = (codes: Int32Array): string =>
     codes.length === 0 ? '(no code)' : [...codes].map((code) => study.codebook.codes[code]!.id).join(' ');
@@ -123,10 +125,13 @@ export async function importAnnotations(options: ImportAnnotationsOptions): Prom
       const oldCodes = old.codesAt(oldPosition);
       const newCodes = read.codings.codesAt(newPosition);
       const sameMemos =
-        memoKeys(newUnit, newCodes).every(
+        (read.memos.size === 0 && oldMemos.size === 0) ||
+        (memoKeys(newUnit, newCodes).every(
           (key) => (read.memos.get(key) ?? '') === (oldMemos.get(key) ?? ''),
         ) &&
-        memoKeys(oldUnit, oldCodes).every((key) => (read.memos.get(key) ?? '') === (oldMemos.get(key) ?? ''));
+          memoKeys(oldUnit, oldCodes).every(
+            (key) => (read.memos.get(key) ?? '') === (oldMemos.get(key) ?? ''),
+          ));
       if (sameArray(oldCodes, newCodes) && sameMemos) {
         unchanged++;
         takeOld(oldPosition);
@@ -174,17 +179,23 @@ export async function importAnnotations(options: ImportAnnotationsOptions): Prom
     result.backup = relativeTo(study.workspace, await backupFile(files.csv, backupFolder));
     if (await exists(files.meta)) await backupFile(files.meta, backupFolder);
   }
-  const merged = Codings.fromSortedKeys(Float64Array.from(keys).sort());
+  // The walk above visits units in order and each unit's codes in order: the keys are sorted.
+  const merged = Codings.fromSortedKeys(Float64Array.from(keys));
   const batch = new AtomicBatch();
-  addCoderFiles(batch, files, {
-    codings: merged,
-    memos,
-    units: study.units,
-    codebook: study.codebook,
-    coder: options.coder,
-    codebookFile: study.codebookFile,
-  });
-  await batch.commit();
+  try {
+    await addCoderFiles(batch, files, {
+      codings: merged,
+      memos,
+      units: study.units,
+      codebook: study.codebook,
+      coder: options.coder,
+      codebookFile: study.codebookFile,
+    });
+    await batch.commit();
+  } catch (error) {
+    await batch.abort();
+    throw error;
+  }
   result.written = true;
   return result;
 }

@@ -1,7 +1,7 @@
 /**
  * `coding import PATH…`: documents into the workspace's corpus, with stable unit ids.
  *
- * One streaming pass reads every input and validates it; new documents go to scratch files, so a
+ * One streaming pass reads every input and validates it; new documents go to temporary files, so a
  * million-row table never has to be held in memory. Nothing is written to the corpus unless every
  * input is valid: then documents.jsonl and units.csv are rewritten atomically (old documents in
  * their order, updated ones in place, new ones appended).
@@ -21,7 +21,7 @@ import {
 } from '../core/documents.js';
 import { sha256 } from '../core/hash.js';
 import type { SegmentOptions } from '../core/segment.js';
-import { type Finding, InputError } from '../errors.js';
+import { type Finding, InputError, type Location } from '../errors.js';
 import { AtomicBatch, AtomicWriteStream } from '../io/atomic.js';
 import {
   corpusPaths,
@@ -33,10 +33,11 @@ import {
   serializeUnit,
   unitsHeaderLine,
 } from '../io/corpus-store.js';
-import { columnIndex, openCsv } from '../io/csv.js';
+import { columnIndex } from '../io/csv.js';
+import { scanCsv } from '../io/csv-scan.js';
 import { expandSources, readTableSource, readTextSource } from '../io/sources.js';
 import { openWorkspace, type Workspace } from '../io/workspace.js';
-import type { UnitKind } from '../schema/config.js';
+import { type UnitKind, unitKinds } from '../schema/config.js';
 import type { DocumentRecord, UnitRecord } from '../schema/corpus.js';
 
 export interface ImportDocumentsOptions {
@@ -80,10 +81,104 @@ export interface ImportDocumentsResult {
 /** How many findings are collected before the import stops reading (a broken million-row file). */
 const maxFindings = 100;
 
-interface ExistingDocument {
-  hash: string;
-  signature: string;
-  unit: UnitKind;
+/** The first 52 bits of a hex digest, as a number: enough to tell two texts apart (collision odds 2⁻⁵²). */
+function hash52(hex: string): number {
+  return Number.parseInt(hex.slice(0, 13), 16);
+}
+
+/**
+ * Per document id, the fingerprints of the corpus version and of the version read in this run,
+ * and where the latter came from, in growable typed arrays.
+ */
+class DocumentLedger {
+  private readonly index = new Map<string, number>();
+  private existingText = new Float64Array(1024);
+  private existingMetadata = new Float64Array(1024);
+  private existingUnit = new Int8Array(1024).fill(-1);
+  private seenText = new Float64Array(1024);
+  /** Where a document was read in this run: an index into `files` (−1: not read yet), and the line. */
+  private seenFile = new Int32Array(1024).fill(-1);
+  private seenLine = new Int32Array(1024);
+  private readonly files: string[] = [];
+  private readonly fileIndex = new Map<string, number>();
+  private size = 0;
+
+  private slot(id: string): number {
+    let slot = this.index.get(id);
+    if (slot !== undefined) return slot;
+    slot = this.size++;
+    this.index.set(id, slot);
+    if (slot >= this.existingText.length) {
+      const grow = <T extends Float64Array | Int8Array | Int32Array>(array: T, fill: number): T => {
+        const bigger = new (array.constructor as new (length: number) => T)(array.length * 2);
+        bigger.fill(fill);
+        bigger.set(array);
+        return bigger;
+      };
+      this.existingText = grow(this.existingText, 0);
+      this.existingMetadata = grow(this.existingMetadata, 0);
+      this.existingUnit = grow(this.existingUnit, -1);
+      this.seenText = grow(this.seenText, 0);
+      this.seenFile = grow(this.seenFile, -1);
+      this.seenLine = grow(this.seenLine, 0);
+    }
+    return slot;
+  }
+
+  addExisting(id: string, textHash: number, metadataHash: number, unit: UnitKind): void {
+    const slot = this.slot(id);
+    this.existingText[slot] = textHash;
+    this.existingMetadata[slot] = metadataHash;
+    this.existingUnit[slot] = unitKinds.indexOf(unit);
+  }
+
+  /**
+   * Record that `id` was read in this run (unless it was read before), with one lookup: what was
+   * read earlier under this id, and the corpus version.
+   */
+  visit(
+    id: string,
+    textHash: number,
+    location: Location,
+  ): {
+    earlier: { textHash: number; origin: string } | undefined;
+    old: { textHash: number; metadataHash: number; unit: UnitKind } | undefined;
+  } {
+    const slot = this.slot(id);
+    const previousFile = this.seenFile[slot]!;
+    if (previousFile >= 0) {
+      const line = this.seenLine[slot]!;
+      return {
+        earlier: {
+          textHash: this.seenText[slot]!,
+          origin: `${this.files[previousFile]}${line > 0 ? `:${line}` : ''}`,
+        },
+        old: undefined,
+      };
+    }
+    const file = location.file ?? '';
+    let fileIndex = this.fileIndex.get(file);
+    if (fileIndex === undefined) {
+      fileIndex = this.files.length;
+      this.files.push(file);
+      this.fileIndex.set(file, fileIndex);
+    }
+    this.seenText[slot] = textHash;
+    this.seenFile[slot] = fileIndex;
+    this.seenLine[slot] = location.line ?? 0;
+    const unit = this.existingUnit[slot]!;
+    return {
+      earlier: undefined,
+      old:
+        unit === -1
+          ? undefined
+          : {
+              textHash: this.existingText[slot]!,
+              metadataHash: this.existingMetadata[slot]!,
+              unit: unitKinds[unit]!,
+            },
+    };
+  }
 }
 
 export async function importDocuments(options: ImportDocumentsOptions): Promise<ImportDocumentsResult> {
@@ -102,22 +197,32 @@ export async function importDocuments(options: ImportDocumentsOptions): Promise<
       : {}),
   };
 
-  const existing = new Map<string, ExistingDocument>();
+  // What is known of each document id, in typed arrays rather than an object per document, so
+  // that a million statements fit in about 100 MB.
+  const ledger = new DocumentLedger();
   const existingUnits = manifest?.units ?? 0;
+  let existingDocuments = 0;
   for await (const record of readDocuments(paths)) {
-    existing.set(record.id, {
-      hash: record.hash,
-      signature: sha256(metadataSignature(record)),
-      unit: record.unit,
-    });
+    ledger.addExisting(
+      record.id,
+      hash52(record.hash),
+      hash52(sha256(metadataSignature(record))),
+      record.unit,
+    );
+    existingDocuments++;
   }
 
   await fs.mkdir(paths.folder, { recursive: true });
-  const scratchDocuments = new AtomicWriteStream(path.join(paths.folder, 'new-documents.jsonl'));
-  const scratchUnits = new AtomicWriteStream(path.join(paths.folder, 'new-units.csv'));
+  // New documents and units are written as they are read: straight into the corpus files of a
+  // new corpus, else into scratch files that are appended after the existing documents.
+  const fresh = existingDocuments === 0;
+  const scratchDocuments = new AtomicWriteStream(
+    fresh ? paths.documents : path.join(paths.folder, 'new-documents.jsonl'),
+  );
+  const scratchUnits = new AtomicWriteStream(fresh ? paths.units : path.join(paths.folder, 'new-units.csv'));
+  if (fresh) await scratchUnits.write(unitsHeaderLine());
   const findings: Finding[] = [];
   const warnings: Finding[] = [];
-  const seen = new Map<string, { hash: string; origin: string }>();
   const replaced = new Map<string, BuiltDocument>();
   const metadataUpdated: string[] = [];
   const counts = { added: 0, unchanged: 0, unitsAdded: 0, unitsUnchanged: 0 };
@@ -131,9 +236,10 @@ export async function importDocuments(options: ImportDocumentsOptions): Promise<
     const document = built.document;
     if (!document) return;
     const { record } = document;
-    const earlier = seen.get(record.id);
+    const textHash = hash52(record.hash);
+    const { earlier, old } = ledger.visit(record.id, textHash, input.location);
     if (earlier) {
-      if (earlier.hash === record.hash) {
+      if (earlier.textHash === textHash) {
         warnings.push({
           code: 'DUPLICATE_DOCUMENT',
           severity: 'warning',
@@ -150,8 +256,6 @@ export async function importDocuments(options: ImportDocumentsOptions): Promise<
       }
       return;
     }
-    seen.set(record.id, { hash: record.hash, origin: record.origin });
-    const old = existing.get(record.id);
     if (!old) {
       counts.added++;
       counts.unitsAdded += document.spans.length;
@@ -159,10 +263,10 @@ export async function importDocuments(options: ImportDocumentsOptions): Promise<
       for (const unit of freshUnits(record.id, document.spans)) await scratchUnits.write(serializeUnit(unit));
       return;
     }
-    if (old.hash === record.hash && old.unit === record.unit) {
+    if (old.textHash === textHash && old.unit === record.unit) {
       counts.unchanged++;
       counts.unitsUnchanged += document.spans.length;
-      if (old.signature !== sha256(metadataSignature(record))) {
+      if (old.metadataHash !== hash52(sha256(metadataSignature(record)))) {
         metadataUpdated.push(record.id);
         replaced.set(record.id, document);
       }
@@ -178,15 +282,18 @@ export async function importDocuments(options: ImportDocumentsOptions): Promise<
         const { input } = await readTextSource(source, options.unit ?? workspace.config.segmentation.unit);
         if (input) await accept(input);
       } else {
-        for await (const input of readTableSource(source, {
-          textColumn: options.textColumn,
-          idColumn: options.idColumn,
-          delimiter: options.delimiter,
-          unit: options.unit ?? 'document',
-        })) {
-          await accept(input);
-          if (findings.length >= maxFindings) break;
-        }
+        await readTableSource(
+          source,
+          {
+            textColumn: options.textColumn,
+            idColumn: options.idColumn,
+            delimiter: options.delimiter,
+            unit: options.unit ?? 'document',
+          },
+          async (input) => {
+            if (findings.length < maxFindings) await accept(input);
+          },
+        );
       }
     }
   } catch (error) {
@@ -285,7 +392,7 @@ export async function importDocuments(options: ImportDocumentsOptions): Promise<
       unchanged: counts.unchanged,
       metadataUpdated: metadataUpdated.length,
       changed: changed.length,
-      total: existing.size + counts.added,
+      total: existingDocuments + counts.added,
     },
     units: {
       added: counts.unitsAdded + unitsAddedByChange,
@@ -301,6 +408,21 @@ export async function importDocuments(options: ImportDocumentsOptions): Promise<
   if (nothingToWrite || options.dryRun) {
     await scratchDocuments.abort();
     await scratchUnits.abort();
+    return result;
+  }
+
+  if (fresh) {
+    const batch = new AtomicBatch();
+    batch.adopt(scratchDocuments);
+    batch.adopt(scratchUnits);
+    batch.add(paths.manifest, manifestText(result.documents.total, result.units.total));
+    try {
+      await batch.commit();
+    } catch (error) {
+      await batch.abort();
+      throw error;
+    }
+    result.written = true;
     return result;
   }
 
@@ -377,13 +499,17 @@ export async function findUnitReferences(
   for (const name of entries) {
     const file = path.join(workspace.paths.annotations, name);
     const shownAs = path.relative(workspace.root, file).split(path.sep).join('/');
-    const reader = await openCsv(file, { shownAs });
-    const index = columnIndex(reader.header, 'unit_id');
-    if (index < 0) continue;
-    for await (const { fields, line } of reader.rows) {
-      const unitId = fields[index] ?? '';
-      if (unitIds.has(unitId)) references.push({ file: shownAs, line, unitId });
-    }
+    let column = -1;
+    await scanCsv(file, {
+      shownAs,
+      onHeader(header) {
+        column = columnIndex(header, 'unit_id');
+      },
+      onRow(fields, line) {
+        if (column >= 0 && unitIds.has(fields[column]!))
+          references.push({ file: shownAs, line, unitId: fields[column]! });
+      },
+    });
   }
   return references;
 }

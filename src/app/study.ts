@@ -21,8 +21,11 @@ export interface Study {
   codebook: CodebookModel;
   codebookFile: string;
   units: FixedUnitIndex;
-  /** Unit id → document id, by unit index. */
-  unitDocuments: string[];
+}
+
+/** The document of a unit: its id is `doc:n`. */
+export function documentOfUnit(unitId: string): string {
+  return unitId.slice(0, unitId.lastIndexOf(':'));
 }
 
 /** Path relative to the workspace root, with "/", for messages and recorded paths. */
@@ -40,12 +43,8 @@ export async function openStudy(options: { cwd: string; workspace?: string | und
     throw new InputError('the corpus is empty', { hint: 'import documents first: coding import PATH…' });
   }
   const ids: string[] = [];
-  const unitDocuments: string[] = [];
-  for await (const unit of readUnits(paths)) {
-    ids.push(unit.id);
-    unitDocuments.push(unit.docId);
-  }
-  return { workspace, codebook: model, codebookFile, units: new FixedUnitIndex(ids), unitDocuments };
+  for await (const unit of readUnits(paths)) ids.push(unit.id);
+  return { workspace, codebook: model, codebookFile, units: new FixedUnitIndex(ids) };
 }
 
 /** @throws UsageError for a name that cannot be a coder (unsafe in a file name, or reserved) */

@@ -128,6 +128,8 @@ export class CodingsBuilder {
   private keys = new Float64Array(1024);
   private lines = new Int32Array(1024);
   private length = 0;
+  /** Whether the keys arrived in ascending order (files sorted by unit need no sort). */
+  private ascending = true;
 
   get count(): number {
     return this.length;
@@ -142,7 +144,9 @@ export class CodingsBuilder {
       lines.set(this.lines);
       this.lines = lines;
     }
-    this.keys[this.length] = packKey(unitIndex, codeIndex);
+    const key = packKey(unitIndex, codeIndex);
+    if (this.length > 0 && key < this.keys[this.length - 1]!) this.ascending = false;
+    this.keys[this.length] = key;
     this.lines[this.length] = line;
     this.length++;
   }
@@ -156,7 +160,9 @@ export class CodingsBuilder {
     duplicates: Array<{ key: number; lines: number[] }>;
     contradictions: Array<{ unitIndex: number; lines: number[] }>;
   } {
-    const sorted = this.keys.slice(0, this.length).sort();
+    const sorted = this.ascending
+      ? this.keys.subarray(0, this.length)
+      : this.keys.slice(0, this.length).sort();
     const unique = new Float64Array(sorted.length);
     const duplicateKeys = new Set<number>();
     const contradictoryUnits = new Set<number>();

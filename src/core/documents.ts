@@ -5,13 +5,7 @@
  */
 import type { Finding, Location } from '../errors.js';
 import type { UnitKind } from '../schema/config.js';
-import {
-  type DocumentRecord,
-  documentIdPattern,
-  type Role,
-  roles,
-  type UnitRecord,
-} from '../schema/corpus.js';
+import { type DocumentRecord, documentIdPattern, roles, type UnitRecord } from '../schema/corpus.js';
 import { isIsoDate } from './dates.js';
 import { sha256, unitHash } from './hash.js';
 import { type SegmentOptions, segment, sliceCodePoints } from './segment.js';
@@ -35,7 +29,30 @@ export interface BuiltDocument {
   spans: Array<{ start: number; end: number; hash: string }>;
 }
 
-const dateFields = new Set(['date', 'accessed']);
+const dateFields = ['date', 'accessed'] as const;
+const standardKeys = new Set([
+  'id',
+  'title',
+  'actor',
+  'source',
+  'genre',
+  'date',
+  'language',
+  'url',
+  'accessed',
+  'role',
+]);
+const optionalFields = [
+  'title',
+  'actor',
+  'source',
+  'genre',
+  'date',
+  'language',
+  'url',
+  'accessed',
+  'role',
+] as const;
 
 /** Make a slug from a file name: lower case, runs of other characters become "-". */
 export function slugify(name: string): string {
@@ -94,56 +111,33 @@ export function buildDocument(
   if (findings.length > 0) return { findings };
 
   const attributes: Record<string, string> = {};
-  const known = new Set([
-    'id',
-    'title',
-    'actor',
-    'source',
-    'genre',
-    'date',
-    'language',
-    'url',
-    'accessed',
-    'role',
-  ]);
   for (const key of Object.keys(metadata).sort()) {
-    if (!known.has(key) && metadata[key] !== '') attributes[key] = metadata[key]!;
+    if (!standardKeys.has(key) && metadata[key] !== '') attributes[key] = metadata[key]!;
   }
-  const optional = (key: string): string | undefined => {
-    const value = metadata[key];
-    return value === undefined || value === '' ? undefined : value;
-  };
   const record: DocumentRecord = {
     id: input.id,
-    title: optional('title') ?? input.id,
-    ...definedOnly({
-      actor: optional('actor'),
-      source: optional('source'),
-      genre: optional('genre'),
-      date: optional('date'),
-      language: optional('language'),
-      url: optional('url'),
-      accessed: optional('accessed'),
-      role: optional('role') as Role | undefined,
-    }),
     attributes,
     unit: input.unit,
     origin: input.origin,
-    hash: sha256(input.text),
-    text: input.text,
+    hash: '',
+    text: '',
   };
+  for (const key of optionalFields) {
+    const value = metadata[key];
+    if (value !== undefined && value !== '') (record as Record<string, unknown>)[key] = value;
+  }
+  record.hash = sha256(input.text);
+  record.text = input.text;
+  const whole = input.text.length;
   const spans = segment(input.text, input.unit, segmentOptions).map((span) => ({
     ...span,
-    hash: unitHash(sliceCodePoints(input.text, span.start, span.end)),
+    // A unit that is the whole text (one statement per row) has the document's hash.
+    hash:
+      span.start === 0 && span.end === whole && !/[\uD800-\uDFFF]/.test(input.text)
+        ? record.hash.slice(0, 16)
+        : unitHash(sliceCodePoints(input.text, span.start, span.end)),
   }));
   return { document: { record, spans }, findings };
-}
-
-function definedOnly<T extends Record<string, unknown>>(object: T): Partial<T> {
-  const result: Partial<T> = {};
-  for (const [key, value] of Object.entries(object))
-    if (value !== undefined) result[key as keyof T] = value as T[keyof T];
-  return result;
 }
 
 /** Units of a document imported for the first time: ids `doc:1`, `doc:2`, … in order. */
@@ -212,22 +206,10 @@ export function reconcileUnits(
 
 /** The document's metadata without its text, for comparing two versions of it. */
 export function metadataSignature(record: DocumentRecord): string {
-  const attributes = Object.keys(record.attributes)
-    .sort()
-    .map((key) => [key, record.attributes[key]]);
-  const fields = [
-    'id',
-    'title',
-    'actor',
-    'source',
-    'genre',
-    'date',
-    'language',
-    'url',
-    'accessed',
-    'role',
-    'unit',
-    'origin',
-  ] as const;
-  return JSON.stringify([fields.map((field) => record[field] ?? null), attributes]);
+  // Fields joined by a control character that cannot occur in them (metadata is one line of text).
+  let signature = `${record.id}\u0001${record.unit}\u0001${record.origin}`;
+  for (const field of optionalFields) signature += `\u0001${record[field] ?? '\u0002'}`;
+  for (const key of Object.keys(record.attributes).sort())
+    signature += `\u0003${key}\u0001${record.attributes[key]}`;
+  return signature;
 }

@@ -163,16 +163,38 @@ export interface PatternSet {
 }
 
 export function unitPatterns(a: Codings, b: Codings): PatternSet {
-  const index = new Map<string, number>();
   const patterns: PatternSet = { codesA: [], codesB: [], counts: [], n: 0 };
+  // A pattern's key: both coders' codes as bit masks in one number while they fit in 2 × 26 bits,
+  // else as text.
+  const numeric = new Map<number, number>();
+  const textual = new Map<string, number>();
+  const mask = (codes: Int32Array): number => {
+    let bits = 0;
+    for (const code of codes) {
+      if (code >= 26) return -1;
+      bits |= 1 << code;
+    }
+    return bits;
+  };
   forEachCommonUnit(a, b, (_unit, positionA, positionB) => {
     const codesA = a.codesAt(positionA);
     const codesB = b.codesAt(positionB);
-    const key = `${codesA.join(',')}|${codesB.join(',')}`;
-    let pattern = index.get(key);
+    const maskA = mask(codesA);
+    const maskB = mask(codesB);
+    let pattern: number | undefined;
+    let numericKey = -1;
+    let textKey = '';
+    if (maskA >= 0 && maskB >= 0) {
+      numericKey = maskA * 2 ** 26 + maskB;
+      pattern = numeric.get(numericKey);
+    } else {
+      textKey = `${codesA.join(',')}|${codesB.join(',')}`;
+      pattern = textual.get(textKey);
+    }
     if (pattern === undefined) {
       pattern = patterns.counts.length;
-      index.set(key, pattern);
+      if (numericKey >= 0) numeric.set(numericKey, pattern);
+      else textual.set(textKey, pattern);
       patterns.codesA.push([...codesA]);
       patterns.codesB.push([...codesB]);
       patterns.counts.push(0);

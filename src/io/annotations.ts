@@ -108,9 +108,15 @@ export async function readCodings(options: ReadCodingsOptions): Promise<ReadCodi
       findings.push({ code, severity: 'error', file: shownAs, line, message });
   };
   const codeIds = (): string[] => codebook.codes.map((code) => code.id);
+  // A short list of ids is searched faster by comparing strings than by hashing each new one.
+  const shortList = codebook.codes.length <= 32 ? codebook.codes.map((code) => code.id) : undefined;
   const codeIndexOf = (id: string): number => {
-    const code = codebook.codeById.get(id);
-    if (code !== undefined) return code.index;
+    if (shortList) {
+      for (let index = 0; index < shortList.length; index++) if (shortList[index] === id) return index;
+    } else {
+      const code = codebook.codeById.get(id);
+      if (code !== undefined) return code.index;
+    }
     return options.discoverCodes ? options.discoverCodes(id) : -1;
   };
   let documents: Map<string, number> | undefined;
@@ -136,6 +142,8 @@ export async function readCodings(options: ReadCodingsOptions): Promise<ReadCodi
   let noneColumn = -1;
   let codeColumns: Array<{ column: number; codeIndex: number }> = [];
   let rows = 0;
+  let lastUnitId = '';
+  let lastUnitIndex = -1;
   await scanCsv(options.file, {
     shownAs,
     delimiter: options.delimiter,
@@ -214,7 +222,14 @@ export async function readCodings(options: ReadCodingsOptions): Promise<ReadCodi
         problem(line, 'the unit_id is empty');
         return;
       }
-      const unitIndex = units.indexOf(unitId);
+      // Rows of one unit usually follow each other: look the id up only when it changes.
+      let unitIndex: number;
+      if (unitId === lastUnitId) unitIndex = lastUnitIndex;
+      else {
+        unitIndex = units.indexOf(unitId);
+        lastUnitId = unitId;
+        lastUnitIndex = unitIndex;
+      }
       if (unitIndex < 0) {
         unknownUnit(unitId, line);
         return;
@@ -339,6 +354,7 @@ export function exclusivityFindings(
   builder: CodingsBuilder | undefined,
   shownAs: string,
 ): Finding[] {
+  if (!codebook.exclusive && !codebook.categories.some((category) => category.exclusive)) return [];
   const exclusiveCategory = codebook.codes.map((code) =>
     codebook.categoryById.get(code.categoryId)?.exclusive ? code.categoryId : undefined,
   );
@@ -390,28 +406,26 @@ export function coderFiles(annotationsFolder: string, coder: string): { csv: str
   };
 }
 
-/** The stored long CSV of a coder: units in corpus order, codes in codebook order, memos kept. */
-export function storedAnnotationsText(
+/** The stored long CSV of a coder, line by line: units in corpus order, codes in codebook order, memos kept. */
+export function* storedAnnotationLines(
   codings: Codings,
   memos: ReadonlyMap<number, string>,
   units: UnitIndex,
   codebook: CodebookModel,
-): string {
-  const parts: string[] = [csvLine(storedAnnotationsHeader)];
+): Generator<string> {
+  yield csvLine(storedAnnotationsHeader);
   for (let position = 0; position < codings.size; position++) {
     const unitIndex = codings.units[position]!;
     const unitId = units.idAt(unitIndex);
     const codes = codings.codesAt(position);
     if (codes.length === 0) {
-      parts.push(csvLine([unitId, '', memos.get(packKey(unitIndex, -1)) ?? '']));
+      yield csvLine([unitId, '', memos.get(packKey(unitIndex, -1)) ?? '']);
       continue;
     }
-    for (const codeIndex of codes)
-      parts.push(
-        csvLine([unitId, codebook.codes[codeIndex]!.id, memos.get(packKey(unitIndex, codeIndex)) ?? '']),
-      );
+    for (const codeIndex of codes) {
+      yield csvLine([unitId, codebook.codes[codeIndex]!.id, memos.get(packKey(unitIndex, codeIndex)) ?? '']);
+    }
   }
-  return parts.join('');
 }
 
 export function metaText(meta: Omit<AnnotationsMeta, 'format' | 'version'>): string {
@@ -443,8 +457,8 @@ export async function readMeta(file: string, shownAs: string): Promise<Annotatio
   return result.data;
 }
 
-/** Add a coder's stored files to a batch of atomic writes. */
-export function addCoderFiles(
+/** Write a coder's stored files as members of a batch of atomic writes (streamed: a million units never form one string). */
+export async function addCoderFiles(
   batch: AtomicBatch,
   files: { csv: string; meta: string },
   content: {
@@ -455,11 +469,10 @@ export function addCoderFiles(
     coder: string;
     codebookFile: string;
   },
-): void {
-  batch.add(
-    files.csv,
-    storedAnnotationsText(content.codings, content.memos, content.units, content.codebook),
-  );
+): Promise<void> {
+  const output = await batch.stream(files.csv);
+  for (const line of storedAnnotationLines(content.codings, content.memos, content.units, content.codebook))
+    await output.write(line);
   batch.add(
     files.meta,
     metaText({

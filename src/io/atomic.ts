@@ -29,15 +29,24 @@ export class AtomicWriteStream {
   readonly temporaryPath: string;
   readonly stream: WriteStream;
   private done = false;
+  /** Small writes are gathered here and handed to the stream about 1 MiB at a time. */
+  private pending = '';
 
   constructor(readonly target: string) {
     this.temporaryPath = temporaryPathFor(target);
     this.stream = createWriteStream(this.temporaryPath, { encoding: 'utf8' });
   }
 
-  /** Write a chunk, waiting for the stream to drain when its buffer is full (memory stays bounded). */
+  /** Write text; it reaches the file in batches, and waits when the stream's buffer is full (memory stays bounded). */
   async write(chunk: string): Promise<void> {
-    if (!this.stream.write(chunk)) {
+    this.pending += chunk;
+    if (this.pending.length >= 1 << 20) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    const text = this.pending;
+    this.pending = '';
+    if (text !== '' && !this.stream.write(text)) {
       await new Promise<void>((resolve, reject) => {
         const onError = (error: Error): void => {
           this.stream.off('drain', onDrain);
@@ -55,6 +64,7 @@ export class AtomicWriteStream {
 
   /** Flush and close; the file stays at its temporary path until `rename()`. */
   async close(): Promise<void> {
+    await this.flush();
     this.stream.end();
     await finished(this.stream);
     const handle = await fs.open(this.temporaryPath, 'r+');
@@ -78,6 +88,7 @@ export class AtomicWriteStream {
   async abort(): Promise<void> {
     if (this.done) return;
     this.done = true;
+    this.pending = '';
     // Let pending writes finish (or fail) before the file is removed; errors no longer matter.
     this.stream.on('error', () => {});
     if (!this.stream.closed) {
@@ -106,6 +117,11 @@ export class AtomicBatch {
     const stream = new AtomicWriteStream(target);
     this.streams.push(stream);
     return stream;
+  }
+
+  /** Make an already open stream a member of the batch. */
+  adopt(stream: AtomicWriteStream): void {
+    this.streams.push(stream);
   }
 
   get size(): number {

@@ -28,13 +28,34 @@ export function neutraliseFormula(value: string): string {
 
 export type CsvCell = string | number | boolean | null | undefined;
 
-/** One CSV line (for streamed output), same layout as `toCsv`. */
+const quotingPatterns = new Map<string, RegExp>();
+
+/** Whether a cell must be quoted: it holds the delimiter, a quote or a line end, or starts or ends with white space. */
+function quotingPattern(delimiter: string): RegExp {
+  let pattern = quotingPatterns.get(delimiter);
+  if (!pattern) {
+    pattern = new RegExp(`[${delimiter.replace(/[\\\]^-]/g, '\\$&')}"\\n\\r]|^\\s|\\s$`);
+    quotingPatterns.set(delimiter, pattern);
+  }
+  return pattern;
+}
+
+/**
+ * One CSV line, for output written line by line (a million rows would be slow through
+ * csv-stringify one call at a time). Same layout as `toCsv`, which a test checks on random cells.
+ */
 export function csvLine(cells: readonly CsvCell[], options: CsvWriteOptions = {}): string {
-  return toCsv(
-    cells.map((cell) => (cell === null || cell === undefined ? '' : String(cell))),
-    [],
-    options,
-  );
+  const delimiter = options.delimiter ?? ',';
+  const pattern = quotingPattern(delimiter);
+  let line = '';
+  for (let index = 0; index < cells.length; index++) {
+    const cell = cells[index];
+    let text = cell === null || cell === undefined ? '' : typeof cell === 'string' ? cell : String(cell);
+    if (options.neutraliseFormulas && typeof cell === 'string') text = neutraliseFormula(text);
+    if (pattern.test(text)) text = `"${text.replace(/"/g, '""')}"`;
+    line += index === 0 ? text : delimiter + text;
+  }
+  return `${line}\n`;
 }
 
 /** Rows (arrays of cells) as CSV text, header first. */
@@ -51,7 +72,8 @@ export function toCsv(
   const text = stringify([header.map((name) => convert(name)), ...rows.map((row) => row.map(convert))], {
     delimiter: options.delimiter ?? ',',
     record_delimiter: '\n',
-    quoted_match: /^\s|\s$/,
+    // Also quote a lone CR, which csv-stringify leaves bare when records end in LF.
+    quoted_match: /^\s|\s$|\r/,
   });
   return options.bom ? `\uFEFF${text}` : text;
 }

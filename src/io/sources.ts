@@ -10,7 +10,8 @@ import { type DocumentInput, type RawMetadata, slugify } from '../core/documents
 import { didYouMean } from '../core/suggest.js';
 import { type Finding, InputError } from '../errors.js';
 import type { UnitKind } from '../schema/config.js';
-import { columnIndex, listColumns, openCsv } from './csv.js';
+import { columnIndex, listColumns } from './csv.js';
+import { scanCsv } from './csv-scan.js';
 import { decodeText, normaliseText, notUtf8Error } from './text.js';
 import { parseYaml } from './yaml.js';
 
@@ -241,53 +242,67 @@ function metadataKey(column: string): string {
 }
 
 /**
- * The rows of a .csv/.tsv/.jsonl table as documents, streamed. Without an id column, a row's id is
- * `<file name>-<row number>` (1-based, the header not counted).
+ * The rows of a .csv/.tsv/.jsonl table as documents, streamed: `onInput` is called for each row,
+ * and awaited, so memory stays bounded whatever the size of the table. Without an id column, a
+ * row's id is `<file name>-<row number>` (1-based, the header not counted).
  */
-export async function* readTableSource(
+export async function readTableSource(
   source: SourceFile,
   options: TableOptions,
-): AsyncGenerator<DocumentInput> {
+  onInput: (input: DocumentInput) => Promise<void>,
+): Promise<void> {
   const extension = path.extname(source.file).toLowerCase();
   if (extension === '.jsonl' || extension === '.ndjson') {
-    yield* readJsonLines(source, options);
+    for await (const input of readJsonLines(source, options)) await onInput(input);
     return;
   }
-  const reader = await openCsv(source.file, {
+  const textName = options.textColumn ?? 'text';
+  const stem = slugify(path.basename(source.file, extension));
+  let header: string[] = [];
+  let textIndex = -1;
+  let idIndex = -1;
+  let row = 0;
+  let batch: DocumentInput[] = [];
+  await scanCsv(source.file, {
     shownAs: source.shownAs,
     delimiter: options.delimiter ?? (extension === '.tsv' ? '\t' : undefined),
+    onHeader(names) {
+      header = names;
+      textIndex = columnIndex(header, textName);
+      if (textIndex < 0) {
+        throw new InputError(
+          `no text column "${textName}"${didYouMean(textName, header)}; the columns are ${listColumns(header)}`,
+          {
+            location: { file: source.shownAs, line: 1 },
+            hint: 'name the column that holds the statements with --text-column.',
+          },
+        );
+      }
+      idIndex = idColumnIndex(header, options.idColumn, source.shownAs);
+    },
+    onRow(fields, line) {
+      row++;
+      const metadata: RawMetadata = {};
+      for (let index = 0; index < header.length; index++) {
+        const column = header[index]!;
+        if (index === textIndex || index === idIndex || column === '') continue;
+        metadata[metadataKey(column)] = normaliseText(fields[index]!);
+      }
+      batch.push({
+        id: idIndex >= 0 ? fields[idIndex]!.trim() : `${stem}-${row}`,
+        text: normaliseText(fields[textIndex]!).trim(),
+        location: { file: source.shownAs, line },
+        origin: `${source.shownAs}:${line}`,
+        metadata,
+        unit: options.unit,
+      });
+    },
+    async onChunk() {
+      const inputs = batch;
+      batch = [];
+      for (const input of inputs) await onInput(input);
+    },
   });
-  const { header } = reader;
-  const textName = options.textColumn ?? 'text';
-  const textIndex = columnIndex(header, textName);
-  if (textIndex < 0) {
-    throw new InputError(
-      `no text column "${textName}"${didYouMean(textName, header)}; the columns are ${listColumns(header)}`,
-      {
-        location: { file: source.shownAs, line: 1 },
-        hint: 'name the column that holds the statements with --text-column.',
-      },
-    );
-  }
-  const idIndex = idColumnIndex(header, options.idColumn, source.shownAs);
-  const stem = slugify(path.basename(source.file, extension));
-  let row = 0;
-  for await (const { fields, line } of reader.rows) {
-    row++;
-    const metadata: RawMetadata = {};
-    for (const [index, column] of header.entries()) {
-      if (index === textIndex || index === idIndex || column === '') continue;
-      metadata[metadataKey(column)] = normaliseText(fields[index] ?? '');
-    }
-    yield {
-      id: idIndex >= 0 ? (fields[idIndex] ?? '').trim() : `${stem}-${row}`,
-      text: normaliseText(fields[textIndex] ?? '').trim(),
-      location: { file: source.shownAs, line },
-      origin: `${source.shownAs}:${line}`,
-      metadata,
-      unit: options.unit,
-    };
-  }
 }
 
 function idColumnIndex(header: readonly string[], idColumn: string | undefined, file: string): number {

@@ -3,10 +3,10 @@
  * Anything else (UTF-16, Windows-1252, a binary file) is refused with the line of the first bad
  * byte and the command that converts it.
  */
-import { Transform, type TransformCallback } from 'node:stream';
 import { InputError } from '../errors.js';
 
 const byteOrderMark = '\uFEFF';
+const asciiOnly = /^[\x00-\x7F]*$/;
 
 /** Offset of the first byte that is not part of a valid UTF-8 sequence, or -1. */
 export function firstInvalidUtf8Offset(bytes: Uint8Array): number {
@@ -129,63 +129,6 @@ export function decodeText(bytes: Uint8Array, file: string): string {
 export function normaliseText(text: string): string {
   let result = text.startsWith(byteOrderMark) ? text.slice(1) : text;
   if (result.includes('\r')) result = result.replace(/\r\n?/g, '\n');
-  return result.normalize('NFC');
-}
-
-/**
- * A stream that turns bytes into UTF-8 text chunks, failing with the line of the first invalid
- * byte. Used in front of the CSV parser so huge files are checked without being read whole.
- */
-export class Utf8DecodingStream extends Transform {
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
-  private line = 1;
-  private first = true;
-
-  constructor(private readonly file: string) {
-    super({ readableObjectMode: false, decodeStrings: true, encoding: 'utf8' });
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    let text: string;
-    try {
-      text = this.decoder.decode(chunk, { stream: true });
-    } catch {
-      callback(this.errorFor(chunk));
-      return;
-    }
-    if (this.first) {
-      this.first = false;
-      if (text.includes('\u0000') && looksBinary(chunk)) {
-        callback(notUtf8Error(this.file, chunk));
-        return;
-      }
-    }
-    for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1)) this.line++;
-    callback(null, text);
-  }
-
-  override _flush(callback: TransformCallback): void {
-    try {
-      const rest = this.decoder.decode();
-      callback(null, rest);
-    } catch {
-      callback(
-        new InputError('the file ends in the middle of a UTF-8 character', {
-          location: { file: this.file, line: this.line },
-          hint: 'the file was cut off or is not UTF-8; save it again as UTF-8.',
-        }),
-      );
-    }
-  }
-
-  private errorFor(chunk: Buffer): InputError {
-    const base = notUtf8Error(this.file, chunk);
-    const invalidAt = firstInvalidUtf8Offset(chunk);
-    let line = this.line;
-    for (let index = 0; index < invalidAt; index++) if (chunk[index] === 0x0a) line++;
-    return new InputError(base.message, {
-      location: { file: this.file, line },
-      ...(base.hint === undefined ? {} : { hint: base.hint }),
-    });
-  }
+  // Plain ASCII is already in NFC; normalising it would only copy it.
+  return asciiOnly.test(result) ? result : result.normalize('NFC');
 }

@@ -30,7 +30,7 @@ export type StandardField = (typeof standardFields)[number];
 export const documentRecordSchema = z
   .object({
     id: z.string().regex(documentIdPattern).describe('Document id (a slug)'),
-    title: z.string().describe('Title; the id when none was given'),
+    title: z.string().optional().describe('Title, when one was given (readers show the id otherwise)'),
     actor: z.string().optional().describe('Speaker or author'),
     source: z.string().optional().describe('Outlet or institution'),
     genre: z

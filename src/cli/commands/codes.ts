@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadAnalysisData } from '../../app/final.js';
+import { documentOfUnit } from '../../app/study.js';
 import { UsageError } from '../../errors.js';
 import { addFormatOption, addWorkspaceOption, asFormat } from '../common.js';
 import { printFinding, renderRecords, writeOut } from '../output.js';
@@ -38,7 +39,7 @@ Example:
       const unitIndex = codings.units[position]!;
       const base = {
         unit_id: set.units.idAt(unitIndex),
-        doc_id: set.study!.unitDocuments[unitIndex]!,
+        doc_id: documentOfUnit(set.units.idAt(unitIndex)),
         source: data.sources[position]!,
       };
       const codes = codings.codesAt(position);

@@ -95,31 +95,38 @@ Examples:
       for (const warning of merge.set.warnings) printFinding(warning);
       const { coderA, coderB, summary } = merge;
       const wanted = (row: MergeRow): boolean => !flags.disagreements || !row.agree;
-      if (outputFile) {
-        const output = new AtomicWriteStream(outputFile);
-        try {
-          await output.write(csvLine(mergeColumns));
-          for await (const row of merge.rows())
-            if (wanted(row))
-              await output.write(csvLine(rowCells(row, coderA, coderB), { neutraliseFormulas: true }));
-          await output.commit();
-        } catch (error) {
-          await output.abort();
-          throw error;
+      // One pass over the units feeds every output asked for.
+      const output = outputFile ? new AtomicWriteStream(outputFile) : undefined;
+      const jsonUnits: MergeRow[] = [];
+      const shown: MergeRow[] = [];
+      let disagreementCount = 0;
+      if (flags.format === 'csv') writeOut(csvLine(mergeColumns));
+      try {
+        await output?.write(csvLine(mergeColumns));
+        for await (const row of merge.rows()) {
+          if (!row.agree) {
+            disagreementCount++;
+            if (shown.length < 100) shown.push(row);
+          }
+          if (!wanted(row)) continue;
+          const line =
+            output || flags.format === 'csv'
+              ? csvLine(rowCells(row, coderA, coderB), { neutraliseFormulas: true })
+              : '';
+          if (output) await output.write(line);
+          if (flags.format === 'csv') writeOut(line);
+          else if (flags.format === 'json') jsonUnits.push(row);
         }
-        writeErr(`wrote ${flags.output}\n`);
+        await output?.commit();
+      } catch (error) {
+        await output?.abort();
+        throw error;
       }
-      if (flags.format === 'csv') {
-        writeOut(csvLine(mergeColumns));
-        for await (const row of merge.rows())
-          if (wanted(row)) writeOut(csvLine(rowCells(row, coderA, coderB), { neutraliseFormulas: true }));
-        return;
-      }
+      if (output) writeErr(`wrote ${flags.output}\n`);
+      if (flags.format === 'csv') return;
       if (flags.format === 'json') {
-        const units: MergeRow[] = [];
-        for await (const row of merge.rows()) if (wanted(row)) units.push(row);
         writeOut(
-          `${JSON.stringify({ coders: [coderA, coderB], n_units: summary.n, identical: summary.identical, only_a: summary.onlyA, only_b: summary.onlyB, codes: merge.codes, units }, null, 2)}\n`,
+          `${JSON.stringify({ coders: [coderA, coderB], n_units: summary.n, identical: summary.identical, only_a: summary.onlyA, only_b: summary.onlyB, codes: merge.codes, units: jsonUnits }, null, 2)}\n`,
         );
         return;
       }
@@ -141,12 +148,9 @@ Examples:
           { right: new Set([1, 2, 3, 4, 5]) },
         ),
       );
-      const disagreements: MergeRow[] = [];
-      for await (const row of merge.rows()) if (!row.agree) disagreements.push(row);
       writeOut(
-        `\n${chalk.bold(count(disagreements.length, 'disagreement'))}${disagreements.length > 0 ? ' (corpus order)' : ''}\n`,
+        `\n${chalk.bold(count(disagreementCount, 'disagreement'))}${disagreementCount > 0 ? ' (corpus order)' : ''}\n`,
       );
-      const shown = disagreements.slice(0, 100);
       if (shown.length > 0) {
         writeOut(
           renderTable(
@@ -161,12 +165,13 @@ Examples:
           ),
         );
       }
-      if (disagreements.length > shown.length)
+      if (disagreementCount > shown.length) {
         writeOut(
           chalk.dim(
-            `… and ${disagreements.length - shown.length} more: write them all with -o FILE --disagreements\n`,
+            `… and ${disagreementCount - shown.length} more: write them all with -o FILE --disagreements\n`,
           ),
         );
+      }
     },
   );
 }

@@ -10,7 +10,7 @@ import { Codings, packKey } from '../core/codings.js';
 import { type Finding, InputError } from '../errors.js';
 import { addCoderFiles, coderFiles, type Layout, readCodings } from '../io/annotations.js';
 import { AtomicBatch, backupFile, exists } from '../io/atomic.js';
-import { checkCoderName, loadCoder, openStudy, relativeTo } from './study.js';
+import { checkCoderName, loadCoder, openStudy, relativeTo, type Study } from './study.js';
 
 export interface ImportAnnotationsOptions {
   cwd: string;
@@ -76,6 +76,37 @@ export async function importAnnotations(options: ImportAnnotationsOptions): Prom
     });
   }
 
+  const result = await storeCodings(study, {
+    coder: options.coder,
+    codings: read.codings,
+    memos: read.memos,
+    shownAs,
+    replace: options.replace,
+  });
+  return { ...result, file: shownAs, layout: read.layout, rows: read.rows };
+}
+
+export interface StoreCodingsOptions {
+  coder: string;
+  codings: Codings;
+  memos: Map<number, string>;
+  /** Where the codings came from, for messages. */
+  shownAs: string;
+  replace: boolean;
+}
+
+/**
+ * Merge a coder's new codings into `annotations/<coder>.csv`: new units are added, units coded
+ * the same are left alone, units coded differently need `replace` (and the old file is backed up
+ * first). Used by every way a coder's work comes in: files, REFI-QDA projects, terminal coding.
+ */
+export async function storeCodings(
+  study: Study,
+  options: StoreCodingsOptions,
+): Promise<Omit<ImportAnnotationsResult, 'file' | 'layout' | 'rows'>> {
+  checkCoderName(options.coder);
+  const read = { codings: options.codings, memos: options.memos };
+  const shownAs = options.shownAs;
   const existing = await loadCoder(study, options.coder, { required: false });
   const old = existing?.codings ?? Codings.empty();
   const oldMemos = existing?.memos ?? new Map<number, string>();
@@ -154,11 +185,8 @@ export async function importAnnotations(options: ImportAnnotationsOptions): Prom
     }
   }
 
-  const result: ImportAnnotationsResult = {
+  const result: Omit<ImportAnnotationsResult, 'file' | 'layout' | 'rows'> = {
     coder: options.coder,
-    file: shownAs,
-    layout: read.layout,
-    rows: read.rows,
     units: { added, unchanged, replaced, kept, total: added + unchanged + replaced + kept },
     written: false,
     warnings: existing?.warnings ?? [],

@@ -24,6 +24,7 @@ import type { SegmentOptions } from '../core/segment.js';
 import { type Finding, InputError, type Location } from '../errors.js';
 import { AtomicBatch, AtomicWriteStream } from '../io/atomic.js';
 import {
+  type CorpusPaths,
   corpusPaths,
   manifestText,
   readDocuments,
@@ -182,14 +183,67 @@ class DocumentLedger {
 }
 
 export async function importDocuments(options: ImportDocumentsOptions): Promise<ImportDocumentsResult> {
+  return ingestDocuments(options, async (accept, { workspace, paths, stopped }) => {
+    const sources = await expandSources(options.paths, {
+      cwd: options.cwd,
+      root: workspace.root,
+      exclude: new Set([paths.documents, paths.units, paths.manifest]),
+    });
+    for (const source of sources) {
+      if (stopped()) break;
+      if (source.kind === 'text') {
+        const { input } = await readTextSource(source, options.unit ?? workspace.config.segmentation.unit);
+        if (input) await accept(input);
+      } else {
+        await readTableSource(
+          source,
+          {
+            textColumn: options.textColumn,
+            idColumn: options.idColumn,
+            delimiter: options.delimiter,
+            unit: options.unit ?? 'document',
+          },
+          async (input) => {
+            if (!stopped()) await accept(input);
+          },
+        );
+      }
+    }
+    return { files: sources.length };
+  });
+}
+
+export interface IngestOptions {
+  cwd: string;
+  workspace?: string | undefined;
+  /** Metadata given on the command line: defaults for every document (a document's own values win). */
+  metadata: RawMetadata;
+  /** Re-segment documents whose text changed. */
+  update: boolean;
+  /** Check everything, write nothing. */
+  dryRun?: boolean | undefined;
+  /** Called every few thousand documents read. */
+  progress?: ((documentsRead: number) => void) | undefined;
+}
+
+/** What a producer of documents gets: a function to hand each document to, and where they go. */
+export type DocumentProducer = (
+  accept: (input: DocumentInput) => Promise<void>,
+  context: { workspace: Workspace; paths: CorpusPaths; stopped: () => boolean },
+) => Promise<{ files: number }>;
+
+/**
+ * Documents into the corpus from any producer (files, a REFI-QDA project…): each is validated,
+ * compared with the corpus by id and content hash, and the corpus is rewritten only when every
+ * document was valid.
+ */
+export async function ingestDocuments(
+  options: IngestOptions,
+  produce: DocumentProducer,
+): Promise<ImportDocumentsResult> {
   const workspace = await openWorkspace(options);
   const paths = corpusPaths(workspace.paths.corpus);
   const manifest = await readManifest(paths);
-  const sources = await expandSources(options.paths, {
-    cwd: options.cwd,
-    root: workspace.root,
-    exclude: new Set([paths.documents, paths.units, paths.manifest]),
-  });
   const segmentOptions: SegmentOptions = {
     language: workspace.config.segmentation.language,
     ...(workspace.config.segmentation.abbreviations
@@ -275,27 +329,9 @@ export async function importDocuments(options: ImportDocumentsOptions): Promise<
     replaced.set(record.id, document);
   };
 
+  let files = 0;
   try {
-    for (const source of sources) {
-      if (findings.length >= maxFindings) break;
-      if (source.kind === 'text') {
-        const { input } = await readTextSource(source, options.unit ?? workspace.config.segmentation.unit);
-        if (input) await accept(input);
-      } else {
-        await readTableSource(
-          source,
-          {
-            textColumn: options.textColumn,
-            idColumn: options.idColumn,
-            delimiter: options.delimiter,
-            unit: options.unit ?? 'document',
-          },
-          async (input) => {
-            if (findings.length < maxFindings) await accept(input);
-          },
-        );
-      }
-    }
+    ({ files } = await produce(accept, { workspace, paths, stopped: () => findings.length >= maxFindings }));
   } catch (error) {
     await scratchDocuments.abort();
     await scratchUnits.abort();
@@ -386,7 +422,7 @@ export async function importDocuments(options: ImportDocumentsOptions): Promise<
   const nothingToWrite = counts.added === 0 && replaced.size === 0;
   const result: ImportDocumentsResult = {
     workspace: workspace.root,
-    files: sources.length,
+    files,
     documents: {
       added: counts.added,
       unchanged: counts.unchanged,

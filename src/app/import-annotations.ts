@@ -8,8 +8,8 @@
 import path from 'node:path';
 import { Codings, packKey } from '../core/codings.js';
 import { type Finding, InputError } from '../errors.js';
-import { addCoderFiles, coderFiles, type Layout, readCodings } from '../io/annotations.js';
-import { AtomicBatch, backupFile, exists } from '../io/atomic.js';
+import { addCoderFiles, coderFiles, type Layout, metaText, readCodings } from '../io/annotations.js';
+import { AtomicBatch, backupFile, exists, writeFileAtomic } from '../io/atomic.js';
 import { checkCoderName, loadCoder, openStudy, relativeTo, type Study } from './study.js';
 
 export interface ImportAnnotationsOptions {
@@ -30,6 +30,8 @@ export interface ImportAnnotationsResult {
   units: { added: number; unchanged: number; replaced: number; kept: number; total: number };
   backup?: string;
   written: boolean;
+  /** Nothing changed, but the annotations were checked against a changed codebook, whose hash is now recorded. */
+  rechecked?: boolean;
   warnings: Finding[];
 }
 
@@ -200,7 +202,26 @@ export async function storeCodings(
       },
     );
   }
-  if (added === 0 && replaced === 0) return result;
+  if (added === 0 && replaced === 0) {
+    // The same codes again, under a codebook that has changed since: they were just checked
+    // against it, so record its hash (and stop warning about the change).
+    if (existing && existing.codebookHash !== study.codebook.hash) {
+      await writeFileAtomic(
+        files.meta,
+        metaText({
+          coder: options.coder,
+          codebook: study.codebookFile,
+          codebook_hash: study.codebook.hash,
+          units_reviewed: existing.codings.size,
+          codings: existing.codings.pairs,
+        }),
+      );
+      result.rechecked = true;
+      result.written = true;
+      result.warnings = [];
+    }
+    return result;
+  }
 
   if (replaced > 0 && existing) {
     const backupFolder = path.join(study.workspace.paths.annotations, '.backup');

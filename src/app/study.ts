@@ -69,6 +69,8 @@ export interface CoderAnnotations {
   codings: Codings;
   memos: Map<number, string>;
   warnings: Finding[];
+  /** The codebook hash recorded when the annotations were stored (undefined without a meta file). */
+  codebookHash: string | undefined;
 }
 
 /** The coders that have annotation files in the workspace, sorted. */
@@ -145,5 +147,5 @@ export async function loadCoder(
       },
     );
   }
-  return { coder, codings: read.codings, memos: read.memos, warnings };
+  return { coder, codings: read.codings, memos: read.memos, warnings, codebookHash: meta?.codebook_hash };
 }

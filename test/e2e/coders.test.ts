@@ -517,6 +517,14 @@ describe('coding merge, adjudicate and codes --final', () => {
     expect(changed.stderr).toContain(
       'annotations/coder1.csv  warning: these annotations were made with another version of the codebook',
     );
+    // Importing the same codes again checks them against the new codebook and records its hash.
+    const rechecked = await runCli(['import', '--coder', 'coder1', 'c1.csv'], { cwd: workspace });
+    expect(rechecked.stderr).toContain(
+      'the codes were checked against the changed codebook; its hash is now recorded',
+    );
+    const after = await runCli(['merge'], { cwd: workspace });
+    expect(after.stderr).not.toContain('coder1.csv  warning');
+    expect(after.stderr).toContain('coder2.csv  warning');
     await writeFiles(workspace, {
       'codebooks/codebook.yaml': codebook.replace('trade.ntb', 'trade.barriers'),
     });

@@ -161,7 +161,11 @@ async function importCoder(paths: string[], flags: ImportFlags): Promise<void> {
     `${result.file} (${result.layout}, ${result.rows} rows) → annotations/${result.coder}.csv\n` +
       `units: ${units.added} new, ${units.unchanged} unchanged, ${units.replaced} replaced, ${units.kept} kept from before; ${units.total} reviewed by ${result.coder}\n` +
       (result.backup ? `the previous file was copied to ${result.backup}\n` : '') +
-      (result.written ? '' : 'nothing to write: the annotations are up to date\n'),
+      (result.rechecked
+        ? 'the codes were checked against the changed codebook; its hash is now recorded\n'
+        : result.written
+          ? ''
+          : 'nothing to write: the annotations are up to date\n'),
   );
 }
 

@@ -10,6 +10,7 @@ import { registerAdjudicate } from './commands/adjudicate.js';
 import { registerCodebook } from './commands/codebook.js';
 import { registerCodes } from './commands/codes.js';
 import { registerCorpus } from './commands/corpus.js';
+import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerMerge } from './commands/merge.js';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerReliability(program);
   registerAdjudicate(program);
   registerCodes(program);
+  registerExport(program);
   return program;
 }
 

@@ -1,0 +1,83 @@
+/**
+ * `coding export`: the analysis data set as CSV for R, pandas or SPSS — long (one row per unit and
+ * code) or wide (one row per unit with its document's metadata and a 0/1 column per code).
+ */
+import { InputError } from '../errors.js';
+import { corpusPaths, readDocuments } from '../io/corpus-store.js';
+import type { DocumentRecord } from '../schema/corpus.js';
+import { type AnalysisData, type AnalysisOptions, loadAnalysisData } from './final.js';
+import { documentOfUnit } from './study.js';
+
+export const exportLayouts = ['long', 'wide'] as const;
+export type ExportLayout = (typeof exportLayouts)[number];
+
+export const longColumns = ['unit_id', 'doc_id', 'coder', 'code'] as const;
+/** Document fields in the wide layout, before any user-defined attributes and the code columns. */
+export const wideMetadataColumns = ['actor', 'source', 'genre', 'date', 'role', 'language', 'title'] as const;
+
+export interface ExportTable {
+  data: AnalysisData;
+  header: string[];
+  rows(): Generator<Array<string | number>>;
+}
+
+/** The long table: unit_id, doc_id, coder (`final` or the coder's name), code (empty: reviewed, no code). */
+export function longTable(data: AnalysisData): ExportTable {
+  const { codings, set } = data;
+  return {
+    data,
+    header: [...longColumns],
+    *rows() {
+      for (let position = 0; position < codings.size; position++) {
+        const unitId = set.units.idAt(codings.units[position]!);
+        const codes = codings.codesAt(position);
+        if (codes.length === 0) yield [unitId, documentOfUnit(unitId), data.coder, ''];
+        for (const code of codes)
+          yield [unitId, documentOfUnit(unitId), data.coder, set.codebook.codes[code]!.id];
+      }
+    },
+  };
+}
+
+/** The wide table: one row per reviewed unit, the metadata of its document, a 0/1 column per code. */
+export async function wideTable(data: AnalysisData): Promise<ExportTable> {
+  const { codings, set } = data;
+  const documents = new Map<string, DocumentRecord>();
+  for await (const { line: _line, text: _text, ...document } of readDocuments(
+    corpusPaths(set.study!.workspace.paths.corpus),
+  )) {
+    documents.set(document.id, { ...document, text: '' });
+  }
+  const attributes = [
+    ...new Set([...documents.values()].flatMap((document) => Object.keys(document.attributes))),
+  ].sort();
+  const codeIds = set.codebook.codes.map((code) => code.id);
+  return {
+    data,
+    header: ['unit_id', 'doc_id', ...wideMetadataColumns, ...attributes, 'coder', ...codeIds],
+    *rows() {
+      for (let position = 0; position < codings.size; position++) {
+        const unitId = set.units.idAt(codings.units[position]!);
+        const docId = documentOfUnit(unitId);
+        const document = documents.get(docId);
+        const present = new Array<number>(codeIds.length).fill(0);
+        for (const code of codings.codesAt(position)) present[code] = 1;
+        yield [
+          unitId,
+          docId,
+          ...wideMetadataColumns.map((field) => document?.[field] ?? ''),
+          ...attributes.map((name) => document?.attributes[name] ?? ''),
+          data.coder,
+          ...present,
+        ];
+      }
+    },
+  };
+}
+
+export async function exportTable(options: AnalysisOptions & { layout: ExportLayout }): Promise<ExportTable> {
+  const data = await loadAnalysisData(options);
+  if (data.codings.size === 0)
+    throw new InputError('there are no codes to export: no coder has reviewed any unit');
+  return options.layout === 'long' ? longTable(data) : wideTable(data);
+}

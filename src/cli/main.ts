@@ -17,6 +17,7 @@ import { registerMerge } from './commands/merge.js';
 import { registerReliability } from './commands/reliability.js';
 import { registerSample } from './commands/sample.js';
 import { registerSheet } from './commands/sheet.js';
+import { registerThemes } from './commands/themes.js';
 import { printError, writeErr } from './output.js';
 
 export function buildProgram(): Command {
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerAdjudicate(program);
   registerCodes(program);
   registerExport(program);
+  registerThemes(program);
   return program;
 }
 

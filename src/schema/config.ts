@@ -32,6 +32,12 @@ export const configSchema = z
       .default('codebooks/codebook.yaml')
       .describe('Path of the codebook, relative to this file'),
     corpus: z.string().min(1).default('corpus').describe('Folder of the corpus store, relative to this file'),
+    sources: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Files or folders the corpus was imported from; `coding reproduce` re-imports them to check that nothing changed',
+      ),
     segmentation: z
       .object({
         unit: z.enum(unitKinds).default('sentence').describe('Default coding unit for `coding import`'),

@@ -1,0 +1,132 @@
+/**
+ * `coding themes`: the theme tables of the analysis data set (see core/themes.ts), with the texts
+ * of exemplar units read from the corpus only for the units shown.
+ */
+
+import { didYouMean } from '../core/suggest.js';
+import {
+  type ActorTableRow,
+  actorTable,
+  cooccurrence,
+  crossTable,
+  type ExemplarRow,
+  exemplars,
+  frequencies,
+  type GroupField,
+  groupFields,
+  groupOf,
+  type Period,
+  type ThemeDocument,
+  type ThemeInput,
+  triangulation,
+} from '../core/themes.js';
+import { InputError } from '../errors.js';
+import { corpusPaths, readDocuments } from '../io/corpus-store.js';
+import { iterateUnits } from './corpus.js';
+import { type AnalysisData, type AnalysisOptions, loadAnalysisData } from './final.js';
+import { documentOfUnit } from './study.js';
+
+export interface ThemeData {
+  data: AnalysisData;
+  input: ThemeInput;
+  /** The texts of some units, read in one pass over the corpus. */
+  texts(unitIds: ReadonlySet<string>): Promise<Map<string, string>>;
+}
+
+export async function loadThemeData(options: AnalysisOptions): Promise<ThemeData> {
+  const data = await loadAnalysisData(options);
+  const study = data.set.study!;
+  const documents: ThemeDocument[] = [];
+  const documentIndex = new Map<string, number>();
+  for await (const document of readDocuments(corpusPaths(study.workspace.paths.corpus))) {
+    documentIndex.set(document.id, documents.length);
+    documents.push({
+      id: document.id,
+      title: document.title ?? document.id,
+      actor: document.actor,
+      source: document.source,
+      genre: document.genre,
+      date: document.date,
+      role: document.role,
+      attributes: document.attributes,
+    });
+  }
+  if (data.codings.size === 0) {
+    throw new InputError(`no unit has been coded${data.coder === 'final' ? '' : ` by ${data.coder}`}`, {
+      hint: "bring coders' work in first: coding import --coder NAME FILE",
+    });
+  }
+  const input: ThemeInput = {
+    codebook: data.set.codebook,
+    codings: data.codings,
+    sources: data.sources,
+    documents,
+    documentOf: (unitIndex) => documentIndex.get(documentOfUnit(data.set.units.idAt(unitIndex)))!,
+    unitId: (unitIndex) => data.set.units.idAt(unitIndex),
+    unitText: () => '',
+  };
+  return {
+    data,
+    input,
+    async texts(unitIds) {
+      const found = new Map<string, string>();
+      if (unitIds.size === 0) return found;
+      for await (const unit of iterateUnits({ cwd: study.workspace.root, workspace: study.workspace.root })) {
+        if (unitIds.has(unit.unit_id)) found.set(unit.unit_id, unit.text);
+        if (found.size === unitIds.size) break;
+      }
+      return found;
+    },
+  };
+}
+
+/** Exemplars with their texts. */
+export async function exemplarTable(themes: ThemeData, count: number): Promise<ExemplarRow[]> {
+  const rows = exemplars(themes.input, count);
+  const texts = await themes.texts(new Set(rows.map((row) => row.unit_id)));
+  return rows.map((row) => ({ ...row, text: texts.get(row.unit_id) ?? '' }));
+}
+
+/** The per-actor table of a category (the paper's rhetoric table), with exemplar texts. */
+export async function actorTableWithTexts(themes: ThemeData, categoryId: string): Promise<ActorTableRow[]> {
+  const { codebook } = themes.input;
+  if (!codebook.categoryById.has(categoryId)) {
+    throw new InputError(
+      `no category "${categoryId}" in the codebook${didYouMean(
+        categoryId,
+        codebook.categories.map((category) => category.id),
+      )}`,
+      {
+        hint: `the categories are ${codebook.categories.map((category) => category.id).join(', ')}`,
+      },
+    );
+  }
+  const rows = actorTable(themes.input, categoryId);
+  const texts = await themes.texts(new Set(rows.map((row) => row.exemplar_unit)));
+  return rows.map((row) => ({ ...row, exemplar: texts.get(row.exemplar_unit) ?? '' }));
+}
+
+/** The category the rhetoric table is about: the one given, else one with id `rhetoric`. */
+export function rhetoricCategory(themes: ThemeData, given: string | undefined): string | undefined {
+  if (given !== undefined) return given;
+  return themes.input.codebook.categoryById.has('rhetoric') ? 'rhetoric' : undefined;
+}
+
+/**
+ * The code × group table, refusing a field that no document has.
+ * @throws InputError naming the fields the documents do have
+ */
+export function groupTable(themes: ThemeData, field: GroupField, period: Period) {
+  const any = themes.input.documents.some((document) => groupOf(document, field, period) !== undefined);
+  if (!any) {
+    const present = groupFields.filter((candidate) =>
+      themes.input.documents.some((document) => groupOf(document, candidate, period) !== undefined),
+    );
+    throw new InputError(`no document has a ${field}`, {
+      hint: `group by a field the documents have: ${present.join(', ')} (add metadata with coding import --${field} …, or in the documents' front matter)`,
+    });
+  }
+  return crossTable(themes.input, field, period);
+}
+
+export { cooccurrence, frequencies, triangulation };

@@ -1,0 +1,454 @@
+/**
+ * Theme tables of a coded corpus: how often each code and category occurs (in units and in
+ * documents), by a document field, together with other codes, in primary against secondary
+ * sources, and per actor for one category (the paper's rhetoric table, section 4.3); with
+ * exemplar quotations chosen deterministically. Pure functions over the analysis data set.
+ */
+import type { CodebookModel } from './codebook.js';
+import type { Codings } from './codings.js';
+import { datePeriod } from './dates.js';
+
+export interface ThemeDocument {
+  id: string;
+  title: string;
+  actor?: string | undefined;
+  source?: string | undefined;
+  genre?: string | undefined;
+  date?: string | undefined;
+  role?: string | undefined;
+  attributes: Record<string, string>;
+}
+
+export interface ThemeInput {
+  codebook: CodebookModel;
+  /** Each reviewed unit's codes (the final ones, or one coder's). */
+  codings: Codings;
+  /** Where each unit's codes come from, parallel to codings.units (agreed, adjudicated, primary…). */
+  sources: readonly string[];
+  documents: readonly ThemeDocument[];
+  /** The position in `documents` of a unit's document. */
+  documentOf(unitIndex: number): number;
+  unitId(unitIndex: number): string;
+  unitText(unitIndex: number): string;
+}
+
+export const groupFields = ['actor', 'source', 'genre', 'document', 'role', 'date'] as const;
+export type GroupField = (typeof groupFields)[number];
+export const periods = ['month', 'week', 'day'] as const;
+export type Period = (typeof periods)[number];
+
+export interface FrequencyRow {
+  category: string;
+  /** Empty for a category's own row. */
+  code: string;
+  label: string;
+  units: number;
+  documents: number;
+  unit_share: number;
+  document_share: number;
+}
+
+const share = (part: number, whole: number): number => (whole === 0 ? 0 : part / whole);
+
+/** Units and documents per code, then per category (any of its codes), as shares of the reviewed units and their documents. */
+export function frequencies(input: ThemeInput): FrequencyRow[] {
+  const { codebook, codings } = input;
+  const codeUnits = new Array<number>(codebook.codes.length).fill(0);
+  const codeDocuments = codebook.codes.map(() => new Set<number>());
+  const categoryIndex = new Map(codebook.categories.map((category, index) => [category.id, index]));
+  const categoryOfCode = codebook.codes.map((code) => categoryIndex.get(code.categoryId)!);
+  const categoryUnits = new Array<number>(codebook.categories.length).fill(0);
+  const categoryDocuments = codebook.categories.map(() => new Set<number>());
+  const documents = new Set<number>();
+  for (let position = 0; position < codings.size; position++) {
+    const unitIndex = codings.units[position]!;
+    const document = input.documentOf(unitIndex);
+    documents.add(document);
+    const seenCategories = new Set<number>();
+    for (const code of codings.codesAt(position)) {
+      codeUnits[code]!++;
+      codeDocuments[code]!.add(document);
+      const category = categoryOfCode[code]!;
+      if (!seenCategories.has(category)) {
+        seenCategories.add(category);
+        categoryUnits[category]!++;
+        categoryDocuments[category]!.add(document);
+      }
+    }
+  }
+  const rows: FrequencyRow[] = [];
+  for (const [categoryPosition, category] of codebook.categories.entries()) {
+    for (const id of category.codeIds) {
+      const code = codebook.codeById.get(id)!;
+      rows.push({
+        category: category.id,
+        code: code.id,
+        label: code.label,
+        units: codeUnits[code.index]!,
+        documents: codeDocuments[code.index]!.size,
+        unit_share: share(codeUnits[code.index]!, codings.size),
+        document_share: share(codeDocuments[code.index]!.size, documents.size),
+      });
+    }
+    rows.push({
+      category: category.id,
+      code: '',
+      label: category.label,
+      units: categoryUnits[categoryPosition]!,
+      documents: categoryDocuments[categoryPosition]!.size,
+      unit_share: share(categoryUnits[categoryPosition]!, codings.size),
+      document_share: share(categoryDocuments[categoryPosition]!.size, documents.size),
+    });
+  }
+  return rows;
+}
+
+/** The group of a document for a field; undefined when the document has no value for it. */
+export function groupOf(document: ThemeDocument, field: GroupField, period: Period): string | undefined {
+  switch (field) {
+    case 'document':
+      return document.id;
+    case 'date':
+      return document.date === undefined ? undefined : (datePeriod(document.date, period) ?? document.date);
+    default:
+      return document[field];
+  }
+}
+
+export const noValue = '(none)';
+export const allGroups = '(all)';
+export const anyCode = '(any code)';
+
+export interface CrossTableRow {
+  code: string;
+  label: string;
+  group: string;
+  /** Units in the group that carry the code. */
+  units: number;
+  /** Reviewed units in the group. */
+  group_units: number;
+  /** units / group_units */
+  share: number;
+}
+
+export interface CrossTable {
+  field: GroupField;
+  period: Period;
+  /** Groups in sorted order (documents: corpus order), `(none)` last. */
+  groups: string[];
+  rows: CrossTableRow[];
+}
+
+/**
+ * A code × group table: for each code and group, the units carrying the code among the group's
+ * reviewed units; with a row total per code (group `(all)`) and a column total per group (code
+ * `(any code)`: units carrying at least one code).
+ */
+export function crossTable(input: ThemeInput, field: GroupField, period: Period = 'month'): CrossTable {
+  const { codebook, codings } = input;
+  const groupNames = new Map<string, number>();
+  const documentGroup = input.documents.map((document) => groupOf(document, field, period) ?? noValue);
+  const ordered =
+    field === 'document'
+      ? [...new Set(documentGroup)]
+      : [...new Set(documentGroup)].sort((left, right) =>
+          left === noValue ? 1 : right === noValue ? -1 : left < right ? -1 : left > right ? 1 : 0,
+        );
+  for (const group of ordered) groupNames.set(group, groupNames.size);
+  const groupCount = ordered.length;
+  const counts = codebook.codes.map(() => new Array<number>(groupCount).fill(0));
+  const groupUnits = new Array<number>(groupCount).fill(0);
+  const groupCoded = new Array<number>(groupCount).fill(0);
+  for (let position = 0; position < codings.size; position++) {
+    const group = groupNames.get(documentGroup[input.documentOf(codings.units[position]!)]!)!;
+    groupUnits[group]!++;
+    const codes = codings.codesAt(position);
+    if (codes.length > 0) groupCoded[group]!++;
+    for (const code of codes) counts[code]![group]!++;
+  }
+  const used = ordered.map((_, group) => groupUnits[group]! > 0);
+  const groups = ordered.filter((_, group) => used[group]);
+  const total = codings.size;
+  const rows: CrossTableRow[] = [];
+  for (const code of codebook.codes) {
+    let sum = 0;
+    for (const [group, name] of ordered.entries()) {
+      if (!used[group]) continue;
+      const units = counts[code.index]![group]!;
+      sum += units;
+      rows.push({
+        code: code.id,
+        label: code.label,
+        group: name,
+        units,
+        group_units: groupUnits[group]!,
+        share: share(units, groupUnits[group]!),
+      });
+    }
+    rows.push({
+      code: code.id,
+      label: code.label,
+      group: allGroups,
+      units: sum,
+      group_units: total,
+      share: share(sum, total),
+    });
+  }
+  let coded = 0;
+  for (const [group, name] of ordered.entries()) {
+    if (!used[group]) continue;
+    coded += groupCoded[group]!;
+    rows.push({
+      code: anyCode,
+      label: 'units with any code',
+      group: name,
+      units: groupCoded[group]!,
+      group_units: groupUnits[group]!,
+      share: share(groupCoded[group]!, groupUnits[group]!),
+    });
+  }
+  rows.push({
+    code: anyCode,
+    label: 'units with any code',
+    group: allGroups,
+    units: coded,
+    group_units: total,
+    share: share(coded, total),
+  });
+  return { field, period, groups, rows };
+}
+
+export interface CooccurrenceRow {
+  code_a: string;
+  code_b: string;
+  /** Units carrying both codes (on the diagonal: units carrying the code). */
+  units: number;
+  /** units / units carrying either (Jaccard); 1 on the diagonal of a used code. */
+  jaccard: number;
+}
+
+/** Code × code co-occurrence over units, with the Jaccard index; every ordered pair, diagonal included. */
+export function cooccurrence(input: ThemeInput): CooccurrenceRow[] {
+  const { codebook, codings } = input;
+  const size = codebook.codes.length;
+  const both = Array.from({ length: size }, () => new Array<number>(size).fill(0));
+  for (let position = 0; position < codings.size; position++) {
+    const codes = codings.codesAt(position);
+    for (const first of codes) for (const second of codes) both[first]![second]!++;
+  }
+  const rows: CooccurrenceRow[] = [];
+  for (const first of codebook.codes) {
+    for (const second of codebook.codes) {
+      const together = both[first.index]![second.index]!;
+      const either = both[first.index]![first.index]! + both[second.index]![second.index]! - together;
+      rows.push({ code_a: first.id, code_b: second.id, units: together, jaccard: share(together, either) });
+    }
+  }
+  return rows;
+}
+
+export interface ExemplarRow {
+  code: string;
+  label: string;
+  rank: number;
+  unit_id: string;
+  doc_id: string;
+  actor: string;
+  date: string;
+  /** Where the unit's codes come from: agreed (both coders gave them), adjudicated, primary… */
+  basis: string;
+  text: string;
+}
+
+/** Preference of a unit as an exemplar by where its codes come from: agreement first. */
+const basisRank: Record<string, number> = {
+  agreed: 0,
+  adjudicated: 1,
+  single: 2,
+  primary: 3,
+  other: 4,
+  coder: 2,
+};
+
+/**
+ * For each code, up to `count` exemplar units, chosen deterministically: units whose codes the
+ * coders agreed on first, then adjudicated ones, then the rest; within that, one unit per
+ * document before a second from the same document, in corpus order.
+ */
+export function exemplars(input: ThemeInput, count: number): ExemplarRow[] {
+  const { codebook, codings } = input;
+  const candidates = codebook.codes.map(() => [] as Array<{ position: number; rank: number }>);
+  for (let position = 0; position < codings.size; position++) {
+    const rank = basisRank[input.sources[position]!] ?? 5;
+    for (const code of codings.codesAt(position)) candidates[code]!.push({ position, rank });
+  }
+  const rows: ExemplarRow[] = [];
+  for (const code of codebook.codes) {
+    const list = candidates[code.index]!;
+    list.sort((left, right) => left.rank - right.rank || left.position - right.position);
+    const chosen: number[] = [];
+    const documentsUsed = new Set<number>();
+    for (const pass of [0, 1]) {
+      for (const candidate of list) {
+        if (chosen.length >= count) break;
+        if (chosen.includes(candidate.position)) continue;
+        const document = input.documentOf(codings.units[candidate.position]!);
+        if (pass === 0 && documentsUsed.has(document)) continue;
+        documentsUsed.add(document);
+        chosen.push(candidate.position);
+      }
+    }
+    for (const [rank, position] of chosen.entries()) {
+      const unitIndex = codings.units[position]!;
+      const document = input.documents[input.documentOf(unitIndex)]!;
+      rows.push({
+        code: code.id,
+        label: code.label,
+        rank: rank + 1,
+        unit_id: input.unitId(unitIndex),
+        doc_id: document.id,
+        actor: document.actor ?? '',
+        date: document.date ?? '',
+        basis: input.sources[position]!,
+        text: input.unitText(unitIndex),
+      });
+    }
+  }
+  return rows;
+}
+
+export type TriangulationStatus = 'converge' | 'primary-only' | 'secondary-only' | 'absent';
+
+export interface TriangulationRow {
+  code: string;
+  label: string;
+  primary_units: number;
+  secondary_units: number;
+  primary_documents: number;
+  secondary_documents: number;
+  /** Units in documents whose role is not recorded. */
+  unknown_role_units: number;
+  status: TriangulationStatus;
+}
+
+/**
+ * Triangulation per code: units and documents in primary against secondary sources, and whether
+ * the two kinds of source converge on the theme (both have it), or only one has it.
+ */
+export function triangulation(input: ThemeInput): TriangulationRow[] {
+  const { codebook, codings } = input;
+  const tallies = codebook.codes.map(() => ({
+    primary: 0,
+    secondary: 0,
+    unknown: 0,
+    primaryDocuments: new Set<number>(),
+    secondaryDocuments: new Set<number>(),
+  }));
+  for (let position = 0; position < codings.size; position++) {
+    const documentIndex = input.documentOf(codings.units[position]!);
+    const role = input.documents[documentIndex]!.role;
+    for (const code of codings.codesAt(position)) {
+      const tally = tallies[code]!;
+      if (role === 'primary') {
+        tally.primary++;
+        tally.primaryDocuments.add(documentIndex);
+      } else if (role === 'secondary') {
+        tally.secondary++;
+        tally.secondaryDocuments.add(documentIndex);
+      } else tally.unknown++;
+    }
+  }
+  return codebook.codes.map((code) => {
+    const tally = tallies[code.index]!;
+    const status: TriangulationStatus =
+      tally.primary > 0 && tally.secondary > 0
+        ? 'converge'
+        : tally.primary > 0
+          ? 'primary-only'
+          : tally.secondary > 0
+            ? 'secondary-only'
+            : 'absent';
+    return {
+      code: code.id,
+      label: code.label,
+      primary_units: tally.primary,
+      secondary_units: tally.secondary,
+      primary_documents: tally.primaryDocuments.size,
+      secondary_documents: tally.secondaryDocuments.size,
+      unknown_role_units: tally.unknown,
+      status,
+    };
+  });
+}
+
+export interface ActorTableRow {
+  actor: string;
+  code: string;
+  label: string;
+  units: number;
+  /** The audience recorded in the actor's documents' metadata (attribute `audience`), if any. */
+  audience: string;
+  exemplar_unit: string;
+  exemplar: string;
+}
+
+/**
+ * The rhetoric table of the paper's section 4.3, for any category: per actor and code of the
+ * category, the units, the audience recorded in the metadata, and one exemplar (chosen as in
+ * `exemplars`). Actors in sorted order; codes in codebook order; only pairs that occur.
+ */
+export function actorTable(input: ThemeInput, categoryId: string): ActorTableRow[] {
+  const { codebook, codings } = input;
+  const category = codebook.categoryById.get(categoryId);
+  if (!category) throw new RangeError(`no category ${categoryId}`);
+  const members = new Set(category.codeIds.map((id) => codebook.codeById.get(id)!.index));
+  type Cell = { units: number; best: { position: number; rank: number } | undefined };
+  const cells = new Map<string, Map<number, Cell>>();
+  const audiences = new Map<string, Set<string>>();
+  for (let position = 0; position < codings.size; position++) {
+    const document = input.documents[input.documentOf(codings.units[position]!)]!;
+    const actor = document.actor ?? noValue;
+    const rank = basisRank[input.sources[position]!] ?? 5;
+    for (const code of codings.codesAt(position)) {
+      if (!members.has(code)) continue;
+      let row = cells.get(actor);
+      if (!row) {
+        row = new Map();
+        cells.set(actor, row);
+      }
+      let cell = row.get(code);
+      if (!cell) {
+        cell = { units: 0, best: undefined };
+        row.set(code, cell);
+      }
+      cell.units++;
+      if (!cell.best || rank < cell.best.rank) cell.best = { position, rank };
+      const audience = document.attributes['audience'];
+      if (audience) {
+        const set = audiences.get(actor) ?? new Set<string>();
+        set.add(audience);
+        audiences.set(actor, set);
+      }
+    }
+  }
+  const rows: ActorTableRow[] = [];
+  for (const actor of [...cells.keys()].sort()) {
+    const row = cells.get(actor)!;
+    for (const id of category.codeIds) {
+      const code = codebook.codeById.get(id)!;
+      const cell = row.get(code.index);
+      if (!cell) continue;
+      const unitIndex = codings.units[cell.best!.position]!;
+      rows.push({
+        actor,
+        code: code.id,
+        label: code.label,
+        units: cell.units,
+        audience: [...(audiences.get(actor) ?? [])].sort().join('; '),
+        exemplar_unit: input.unitId(unitIndex),
+        exemplar: input.unitText(unitIndex),
+      });
+    }
+  }
+  return rows;
+}

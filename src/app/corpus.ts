@@ -88,20 +88,25 @@ export async function* iterateUnits(
   let current: DocumentRecord | undefined;
   let found = options.docId === undefined;
   const ids: string[] = [];
-  for await (const unit of readUnits(paths)) {
-    while (current?.id !== unit.docId) {
-      const next = await documents.next();
-      if (next.done)
-        throw new InputError(
-          `the unit index refers to document "${unit.docId}", which is not in documents.jsonl`,
-          { location: { file: paths.units } },
-        );
-      current = next.value;
-      if (options.docId !== undefined && ids.length < 10000) ids.push(current.id);
+  try {
+    for await (const unit of readUnits(paths)) {
+      while (current?.id !== unit.docId) {
+        const next = await documents.next();
+        if (next.done)
+          throw new InputError(
+            `the unit index refers to document "${unit.docId}", which is not in documents.jsonl`,
+            { location: { file: paths.units } },
+          );
+        current = next.value;
+        if (options.docId !== undefined && ids.length < 10000) ids.push(current.id);
+      }
+      if (options.docId !== undefined && unit.docId !== options.docId) continue;
+      found = true;
+      yield unitRow(unit, current);
     }
-    if (options.docId !== undefined && unit.docId !== options.docId) continue;
-    found = true;
-    yield unitRow(unit, current);
+  } finally {
+    // A consumer that stops early must not leave the documents file open.
+    await documents.return(undefined);
   }
   if (!found) throw unknownDocument(options.docId!, ids);
 }

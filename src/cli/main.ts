@@ -15,6 +15,8 @@ import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerMerge } from './commands/merge.js';
 import { registerReliability } from './commands/reliability.js';
+import { registerReport } from './commands/report.js';
+import { registerReproduce } from './commands/reproduce.js';
 import { registerSample } from './commands/sample.js';
 import { registerSheet } from './commands/sheet.js';
 import { registerThemes } from './commands/themes.js';
@@ -42,6 +44,8 @@ export function buildProgram(): Command {
   registerCodes(program);
   registerExport(program);
   registerThemes(program);
+  registerReport(program);
+  registerReproduce(program);
   return program;
 }
 

@@ -1,0 +1,300 @@
+/**
+ * `coding report`: every table as a CSV file, the reliability tables, the disagreements, and one
+ * self-contained report.html, with a manifest of the files and their hashes. The same inputs give
+ * byte-identical files: no dates inside, the tool version and the inputs' hashes instead.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { ReliabilityReport } from '../core/reliability.js';
+import { type CrossTable, crossTable, groupFields, groupOf } from '../core/themes.js';
+import { CodingError, InputError } from '../errors.js';
+import { readAdjudication } from '../io/adjudication.js';
+import { AtomicBatch } from '../io/atomic.js';
+import { corpusPaths, readManifest } from '../io/corpus-store.js';
+import { toCsv } from '../io/csv-write.js';
+import { openWorkspace } from '../io/workspace.js';
+import type { ReportData, ReportDisagreement } from '../report/data.js';
+import { renderReportHtml } from '../report/html.js';
+import { reliabilityCsv } from '../report/reliability.js';
+import {
+  actorCsv,
+  cooccurrenceCsv,
+  crossCsv,
+  exemplarCsv,
+  frequencyCsv,
+  triangulationCsv,
+} from '../report/themes.js';
+import { toolVersion } from '../version.js';
+import { adjudicationFile } from './adjudicate.js';
+import { mergeCoders } from './merge.js';
+import { computeReliability } from './reliability.js';
+import { readSample } from './sample.js';
+import { relativeTo } from './study.js';
+import {
+  actorTableWithTexts,
+  cooccurrence,
+  exemplarTable,
+  frequencies,
+  loadThemeData,
+  rhetoricCategory,
+  triangulation,
+} from './themes.js';
+
+export interface ReportOptions {
+  cwd: string;
+  workspace?: string | undefined;
+  coder?: string | undefined;
+  output?: string | undefined;
+  exemplars?: number;
+}
+
+export interface ReportResult {
+  folder: string;
+  files: Array<{ name: string; sha256: string; bytes: number }>;
+  data: ReportData;
+}
+
+/** Documents above which the per-document table is left out of the report (it would have a row per document and code). */
+export const maxDocumentsInReport = 2000;
+
+async function fileHash(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export async function buildReport(
+  options: ReportOptions,
+): Promise<{ data: ReportData; files: Map<string, string> }> {
+  const themes = await loadThemeData(options);
+  const { data: analysis, input } = themes;
+  const study = analysis.set.study!;
+  const { workspace } = study;
+  const files = new Map<string, string>();
+
+  const frequencyRows = frequencies(input);
+  files.set('frequencies.csv', frequencyCsv(frequencyRows));
+  const groups: Record<string, CrossTable> = {};
+  for (const field of groupFields) {
+    if (field === 'document' && input.documents.length > maxDocumentsInReport) continue;
+    if (!input.documents.some((document) => groupOf(document, field, 'month') !== undefined)) continue;
+    const table = crossTable(input, field, 'month');
+    groups[field] = table;
+    files.set(`by-${field}.csv`, crossCsv(table));
+  }
+  const cooccurrenceRows = cooccurrence(input);
+  files.set('cooccurrence.csv', cooccurrenceCsv(cooccurrenceRows));
+  const exemplarRows = await exemplarTable(themes, options.exemplars ?? 3);
+  files.set('exemplars.csv', exemplarCsv(exemplarRows));
+  const triangulationRows = triangulation(input);
+  files.set('triangulation.csv', triangulationCsv(triangulationRows));
+  const category = rhetoricCategory(themes, undefined);
+  const rhetoric =
+    category === undefined ? undefined : { category, rows: await actorTableWithTexts(themes, category) };
+  if (rhetoric) files.set('rhetoric.csv', actorCsv(rhetoric.rows));
+
+  let reliability: ReliabilityReport | undefined;
+  let reliabilityNote: string | undefined;
+  const disagreements: ReportDisagreement[] = [];
+  let adjudication = { disagreements: 0, decided: 0, pending: 0 };
+  const coders = analysis.set.coders;
+  if (options.coder === undefined && coders.length >= 2) {
+    try {
+      reliability = (await computeReliability({ cwd: options.cwd, workspace: workspace.root })).report;
+      files.set('reliability.csv', reliabilityCsv(reliability));
+      files.set('reliability.json', `${JSON.stringify(reliability, null, 2)}\n`);
+      const merge = await mergeCoders({
+        cwd: options.cwd,
+        workspace: workspace.root,
+        coders: reliability.coders.slice(0, 2),
+      });
+      const decisions = new Map(
+        (
+          await readAdjudication(
+            adjudicationFile(merge.set),
+            relativeTo(workspace, adjudicationFile(merge.set)),
+          )
+        ).map((record) => [record.unitId, record]),
+      );
+      for await (const row of merge.rows()) {
+        if (row.agree) continue;
+        const decision = decisions.get(row.unit_id);
+        disagreements.push({
+          unit_id: row.unit_id,
+          doc_id: row.doc_id,
+          text: row.text,
+          only_a: row.only_a,
+          only_b: row.only_b,
+          ...(decision
+            ? {
+                decision: {
+                  codes: decision.codes,
+                  decided_by: decision.decidedBy,
+                  rationale: decision.rationale,
+                },
+              }
+            : {}),
+        });
+      }
+      const decided = disagreements.filter((row) => row.decision).length;
+      adjudication = {
+        disagreements: disagreements.length,
+        decided,
+        pending: disagreements.length - decided,
+      };
+      files.set(
+        'disagreements.csv',
+        toCsv(
+          [
+            'unit_id',
+            'doc_id',
+            'text',
+            `only_${merge.coderA}`,
+            `only_${merge.coderB}`,
+            'decided_codes',
+            'decided_by',
+            'rationale',
+          ],
+          disagreements.map((row) => [
+            row.unit_id,
+            row.doc_id,
+            row.text,
+            row.only_a.join(' '),
+            row.only_b.join(' '),
+            row.decision?.codes.join(' ') ?? '',
+            row.decision?.decided_by ?? '',
+            row.decision?.rationale ?? '',
+          ]),
+          { neutraliseFormulas: true },
+        ),
+      );
+    } catch (error) {
+      if (!(error instanceof CodingError)) throw error;
+      reliabilityNote = error.message;
+    }
+  } else {
+    reliabilityNote =
+      options.coder !== undefined
+        ? `a report on one coder (${options.coder}) has no reliability section`
+        : 'only one coder has annotations';
+  }
+
+  const sample = await readSample(workspace).catch(() => undefined);
+  const inputs: Array<{ file: string; sha256: string }> = [];
+  const paths = corpusPaths(workspace.paths.corpus);
+  const candidates = [
+    workspace.configFile,
+    workspace.paths.codebook,
+    paths.manifest,
+    paths.documents,
+    paths.units,
+  ];
+  try {
+    for (const name of (await fs.readdir(workspace.paths.annotations)).sort()) {
+      if (name.endsWith('.csv') || name.endsWith('.json'))
+        candidates.push(path.join(workspace.paths.annotations, name));
+    }
+  } catch {
+    // No annotations folder: nothing to hash.
+  }
+  for (const file of candidates) {
+    try {
+      inputs.push({ file: relativeTo(workspace, file), sha256: await fileHash(file) });
+    } catch {
+      // A missing optional input (no adjudication yet) is simply not listed.
+    }
+  }
+  const unitCount = (await readManifest(paths))?.units ?? 0;
+  const data: ReportData = {
+    tool: `coding ${toolVersion}`,
+    title: workspace.config.title ?? workspace.config.name,
+    description: workspace.config.description,
+    study: {
+      documents: input.documents.length,
+      units: unitCount,
+      coded_units: input.codings.size,
+      coders,
+      primary: workspace.config.coders.primary,
+      sample: sample
+        ? {
+            size: sample.meta.size,
+            population: sample.meta.population,
+            fraction: sample.meta.fraction,
+            seed: sample.meta.seed,
+            by: sample.meta.by,
+          }
+        : undefined,
+      codebook: relativeTo(workspace, workspace.paths.codebook),
+      basis: analysis.coder,
+    },
+    codebook: {
+      categories: input.codebook.categories.map((item) => ({
+        id: item.id,
+        label: item.label,
+        exclusive: item.exclusive,
+        color: input.codebook.codebook.categories.find((entry) => entry.id === item.id)?.color,
+      })),
+      codes: input.codebook.codes.map((code) => ({
+        id: code.id,
+        label: code.label,
+        category: code.categoryId,
+        color: code.color,
+        definition: code.definition,
+      })),
+    },
+    reliability,
+    reliability_note: reliabilityNote,
+    frequencies: frequencyRows,
+    groups,
+    cooccurrence: cooccurrenceRows,
+    exemplars: exemplarRows,
+    triangulation: triangulationRows,
+    rhetoric,
+    disagreements,
+    adjudication,
+    inputs,
+  };
+  files.set('report.html', renderReportHtml(data));
+  return { data, files };
+}
+
+/** Build the report and write its files atomically into the output folder (default: reports/). */
+export async function writeReport(options: ReportOptions): Promise<ReportResult> {
+  const { data, files } = await buildReport(options);
+  const folder =
+    options.output === undefined
+      ? (await openWorkspace(options)).paths.reports
+      : path.resolve(options.cwd, options.output);
+  try {
+    const stat = await fs.stat(folder);
+    if (!stat.isDirectory())
+      throw new InputError(`${options.output ?? 'reports'} is a file, not a folder`, {
+        hint: 'choose another output folder with -o DIR.',
+      });
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+  }
+  const listed: Array<{ name: string; sha256: string; bytes: number }> = [];
+  for (const [name, content] of [...files].sort(([left], [right]) => (left < right ? -1 : 1))) {
+    listed.push({
+      name,
+      sha256: createHash('sha256').update(content).digest('hex'),
+      bytes: Buffer.byteLength(content),
+    });
+  }
+  const manifest = {
+    format: 'coding-report',
+    version: 1,
+    tool: data.tool,
+    basis: data.study.basis,
+    inputs: data.inputs,
+    files: listed,
+  };
+  const batch = new AtomicBatch();
+  for (const [name, content] of files) batch.add(path.join(folder, name), content);
+  batch.add(path.join(folder, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  await batch.commit();
+  return { folder, files: listed, data };
+}

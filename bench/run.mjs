@@ -6,7 +6,7 @@
 //   node bench/run.mjs --sizes 10000       smaller runs
 //   node bench/run.mjs --only reliability  one group (import, annotations, reliability)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,6 +85,14 @@ for (const size of sizes) {
   if (needsWorkspace) {
     rmSync(workspace, { recursive: true, force: true });
     measure(node, [cli, 'init', workspace], root);
+    // The bench's two coders are a (primary) and b.
+    const settings = path.join(workspace, 'coding.yaml');
+    writeFileSync(
+      settings,
+      readFileSync(settings, 'utf8')
+        .replace('primary: coder1', 'primary: a')
+        .replace('names: [coder1, coder2]', 'names: [a, b]'),
+    );
     writeFileSync(
       path.join(workspace, 'codebooks', 'codebook.yaml'),
       `version: 1\nname: bench\ncategories:\n${['trade', 'security', 'rhetoric']
@@ -139,6 +147,18 @@ for (const size of sizes) {
       'reliability in the workspace',
       size,
       measure(node, [cli, 'reliability', '--coders', 'a,b', '--format', 'json'], workspace),
+    );
+    report(
+      'annotations',
+      'themes --by actor',
+      size,
+      measure(node, [cli, 'themes', '--by', 'actor', '--format', 'csv'], workspace),
+    );
+    report(
+      'annotations',
+      'report (all tables + report.html)',
+      size,
+      measure(node, [cli, 'report', '-o', path.join(folder, 'report')], workspace),
     );
   }
   if (only.includes('reliability')) {

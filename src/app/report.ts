@@ -13,7 +13,7 @@ import { CodingError, InputError } from '../errors.js';
 import { readAdjudication } from '../io/adjudication.js';
 import { AtomicBatch } from '../io/atomic.js';
 import { corpusPaths, readManifest } from '../io/corpus-store.js';
-import { toCsv } from '../io/csv-write.js';
+import { csvLine } from '../io/csv-write.js';
 import { openWorkspace } from '../io/workspace.js';
 import type { ReportData, ReportDisagreement } from '../report/data.js';
 import { renderReportHtml } from '../report/html.js';
@@ -58,6 +58,8 @@ export interface ReportResult {
 
 /** Documents above which the per-document table is left out of the report (it would have a row per document and code). */
 export const maxDocumentsInReport = 2000;
+/** Disagreements listed in report.html (all are in disagreements.csv). */
+export const maxDisagreementsInReport = 500;
 
 async function fileHash(file: string): Promise<string> {
   const hash = createHash('sha256');
@@ -118,58 +120,62 @@ export async function buildReport(
           )
         ).map((record) => [record.unitId, record]),
       );
+      // Every disagreement goes to disagreements.csv as it comes; the page keeps the first ones.
+      const lines = [
+        csvLine([
+          'unit_id',
+          'doc_id',
+          'text',
+          `only_${merge.coderA}`,
+          `only_${merge.coderB}`,
+          'decided_codes',
+          'decided_by',
+          'rationale',
+        ]),
+      ];
+      let total = 0;
+      let decided = 0;
       for await (const row of merge.rows()) {
         if (row.agree) continue;
+        total++;
         const decision = decisions.get(row.unit_id);
-        disagreements.push({
-          unit_id: row.unit_id,
-          doc_id: row.doc_id,
-          text: row.text,
-          only_a: row.only_a,
-          only_b: row.only_b,
-          ...(decision
-            ? {
-                decision: {
-                  codes: decision.codes,
-                  decided_by: decision.decidedBy,
-                  rationale: decision.rationale,
-                },
-              }
-            : {}),
-        });
+        if (decision) decided++;
+        lines.push(
+          csvLine(
+            [
+              row.unit_id,
+              row.doc_id,
+              row.text,
+              row.only_a.join(' '),
+              row.only_b.join(' '),
+              decision?.codes.join(' ') ?? '',
+              decision?.decidedBy ?? '',
+              decision?.rationale ?? '',
+            ],
+            { neutraliseFormulas: true },
+          ),
+        );
+        if (disagreements.length < maxDisagreementsInReport) {
+          disagreements.push({
+            unit_id: row.unit_id,
+            doc_id: row.doc_id,
+            text: row.text,
+            only_a: row.only_a,
+            only_b: row.only_b,
+            ...(decision
+              ? {
+                  decision: {
+                    codes: decision.codes,
+                    decided_by: decision.decidedBy,
+                    rationale: decision.rationale,
+                  },
+                }
+              : {}),
+          });
+        }
       }
-      const decided = disagreements.filter((row) => row.decision).length;
-      adjudication = {
-        disagreements: disagreements.length,
-        decided,
-        pending: disagreements.length - decided,
-      };
-      files.set(
-        'disagreements.csv',
-        toCsv(
-          [
-            'unit_id',
-            'doc_id',
-            'text',
-            `only_${merge.coderA}`,
-            `only_${merge.coderB}`,
-            'decided_codes',
-            'decided_by',
-            'rationale',
-          ],
-          disagreements.map((row) => [
-            row.unit_id,
-            row.doc_id,
-            row.text,
-            row.only_a.join(' '),
-            row.only_b.join(' '),
-            row.decision?.codes.join(' ') ?? '',
-            row.decision?.decided_by ?? '',
-            row.decision?.rationale ?? '',
-          ]),
-          { neutraliseFormulas: true },
-        ),
-      );
+      adjudication = { disagreements: total, decided, pending: total - decided };
+      files.set('disagreements.csv', lines.join(''));
     } catch (error) {
       if (!(error instanceof CodingError)) throw error;
       reliabilityNote = error.message;

@@ -1317,7 +1317,10 @@ function disagreementSection(data: ReportData, colors: Palette): string {
   return section(
     'disagreements',
     'Disagreements',
-    `${summary}\n${tableWrap(`<table class="disagreements">\n${head}\n<tbody>\n${body}\n</tbody>\n</table>`)}`,
+    `${summary}\n${tableWrap(`<table class="disagreements">\n${head}\n<tbody>\n${body}\n</tbody>\n</table>`)}` +
+      (data.disagreements.length < disagreements
+        ? `\n<p class="muted">The first ${count(data.disagreements.length)} are shown; disagreements.csv has all ${count(disagreements)}.</p>`
+        : ''),
   );
 }
 

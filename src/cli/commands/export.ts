@@ -1,18 +1,21 @@
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { type ExportLayout, exportLayouts, exportTable } from '../../app/export.js';
+import { exportQdpx } from '../../app/qdpx.js';
 import { InputError, UsageError } from '../../errors.js';
-import { AtomicWriteStream, exists } from '../../io/atomic.js';
+import { AtomicWriteStream, exists, writeFileAtomic } from '../../io/atomic.js';
 import { csvLine } from '../../io/csv-write.js';
 import { addWorkspaceOption } from '../common.js';
 import { printFinding, writeErr, writeOut } from '../output.js';
 
-export const exportFormats = ['csv'] as const;
+export const exportFormats = ['csv', 'qdpx'] as const;
 
 export function registerExport(program: Command): void {
   const command = program
     .command('export')
-    .description("the analysis data set (final codes, or one coder's) as CSV for R, pandas or SPSS")
+    .description(
+      "the analysis data set (final codes, or one coder's) as CSV for R, pandas or SPSS; or the whole study as a REFI-QDA project (--format qdpx)",
+    )
     .addOption(
       new Option(
         '--layout <layout>',
@@ -21,7 +24,14 @@ export function registerExport(program: Command): void {
         .choices(exportLayouts)
         .default('long'),
     )
-    .addOption(new Option('--format <format>', 'file format').choices(exportFormats).default('csv'))
+    .addOption(
+      new Option(
+        '--format <format>',
+        'file format: csv, or qdpx (a REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder)',
+      )
+        .choices(exportFormats)
+        .default('csv'),
+    )
     .option('--coder <name>', "one coder's codes instead of the final ones")
     .option('-o, --output <file>', 'write to this file (default: standard output)')
     .option('--force', 'overwrite the output file')
@@ -37,7 +47,11 @@ code in codebook order. Only reviewed units appear.
 
 Examples:
   coding export --layout wide -o final-wide.csv
-  coding export --layout long --coder coder2`,
+  coding export --layout long --coder coder2
+  coding export --format qdpx -o study.qdpx
+
+qdpx: the corpus, the codebook and every coder's annotations as one REFI-QDA project (one user per
+coder, one text selection per reviewed unit and coder); docs/refi-qda-projects.md says what is kept.`,
   );
   command.action(
     async (flags: {
@@ -49,6 +63,30 @@ Examples:
       force?: boolean;
       bom?: boolean;
     }) => {
+      if (flags.format === 'qdpx') {
+        if (flags.coder !== undefined || flags.bom)
+          throw new UsageError('--coder and --bom go with --format csv; a .qdpx holds every coder');
+        const toFile = flags.output !== undefined && flags.output !== '-';
+        const target = toFile ? path.resolve(flags.output!) : undefined;
+        if (target !== undefined && (await exists(target)) && !flags.force)
+          throw new InputError(`${flags.output} exists already`, {
+            hint: 'choose another file, or pass --force.',
+          });
+        if (target === undefined && process.stdout.isTTY === true)
+          throw new UsageError('a .qdpx is a binary file: name it with -o FILE (or pipe the output)', {
+            hint: 'for example: coding export --format qdpx -o study.qdpx',
+          });
+        const project = await exportQdpx({ cwd: process.cwd(), workspace: flags.workspace });
+        for (const warning of project.warnings) printFinding(warning);
+        if (target === undefined) process.stdout.write(project.bytes);
+        else {
+          await writeFileAtomic(target, project.bytes);
+          writeErr(
+            `wrote ${flags.output}: ${project.documents} documents, ${project.coders.length} coders (${project.coders.join(', ')}), ${project.selections} selections with ${project.codings} codings\n`,
+          );
+        }
+        return;
+      }
       if (flags.format !== 'csv') throw new UsageError(`unknown format ${flags.format}`);
       let outputFile: string | undefined;
       if (flags.output !== undefined && flags.output !== '-') {

@@ -1,6 +1,15 @@
 import { type Command, Option } from 'commander';
 import { importAnnotations } from '../../app/import-annotations.js';
 import { type ImportDocumentsResult, importDocuments } from '../../app/import-documents.js';
+import { importQdpx, type ReviewedMode, renderQdpxImportSummary, reviewedModes } from '../../app/qdpx.js';
+import {
+  type CrlfCount,
+  crlfCounts,
+  type OffsetUnit,
+  type OverlapRule,
+  offsetUnits,
+  overlapRules,
+} from '../../core/overlap.js';
 import { UsageError } from '../../errors.js';
 import { type Layout, layouts } from '../../io/annotations.js';
 import { type UnitKind, unitKinds } from '../../schema/config.js';
@@ -28,6 +37,13 @@ interface ImportFlags {
   coder?: string;
   layout?: Layout;
   replace?: boolean;
+  overlap?: OverlapRule;
+  offsets?: OffsetUnit;
+  crlf?: CrlfCount;
+  reviewed?: ReviewedMode;
+  user: string[];
+  switchCodebook?: boolean;
+  basePath?: string;
   format: 'table' | 'json';
 }
 
@@ -52,6 +68,41 @@ export function registerImport(program: Command): void {
       '--replace',
       'with --coder: replace codes of units the coder had coded differently (the old file is backed up)',
     )
+    .addOption(
+      new Option(
+        '--overlap <rule>',
+        '.qdpx: when a selection gives its code to a unit: any character of the unit, the majority of them, or the full unit (default: any)',
+      ).choices(overlapRules),
+    )
+    .addOption(
+      new Option(
+        '--offsets <unit>',
+        ".qdpx: what the project's positions count: code points (the standard's characters; QualCoder) or UTF-16 code units (default: codepoints)",
+      ).choices(offsetUnits),
+    )
+    .addOption(
+      new Option(
+        '--crlf <count>',
+        '.qdpx: characters a CRLF line end counts for in positions (default: one for ATLAS.ti projects, else two)',
+      ).choices(crlfCounts),
+    )
+    .addOption(
+      new Option(
+        '--reviewed <mode>',
+        '.qdpx: units a coder reviewed: every unit of a document they coded, or only those their selections cover (default: document; selections for projects exported by coding)',
+      ).choices(reviewedModes),
+    )
+    .option(
+      '--user <name=coder>',
+      '.qdpx: the coder name for a REFI-QDA user (name, id or GUID; repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--switch-codebook',
+      ".qdpx: make the project's codebook the workspace's even though the workspace has annotations",
+    )
+    .option('--base-path <dir>', '.qdpx: folder that relative:// sources are relative to')
     .addOption(
       new Option(
         '--unit <kind>',
@@ -90,14 +141,34 @@ Examples:
   coding import corpus/sources/
   coding import statements.csv --text-column body --id-column tweet_id --genre "social post"
   coding import presser.txt --actor "Claudia Sheinbaum" --date 2026-01-27 --role primary --unit paragraph
-  coding import --coder coder2 sheet-coder2.csv`,
+  coding import --coder coder2 sheet-coder2.csv
+  coding import project.qdpx --overlap majority --user "Anna Müller=coder2"
+
+A .qdpx (REFI-QDA project from NVivo, ATLAS.ti, MAXQDA, QualCoder…) brings documents, codebook and
+each user's codings at once; docs/refi-qda-projects.md explains the choices.`,
   );
   command.action(async (paths: string[], flags: ImportFlags) => {
-    if (flags.coder !== undefined) {
+    const projects = paths.filter((file) => /\.qdpx$/i.test(file));
+    const projectFlags = Object.entries({
+      '--overlap': flags.overlap,
+      '--offsets': flags.offsets,
+      '--crlf': flags.crlf,
+      '--reviewed': flags.reviewed,
+      '--user': flags.user.length > 0 ? flags.user : undefined,
+      '--switch-codebook': flags.switchCodebook,
+      '--base-path': flags.basePath,
+    })
+      .filter(([, value]) => value !== undefined)
+      .map(([name]) => name);
+    if (projects.length === 0 && projectFlags.length > 0)
+      throw new UsageError(
+        `${projectFlags.join(', ')} go${projectFlags.length === 1 ? 'es' : ''} with a .qdpx file`,
+      );
+    if (flags.coder !== undefined && projects.length === 0) {
       await importCoder(paths, flags);
       return;
     }
-    if (flags.layout !== undefined || flags.replace)
+    if (projects.length === 0 && (flags.layout !== undefined || flags.replace))
       throw new UsageError('--layout and --replace go with --coder NAME');
     const metadata: Record<string, string> = parseAssignments(flags.attr, '--attr');
     for (const key of [
@@ -113,6 +184,10 @@ Examples:
     ] as const) {
       const value = flags[key];
       if (value !== undefined) metadata[key] = value;
+    }
+    if (projects.length > 0) {
+      await importProject(paths, flags, metadata);
+      return;
     }
     if (flags.delimiter !== undefined && flags.delimiter.length !== 1 && flags.delimiter !== '\\t') {
       throw new UsageError(`--delimiter must be one character, received "${flags.delimiter}"`);
@@ -138,6 +213,41 @@ Examples:
     if (flags.format === 'json') writeOut(`${JSON.stringify(importSummaryJson(result), null, 2)}\n`);
     writeErr(importSummaryText(result, flags.dryRun === true));
   });
+}
+
+async function importProject(
+  paths: string[],
+  flags: ImportFlags,
+  metadata: Record<string, string>,
+): Promise<void> {
+  if (paths.length !== 1)
+    throw new UsageError(`a .qdpx file is imported on its own, received ${paths.length} paths`, {
+      hint: 'import each project, and other documents, with their own command.',
+    });
+  if (flags.coder !== undefined || flags.layout !== undefined)
+    throw new UsageError('--coder and --layout go with annotation files; a .qdpx names its coders itself', {
+      hint: 'choose coder names with --user NAME=CODER.',
+    });
+  const result = await importQdpx({
+    cwd: process.cwd(),
+    workspace: flags.workspace,
+    file: paths[0]!,
+    overlap: flags.overlap ?? 'any',
+    offsets: flags.offsets,
+    crlf: flags.crlf,
+    reviewed: flags.reviewed,
+    unit: flags.unit,
+    users: parseAssignments(flags.user, '--user'),
+    switchCodebook: flags.switchCodebook === true,
+    replace: flags.replace === true,
+    update: flags.update === true,
+    dryRun: flags.dryRun === true,
+    basePath: flags.basePath,
+    metadata,
+  });
+  for (const warning of result.warnings) printFinding(warning);
+  if (flags.format === 'json') writeOut(`${JSON.stringify(result, null, 2)}\n`);
+  writeErr(renderQdpxImportSummary(result));
 }
 
 async function importCoder(paths: string[], flags: ImportFlags): Promise<void> {

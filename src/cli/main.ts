@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { CodingError } from '../errors.js';
 import { toolVersion } from '../version.js';
 import { registerAdjudicate } from './commands/adjudicate.js';
+import { registerCode } from './commands/code.js';
 import { registerCodebook } from './commands/codebook.js';
 import { registerCodes } from './commands/codes.js';
 import { registerCorpus } from './commands/corpus.js';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerReliability(program);
   registerAdjudicate(program);
   registerCodes(program);
+  registerCode(program);
   registerExport(program);
   registerThemes(program);
   registerReport(program);

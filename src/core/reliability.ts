@@ -413,7 +413,8 @@ export function twoCoderReliability(
     } else {
       const pooled = pooledFigures(patterns, codeCount);
       const reasons: Record<string, string> = {};
-      const notPooled = 'not defined for pooled kappa; see the per-code figures, or ask for --bootstrap';
+      const notPooled =
+        'not defined for pooled kappa; see the per-code figures and, with --bootstrap, the bootstrap interval';
       overall = {
         definition,
         description: `pooled kappa (De Vries et al. 2008): (mean p_o - mean p_e) / (1 - mean p_e) over the ${codeCount} codes' presence/absence tables`,

@@ -5,7 +5,13 @@
  */
 import type { Finding, Location } from '../errors.js';
 import type { UnitKind } from '../schema/config.js';
-import { type DocumentRecord, documentIdPattern, roles, type UnitRecord } from '../schema/corpus.js';
+import {
+  type DocumentRecord,
+  documentIdPattern,
+  roles,
+  standardFields,
+  type UnitRecord,
+} from '../schema/corpus.js';
 import { isIsoDate } from './dates.js';
 import { sha256, unitHash } from './hash.js';
 import { type SegmentOptions, segment, sliceCodePoints } from './segment.js';
@@ -30,29 +36,8 @@ export interface BuiltDocument {
 }
 
 const dateFields = ['date', 'accessed'] as const;
-const standardKeys = new Set([
-  'id',
-  'title',
-  'actor',
-  'source',
-  'genre',
-  'date',
-  'language',
-  'url',
-  'accessed',
-  'role',
-]);
-const optionalFields = [
-  'title',
-  'actor',
-  'source',
-  'genre',
-  'date',
-  'language',
-  'url',
-  'accessed',
-  'role',
-] as const;
+const standardKeys = new Set<string>(['id', ...standardFields]);
+const optionalFields = standardFields;
 
 /** Make a slug from a file name: lower case, runs of other characters become "-". */
 export function slugify(name: string): string {

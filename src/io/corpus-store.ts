@@ -15,6 +15,7 @@ import {
   type DocumentRecord,
   documentIdPattern,
   documentRecordSchema,
+  standardFields,
   type UnitRecord,
   unitsHeader,
 } from '../schema/corpus.js';
@@ -84,17 +85,7 @@ export function serializeDocument(record: DocumentRecord): string {
   // Written by hand rather than through an object, to be fast on a million documents; the key
   // order is that of documentRecordSchema, and JSON.stringify escapes every value.
   let line = `{"id":${JSON.stringify(record.id)}`;
-  for (const key of [
-    'title',
-    'actor',
-    'source',
-    'genre',
-    'date',
-    'language',
-    'url',
-    'accessed',
-    'role',
-  ] as const) {
+  for (const key of standardFields) {
     const value = record[key];
     if (value !== undefined) line += `,"${key}":${JSON.stringify(value)}`;
   }

@@ -18,6 +18,7 @@
  * error is reported with its line and column). A DOCTYPE is refused: REFI-QDA files have none, and
  * entity declarations are how XML "billion laughs" bombs work.
  */
+
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -33,6 +34,15 @@ import {
   codeIdPattern,
 } from '../schema/codebook.js';
 import { decodeText } from './text.js';
+import {
+  childElements,
+  escapeAttribute,
+  escapeText,
+  lineAndColumn,
+  localName,
+  textOf,
+  type XmlNode,
+} from './xml.js';
 
 export const qdcNamespace = 'urn:QDA-XML:codebook:1.0';
 export const qdaProjectNamespace = 'urn:QDA-XML:project:1.0';
@@ -142,14 +152,6 @@ export function splitDescription(text: string, labels: readonly string[]): Descr
 const notInXml =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
-}
-
-function escapeAttribute(text: string): string {
-  return escapeText(text).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
-}
-
 /** The metadata comment: JSON with every "--" broken up, since XML comments cannot contain it. */
 function metadataComment(codebook: Codebook): string {
   const metadata: Record<string, unknown> = { name: codebook.name };
@@ -258,35 +260,6 @@ export interface QdcImport {
 export interface QdcReadOptions {
   /** Name of the codebook when the file does not carry one (ours carry it in a comment). */
   name: string;
-}
-
-type XmlNode = Record<string, unknown>;
-
-function localName(name: string): string {
-  const colon = name.indexOf(':');
-  return colon === -1 ? name : name.slice(colon + 1);
-}
-
-function childElements(node: XmlNode, name: string): XmlNode[] {
-  const result: XmlNode[] = [];
-  for (const [key, value] of Object.entries(node)) {
-    if (key.startsWith('#') || localName(key) !== name) continue;
-    for (const item of Array.isArray(value) ? value : [value]) {
-      result.push(typeof item === 'object' && item !== null ? (item as XmlNode) : { '#text': item });
-    }
-  }
-  return result;
-}
-
-function textOf(node: XmlNode): string {
-  const text = node['#text'];
-  return typeof text === 'string' ? text : text === undefined ? '' : String(text);
-}
-
-function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, column: offset - before.lastIndexOf('\n') };
 }
 
 /**

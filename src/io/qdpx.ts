@@ -19,6 +19,15 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { Inflate, zipSync } from 'fflate';
 import { type Finding, InputError } from '../errors.js';
 import { normaliseGuid, qdaProjectNamespace, qdcNamespace } from './qdc.js';
+import {
+  childElements,
+  escapeAttribute,
+  escapeText,
+  lineAndColumn,
+  localName,
+  textOf,
+  type XmlNode,
+} from './xml.js';
 
 // ---------------------------------------------------------------------------------------------
 // Limits
@@ -419,26 +428,8 @@ export interface QdeProject {
   warnings: Finding[];
 }
 
-type XmlNode = Record<string, unknown>;
-
-function localName(name: string): string {
-  const colon = name.indexOf(':');
-  return colon === -1 ? name : name.slice(colon + 1);
-}
-
-function children(node: XmlNode, name: string): XmlNode[] {
-  const result: XmlNode[] = [];
-  for (const [key, value] of Object.entries(node)) {
-    if (key.startsWith('#') || key.startsWith('@_') || localName(key) !== name) continue;
-    for (const item of Array.isArray(value) ? value : [value]) {
-      result.push(typeof item === 'object' && item !== null ? (item as XmlNode) : { '#text': item });
-    }
-  }
-  return result;
-}
-
 function child(node: XmlNode, name: string): XmlNode | undefined {
-  return children(node, name)[0];
+  return childElements(node, name)[0];
 }
 
 function attribute(node: XmlNode, name: string): string | undefined {
@@ -446,27 +437,12 @@ function attribute(node: XmlNode, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function textOf(node: XmlNode | undefined): string | undefined {
-  if (node === undefined) return undefined;
-  const text = node['#text'];
-  return typeof text === 'string' ? text : text === undefined ? '' : String(text);
-}
-
-function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  return { line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
+function textOfOptional(node: XmlNode | undefined): string | undefined {
+  return node === undefined ? undefined : textOf(node);
 }
 
 const markerPrefix = 'coding project:';
 const codebookCommentPrefix = 'coding codebook:';
-
-function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
-}
-
-function escapeAttribute(text: string): string {
-  return escapeText(text).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
-}
 
 /** A `<Code>` element of the project, back to XML for the `.qdc` reader (only what it reads). */
 function codeElementXml(node: XmlNode, skip: ReadonlySet<string>, lines: string[], indent: string): void {
@@ -478,10 +454,10 @@ function codeElementXml(node: XmlNode, skip: ReadonlySet<string>, lines: string[
     if (value !== undefined) attributes += ` ${name}="${escapeAttribute(value)}"`;
   }
   lines.push(`${indent}<Code${attributes}>`);
-  const description = textOf(child(node, 'Description'));
+  const description = textOfOptional(child(node, 'Description'));
   if (description !== undefined)
     lines.push(`${indent}  <Description>${escapeText(description)}</Description>`);
-  for (const code of children(node, 'Code')) codeElementXml(code, skip, lines, `${indent}  `);
+  for (const code of childElements(node, 'Code')) codeElementXml(code, skip, lines, `${indent}  `);
   lines.push(`${indent}</Code>`);
 }
 
@@ -603,7 +579,7 @@ export function parseProject(text: string, file: string): QdeProject {
   const codebookComment = comments.find((comment) => comment.startsWith(codebookCommentPrefix));
 
   const users: QdeUser[] = [];
-  for (const [index, node] of children(child(rootNode, 'Users') ?? {}, 'User').entries()) {
+  for (const [index, node] of childElements(child(rootNode, 'Users') ?? {}, 'User').entries()) {
     const guid = attribute(node, 'guid');
     if (guid === undefined) {
       warn('QDPX_USER_GUID', 'this <User> has no guid; left out', `Users/User[${index + 1}]`);
@@ -613,7 +589,7 @@ export function parseProject(text: string, file: string): QdeProject {
   }
 
   const values = (node: XmlNode): QdeVariableValue[] =>
-    children(node, 'VariableValue').flatMap((valueNode) => {
+    childElements(node, 'VariableValue').flatMap((valueNode) => {
       const reference = attribute(child(valueNode, 'VariableRef') ?? {}, 'targetGUID');
       if (reference === undefined) return [];
       for (const kind of [
@@ -626,12 +602,12 @@ export function parseProject(text: string, file: string): QdeProject {
       ]) {
         const valueElement = child(valueNode, kind);
         if (valueElement !== undefined)
-          return [{ variableGuid: normaliseGuid(reference), value: textOf(valueElement) ?? '' }];
+          return [{ variableGuid: normaliseGuid(reference), value: textOfOptional(valueElement) ?? '' }];
       }
       return [];
     });
 
-  const caseNodes = children(child(rootNode, 'Cases') ?? {}, 'Case');
+  const caseNodes = childElements(child(rootNode, 'Cases') ?? {}, 'Case');
   const cases: QdeCase[] = caseNodes.flatMap((node) => {
     const guid = attribute(node, 'guid');
     if (guid === undefined) return [];
@@ -639,7 +615,7 @@ export function parseProject(text: string, file: string): QdeProject {
       {
         guid: normaliseGuid(guid),
         name: attribute(node, 'name'),
-        sourceGuids: children(node, 'SourceRef')
+        sourceGuids: childElements(node, 'SourceRef')
           .map((reference) => attribute(reference, 'targetGUID'))
           .filter((target): target is string => target !== undefined)
           .map(normaliseGuid),
@@ -656,13 +632,13 @@ export function parseProject(text: string, file: string): QdeProject {
     const lines = ['<?xml version="1.0" encoding="utf-8"?>'];
     if (codebookComment !== undefined) lines.push(`<!-- ${codebookComment.replace(/--/g, '-\\u002d')} -->`);
     lines.push(`<CodeBook xmlns="${qdcNamespace}">`, '  <Codes>');
-    for (const code of children(child(codebookNode, 'Codes') ?? {}, 'Code'))
+    for (const code of childElements(child(codebookNode, 'Codes') ?? {}, 'Code'))
       codeElementXml(code, caseGuids, lines, '    ');
     lines.push('  </Codes>', '</CodeBook>');
     codebookQdc = `${lines.join('\n')}\n`;
   }
 
-  const variables: QdeVariable[] = children(child(rootNode, 'Variables') ?? {}, 'Variable').flatMap(
+  const variables: QdeVariable[] = childElements(child(rootNode, 'Variables') ?? {}, 'Variable').flatMap(
     (node) => {
       const guid = attribute(node, 'guid');
       const name = attribute(node, 'name');
@@ -672,12 +648,12 @@ export function parseProject(text: string, file: string): QdeProject {
   );
 
   const noteRefs = (node: XmlNode): string[] =>
-    children(node, 'NoteRef')
+    childElements(node, 'NoteRef')
       .map((reference) => attribute(reference, 'targetGUID'))
       .filter((target): target is string => target !== undefined)
       .map(normaliseGuid);
   const codings = (node: XmlNode, where: string): QdeCoding[] =>
-    children(node, 'Coding').map((coding, index) => {
+    childElements(node, 'Coding').map((coding, index) => {
       const target = attribute(child(coding, 'CodeRef') ?? {}, 'targetGUID');
       return {
         guid: normaliseGuid(attribute(coding, 'guid') ?? `${where}/Coding[${index + 1}]`),
@@ -689,18 +665,18 @@ export function parseProject(text: string, file: string): QdeProject {
   const plainText = (node: XmlNode, where: string): QdeText => ({
     guid: normaliseGuid(attribute(node, 'guid') ?? where),
     name: attribute(node, 'name'),
-    plainTextContent: textOf(child(node, 'PlainTextContent')),
+    plainTextContent: textOfOptional(child(node, 'PlainTextContent')),
     plainTextPath: attribute(node, 'plainTextPath'),
     where,
   });
 
   const sourcesNode = child(rootNode, 'Sources') ?? {};
-  const textSources: QdeTextSource[] = children(sourcesNode, 'TextSource').map((node, sourceIndex) => {
+  const textSources: QdeTextSource[] = childElements(sourcesNode, 'TextSource').map((node, sourceIndex) => {
     const where = `Sources/TextSource[${sourceIndex + 1}]`;
     return {
       ...plainText(node, where),
       creatingUser: optionalGuid(attribute(node, 'creatingUser')),
-      selections: children(node, 'PlainTextSelection').map((selection, index) => {
+      selections: childElements(node, 'PlainTextSelection').map((selection, index) => {
         const selectionWhere = `${where}/PlainTextSelection[${index + 1}]`;
         return {
           guid: normaliseGuid(attribute(selection, 'guid') ?? selectionWhere),
@@ -718,13 +694,13 @@ export function parseProject(text: string, file: string): QdeProject {
     };
   });
   const otherSources = otherSourceKinds.flatMap((kind) =>
-    children(sourcesNode, kind).map((node) => ({
+    childElements(sourcesNode, kind).map((node) => ({
       kind,
       guid: normaliseGuid(attribute(node, 'guid') ?? ''),
       name: attribute(node, 'name'),
     })),
   );
-  const notes = children(child(rootNode, 'Notes') ?? {}, 'Note').map((node, index) =>
+  const notes = childElements(child(rootNode, 'Notes') ?? {}, 'Note').map((node, index) =>
     plainText(node, `Notes/Note[${index + 1}]`),
   );
   return {

@@ -10,6 +10,7 @@ import { type DocumentInput, type RawMetadata, slugify } from '../core/documents
 import { didYouMean } from '../core/suggest.js';
 import { type Finding, InputError } from '../errors.js';
 import type { UnitKind } from '../schema/config.js';
+import { standardFields } from '../schema/corpus.js';
 import { columnIndex, listColumns } from './csv.js';
 import { scanCsv } from './csv-scan.js';
 import { decodeText, normaliseText, notUtf8Error } from './text.js';
@@ -224,17 +225,7 @@ export interface TableOptions {
 }
 
 /** Column names that mean a standard field; matched without regard to case. */
-const standardColumnNames = new Set([
-  'title',
-  'actor',
-  'source',
-  'genre',
-  'date',
-  'language',
-  'url',
-  'accessed',
-  'role',
-]);
+const standardColumnNames = new Set<string>(standardFields);
 
 function metadataKey(column: string): string {
   const lower = column.toLowerCase();

@@ -42,6 +42,7 @@ import {
   localName,
   textOf,
   type XmlNode,
+  xmlSafe,
 } from './xml.js';
 
 export const qdcNamespace = 'urn:QDA-XML:codebook:1.0';
@@ -148,10 +149,6 @@ export function splitDescription(text: string, labels: readonly string[]): Descr
 // ---------------------------------------------------------------------------------------------
 // Writing
 
-/** Characters XML 1.0 cannot carry at all, even escaped. */
-const notInXml =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 /** The metadata comment: JSON with every "--" broken up, since XML comments cannot contain it. */
 function metadataComment(codebook: Codebook): string {
   const metadata: Record<string, unknown> = { name: codebook.name };
@@ -171,16 +168,7 @@ const metadataPrefix = 'coding codebook:';
  */
 export function codebookToQdc(codebook: Codebook, origin: string): string {
   const lines: string[] = [];
-  const check = (text: string, where: string): string => {
-    const match = notInXml.exec(text);
-    if (match) {
-      const codePoint = match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-      throw new InputError(`${where} holds the character U+${codePoint}, which XML cannot carry`, {
-        hint: 'remove the control character from the codebook, then export again.',
-      });
-    }
-    return text;
-  };
+  const check = xmlSafe;
   const element = (
     indent: string,
     attributes: { guid: string; name: string; codable: boolean; color: string | undefined },

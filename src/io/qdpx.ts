@@ -27,6 +27,7 @@ import {
   localName,
   textOf,
   type XmlNode,
+  xmlSafe,
 } from './xml.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -757,25 +758,12 @@ export interface ProjectXml {
   notes: Array<{ guid: string; name: string; text: string }>;
 }
 
-/** Characters XML 1.0 cannot carry at all, even escaped. */
-const notInXml =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 /**
  * The text of `project.qde` (valid against Project.xsd), two-space indented, ending in a newline.
  * @throws InputError when a value holds a character XML cannot carry (a control character)
  */
 export function projectToQde(project: ProjectXml): string {
-  const check = (text: string, where: string): string => {
-    const match = notInXml.exec(text);
-    if (match) {
-      const codePoint = match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-      throw new InputError(`${where} holds the character U+${codePoint}, which XML cannot carry`, {
-        hint: 'remove the control character, then export again.',
-      });
-    }
-    return text;
-  };
+  const check = xmlSafe;
   const attr = (name: string, value: string, where: string): string =>
     ` ${name}="${escapeAttribute(check(value, where))}"`;
   const qdcLines = project.codebookQdc.replace(/\n$/, '').split('\n');

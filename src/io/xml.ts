@@ -1,4 +1,5 @@
 /** Small helpers for the REFI-QDA XML files (`.qdc`, `project.qde`), read with fast-xml-parser. */
+import { InputError } from '../errors.js';
 
 /** An element as fast-xml-parser gives it: attributes under `@_name`, text under `#text`. */
 export type XmlNode = Record<string, unknown>;
@@ -41,4 +42,23 @@ export function escapeText(text: string): string {
 /** An attribute value escaped for XML, line ends and tabs included. */
 export function escapeAttribute(text: string): string {
   return escapeText(text).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
+}
+
+/** Characters XML 1.0 cannot carry at all, even escaped: C0 controls but tab, LF and CR; U+FFFE, U+FFFF; lone surrogates. */
+const notInXml =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The text, when XML can carry it.
+ * @throws InputError naming the character and where it is
+ */
+export function xmlSafe(text: string, where: string): string {
+  const match = notInXml.exec(text);
+  if (match) {
+    const codePoint = match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    throw new InputError(`${where} holds the character U+${codePoint}, which XML cannot carry`, {
+      hint: 'remove the control character, then export again.',
+    });
+  }
+  return text;
 }

@@ -71,7 +71,7 @@ export async function listDocuments(options: CorpusOptions): Promise<DocumentSum
   for await (const unit of readUnits(paths))
     unitCounts.set(unit.docId, (unitCounts.get(unit.docId) ?? 0) + 1);
   const summaries: DocumentSummary[] = [];
-  for await (const document of readDocuments(paths))
+  for await (const document of readDocuments(paths, { withText: false }))
     summaries.push(summarise(document, unitCounts.get(document.id) ?? 0));
   return summaries;
 }
@@ -81,13 +81,18 @@ export async function listDocuments(options: CorpusOptions): Promise<DocumentSum
  * the same order, so one pass over each file suffices).
  */
 export async function* iterateUnits(
-  options: CorpusOptions & { docId?: string | undefined },
+  options: CorpusOptions & {
+    docId?: string | undefined;
+    /** Only the units this accepts (by position in the corpus and id) are read out: the others cost no text. */
+    filter?: ((unitIndex: number, unitId: string) => boolean) | undefined;
+  },
 ): AsyncGenerator<UnitRow> {
   const { paths } = await corpusOf(options);
   const documents = readDocuments(paths);
   let current: DocumentRecord | undefined;
   let found = options.docId === undefined;
   const ids: string[] = [];
+  let position = 0;
   try {
     for await (const unit of readUnits(paths)) {
       while (current?.id !== unit.docId) {
@@ -100,8 +105,10 @@ export async function* iterateUnits(
         current = next.value;
         if (options.docId !== undefined && ids.length < 10000) ids.push(current.id);
       }
+      const unitIndex = position++;
       if (options.docId !== undefined && unit.docId !== options.docId) continue;
       found = true;
+      if (options.filter && !options.filter(unitIndex, unit.id)) continue;
       yield unitRow(unit, current);
     }
   } finally {

@@ -45,6 +45,7 @@ export async function wideTable(data: AnalysisData): Promise<ExportTable> {
   const documents = new Map<string, DocumentRecord>();
   for await (const { line: _line, text: _text, ...document } of readDocuments(
     corpusPaths(set.study!.workspace.paths.corpus),
+    { withText: false },
   )) {
     documents.set(document.id, { ...document, text: '' });
   }

@@ -256,7 +256,7 @@ export async function ingestDocuments(
   const ledger = new DocumentLedger();
   const existingUnits = manifest?.units ?? 0;
   let existingDocuments = 0;
-  for await (const record of readDocuments(paths)) {
+  for await (const record of readDocuments(paths, { withText: false })) {
     ledger.addExisting(
       record.id,
       hash52(record.hash),

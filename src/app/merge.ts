@@ -37,7 +37,7 @@ export interface Merge {
   summary: PairSummary;
   codes: CodeAgreement[];
   /** The units both coders reviewed, in corpus order (streamed; the texts are read as they come). */
-  rows(): AsyncGenerator<MergeRow>;
+  rows(options?: { disagreementsOnly?: boolean }): AsyncGenerator<MergeRow>;
 }
 
 export const mergeColumns = [
@@ -53,8 +53,10 @@ export const mergeColumns = [
   'only_b',
 ] as const;
 
-export async function mergeCoders(options: AnnotationSetOptions): Promise<Merge> {
-  const set = await loadAnnotationSet(options);
+export async function mergeCoders(
+  options: AnnotationSetOptions & { set?: AnnotationSet | undefined },
+): Promise<Merge> {
+  const set = options.set ?? (await loadAnnotationSet(options));
   if (set.coders.length !== 2) {
     throw new InputError(
       `merge compares two coders; there are ${set.coders.length} (${set.coders.join(', ')})`,
@@ -105,19 +107,32 @@ export async function mergeCoders(options: AnnotationSetOptions): Promise<Merge>
       only_b: ids(onlyB),
     };
   };
-  async function* rows(): AsyncGenerator<MergeRow> {
+  /** Whether a unit is in the table: reviewed by both (and, when asked, coded differently). */
+  const wanted = (unitIndex: number, disagreementsOnly: boolean): boolean => {
+    const positionA = a.positionOf(unitIndex);
+    const positionB = b.positionOf(unitIndex);
+    if (positionA < 0 || positionB < 0) return false;
+    if (!disagreementsOnly) return true;
+    const codesA = a.codesAt(positionA);
+    const codesB = b.codesAt(positionB);
+    return codesOnlyIn(codesA, codesB).length > 0 || codesOnlyIn(codesB, codesA).length > 0;
+  };
+  async function* rows(rowOptions: { disagreementsOnly?: boolean } = {}): AsyncGenerator<MergeRow> {
+    const only = rowOptions.disagreementsOnly === true;
     if (set.study) {
-      let unitIndex = 0;
+      // The corpus yields only the units wanted, so units outside the table cost no text.
       for await (const unit of iterateUnits({
         cwd: set.study.workspace.root,
         workspace: set.study.workspace.root,
+        filter: (unitIndex) => wanted(unitIndex, only),
       })) {
-        const row = rowFor(unitIndex++, unit.doc_id, unit.text);
+        const row = rowFor(set.units.indexOf(unit.unit_id), unit.doc_id, unit.text);
         if (row) yield row;
       }
       return;
     }
     for (let unitIndex = 0; unitIndex < set.units.size; unitIndex++) {
+      if (!wanted(unitIndex, only)) continue;
       const row = rowFor(unitIndex, '', '');
       if (row) yield row;
     }

@@ -9,6 +9,8 @@ import { InputError } from '../errors.js';
 import { type AnnotationSet, type AnnotationSetOptions, loadAnnotationSet } from './annotation-set.js';
 
 export interface ReliabilityCommandOptions extends AnnotationSetOptions {
+  /** Coders' annotations loaded already (by the report), instead of loading them again. */
+  set?: AnnotationSet | undefined;
   overall?: OverallDefinition | undefined;
   bootstrap?: number | undefined;
   seed?: number | undefined;
@@ -21,7 +23,7 @@ export interface ReliabilityResult {
 }
 
 export async function computeReliability(options: ReliabilityCommandOptions): Promise<ReliabilityResult> {
-  const set = await loadAnnotationSet(options);
+  const set = options.set ?? (await loadAnnotationSet(options));
   const settings = set.study?.workspace.config.reliability;
   const overall = options.overall ?? settings?.overall ?? 'auto';
   const resamples = options.bootstrap ?? settings?.bootstrap ?? 0;

@@ -33,9 +33,8 @@ import { computeReliability } from './reliability.js';
 import { readSample } from './sample.js';
 import { relativeTo } from './study.js';
 import {
-  actorTableWithTexts,
   cooccurrence,
-  exemplarTable,
+  exemplarAndActorTables,
   frequencies,
   loadThemeData,
   rhetoricCategory,
@@ -88,13 +87,14 @@ export async function buildReport(
   }
   const cooccurrenceRows = cooccurrence(input);
   files.set('cooccurrence.csv', cooccurrenceCsv(cooccurrenceRows));
-  const exemplarRows = await exemplarTable(themes, options.exemplars ?? 3);
-  files.set('exemplars.csv', exemplarCsv(exemplarRows));
   const triangulationRows = triangulation(input);
   files.set('triangulation.csv', triangulationCsv(triangulationRows));
   const category = rhetoricCategory(themes, undefined);
+  const quoted = await exemplarAndActorTables(themes, options.exemplars ?? 3, category);
+  const exemplarRows = quoted.exemplars;
+  files.set('exemplars.csv', exemplarCsv(exemplarRows));
   const rhetoric =
-    category === undefined ? undefined : { category, rows: await actorTableWithTexts(themes, category) };
+    category === undefined || quoted.actors === undefined ? undefined : { category, rows: quoted.actors };
   if (rhetoric) files.set('rhetoric.csv', actorCsv(rhetoric.rows));
 
   let reliability: ReliabilityReport | undefined;
@@ -104,13 +104,16 @@ export async function buildReport(
   const coders = analysis.set.coders;
   if (options.coder === undefined && coders.length >= 2) {
     try {
-      reliability = (await computeReliability({ cwd: options.cwd, workspace: workspace.root })).report;
+      reliability = (
+        await computeReliability({ cwd: options.cwd, workspace: workspace.root, set: analysis.set })
+      ).report;
       files.set('reliability.csv', reliabilityCsv(reliability));
       files.set('reliability.json', `${JSON.stringify(reliability, null, 2)}\n`);
       const merge = await mergeCoders({
         cwd: options.cwd,
         workspace: workspace.root,
         coders: reliability.coders.slice(0, 2),
+        ...(analysis.set.coders.length === 2 ? { set: analysis.set } : {}),
       });
       const decisions = new Map(
         (
@@ -135,7 +138,7 @@ export async function buildReport(
       ];
       let total = 0;
       let decided = 0;
-      for await (const row of merge.rows()) {
+      for await (const row of merge.rows({ disagreementsOnly: true })) {
         if (row.agree) continue;
         total++;
         const decision = decisions.get(row.unit_id);

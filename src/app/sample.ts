@@ -61,7 +61,7 @@ async function corpusStrata(
   if (!manifest || manifest.units === 0)
     throw new InputError('the corpus is empty', { hint: 'import documents first: coding import PATH…' });
   const strataOfDocument = new Map<string, string>();
-  for await (const document of readDocuments(paths))
+  for await (const document of readDocuments(paths, { withText: false }))
     strataOfDocument.set(document.id, stratumOf(document, by));
   const unitIds: string[] = [];
   const docIds: string[] = [];

@@ -38,17 +38,30 @@ export async function loadThemeData(options: AnalysisOptions): Promise<ThemeData
   const study = data.set.study!;
   const documents: ThemeDocument[] = [];
   const documentIndex = new Map<string, number>();
-  for await (const document of readDocuments(corpusPaths(study.workspace.paths.corpus))) {
+  const noAttributes: Record<string, string> = Object.freeze({}) as Record<string, string>;
+  // Metadata values repeat across documents (a million statements by a few actors): keep one copy each.
+  const values = new Map<string, string>();
+  const intern = (value: string | undefined): string | undefined => {
+    if (value === undefined) return undefined;
+    const known = values.get(value);
+    if (known !== undefined) return known;
+    values.set(value, value);
+    return value;
+  };
+  for await (const document of readDocuments(corpusPaths(study.workspace.paths.corpus), {
+    withText: false,
+  })) {
     documentIndex.set(document.id, documents.length);
     documents.push({
       id: document.id,
       title: document.title ?? document.id,
-      actor: document.actor,
-      source: document.source,
-      genre: document.genre,
-      date: document.date,
-      role: document.role,
-      attributes: document.attributes,
+      actor: intern(document.actor),
+      source: intern(document.source),
+      genre: intern(document.genre),
+      date: intern(document.date),
+      role: intern(document.role),
+      // Most documents have no attributes: share one empty object rather than a million.
+      attributes: Object.keys(document.attributes).length === 0 ? noAttributes : document.attributes,
     });
   }
   if (data.codings.size === 0) {
@@ -56,12 +69,18 @@ export async function loadThemeData(options: AnalysisOptions): Promise<ThemeData
       hint: "bring coders' work in first: coding import --coder NAME FILE",
     });
   }
+  // The document of every unit, worked out once.
+  const unitDocument = new Int32Array(data.set.units.size);
+  for (let unitIndex = 0; unitIndex < unitDocument.length; unitIndex++) {
+    unitDocument[unitIndex] = documentIndex.get(documentOfUnit(data.set.units.idAt(unitIndex)))!;
+  }
+  documentIndex.clear();
   const input: ThemeInput = {
     codebook: data.set.codebook,
     codings: data.codings,
     sources: data.sources,
     documents,
-    documentOf: (unitIndex) => documentIndex.get(documentOfUnit(data.set.units.idAt(unitIndex)))!,
+    documentOf: (unitIndex) => unitDocument[unitIndex]!,
     unitId: (unitIndex) => data.set.units.idAt(unitIndex),
     unitText: () => '',
   };
@@ -71,12 +90,39 @@ export async function loadThemeData(options: AnalysisOptions): Promise<ThemeData
     async texts(unitIds) {
       const found = new Map<string, string>();
       if (unitIds.size === 0) return found;
-      for await (const unit of iterateUnits({ cwd: study.workspace.root, workspace: study.workspace.root })) {
-        if (unitIds.has(unit.unit_id)) found.set(unit.unit_id, unit.text);
+      for await (const unit of iterateUnits({
+        cwd: study.workspace.root,
+        workspace: study.workspace.root,
+        filter: (_index, id) => unitIds.has(id),
+      })) {
+        found.set(unit.unit_id, unit.text);
         if (found.size === unitIds.size) break;
       }
       return found;
     },
+  };
+}
+
+/**
+ * Exemplars and the per-actor table of a category, with their texts read in one pass over the
+ * corpus (the report needs both).
+ */
+export async function exemplarAndActorTables(
+  themes: ThemeData,
+  count: number,
+  categoryId: string | undefined,
+): Promise<{ exemplars: ExemplarRow[]; actors: ActorTableRow[] | undefined }> {
+  const exemplarRows = exemplars(themes.input, count);
+  const actorRows = categoryId === undefined ? undefined : actorTable(themes.input, categoryId);
+  const texts = await themes.texts(
+    new Set([
+      ...exemplarRows.map((row) => row.unit_id),
+      ...(actorRows ?? []).map((row) => row.exemplar_unit),
+    ]),
+  );
+  return {
+    exemplars: exemplarRows.map((row) => ({ ...row, text: texts.get(row.unit_id) ?? '' })),
+    actors: actorRows?.map((row) => ({ ...row, exemplar: texts.get(row.exemplar_unit) ?? '' })),
   };
 }
 

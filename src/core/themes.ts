@@ -21,7 +21,10 @@ export interface ThemeDocument {
 
 export interface ThemeInput {
   codebook: CodebookModel;
-  /** Each reviewed unit's codes (the final ones, or one coder's). */
+  /**
+   * Each reviewed unit's codes (the final ones, or one coder's), units in corpus order, so that the
+   * units of a document come one after the other.
+   */
   codings: Codings;
   /** Where each unit's codes come from, parallel to codings.units (agreed, adjudicated, primary…). */
   sources: readonly string[];
@@ -53,26 +56,39 @@ const share = (part: number, whole: number): number => (whole === 0 ? 0 : part /
 /** Units and documents per code, then per category (any of its codes), as shares of the reviewed units and their documents. */
 export function frequencies(input: ThemeInput): FrequencyRow[] {
   const { codebook, codings } = input;
+  // Units come in corpus order, document by document: a code's documents are counted when the
+  // document changes, with no set of documents per code.
   const codeUnits = new Array<number>(codebook.codes.length).fill(0);
-  const codeDocuments = codebook.codes.map(() => new Set<number>());
+  const codeDocuments = new Array<number>(codebook.codes.length).fill(0);
+  const codeLastDocument = new Array<number>(codebook.codes.length).fill(-1);
   const categoryIndex = new Map(codebook.categories.map((category, index) => [category.id, index]));
   const categoryOfCode = codebook.codes.map((code) => categoryIndex.get(code.categoryId)!);
   const categoryUnits = new Array<number>(codebook.categories.length).fill(0);
-  const categoryDocuments = codebook.categories.map(() => new Set<number>());
-  const documents = new Set<number>();
+  const categoryDocuments = new Array<number>(codebook.categories.length).fill(0);
+  const categoryLastDocument = new Array<number>(codebook.categories.length).fill(-1);
+  const categorySeen = new Array<number>(codebook.categories.length).fill(-1);
+  let documents = 0;
+  let lastDocument = -1;
   for (let position = 0; position < codings.size; position++) {
-    const unitIndex = codings.units[position]!;
-    const document = input.documentOf(unitIndex);
-    documents.add(document);
-    const seenCategories = new Set<number>();
+    const document = input.documentOf(codings.units[position]!);
+    if (document !== lastDocument) {
+      documents++;
+      lastDocument = document;
+    }
     for (const code of codings.codesAt(position)) {
       codeUnits[code]!++;
-      codeDocuments[code]!.add(document);
+      if (codeLastDocument[code] !== document) {
+        codeLastDocument[code] = document;
+        codeDocuments[code]!++;
+      }
       const category = categoryOfCode[code]!;
-      if (!seenCategories.has(category)) {
-        seenCategories.add(category);
+      if (categorySeen[category] !== position) {
+        categorySeen[category] = position;
         categoryUnits[category]!++;
-        categoryDocuments[category]!.add(document);
+        if (categoryLastDocument[category] !== document) {
+          categoryLastDocument[category] = document;
+          categoryDocuments[category]!++;
+        }
       }
     }
   }
@@ -85,9 +101,9 @@ export function frequencies(input: ThemeInput): FrequencyRow[] {
         code: code.id,
         label: code.label,
         units: codeUnits[code.index]!,
-        documents: codeDocuments[code.index]!.size,
+        documents: codeDocuments[code.index]!,
         unit_share: share(codeUnits[code.index]!, codings.size),
-        document_share: share(codeDocuments[code.index]!.size, documents.size),
+        document_share: share(codeDocuments[code.index]!, documents),
       });
     }
     rows.push({
@@ -95,9 +111,9 @@ export function frequencies(input: ThemeInput): FrequencyRow[] {
       code: '',
       label: category.label,
       units: categoryUnits[categoryPosition]!,
-      documents: categoryDocuments[categoryPosition]!.size,
+      documents: categoryDocuments[categoryPosition]!,
       unit_share: share(categoryUnits[categoryPosition]!, codings.size),
-      document_share: share(categoryDocuments[categoryPosition]!.size, documents.size),
+      document_share: share(categoryDocuments[categoryPosition]!, documents),
     });
   }
   return rows;
@@ -147,7 +163,18 @@ export interface CrossTable {
 export function crossTable(input: ThemeInput, field: GroupField, period: Period = 'month'): CrossTable {
   const { codebook, codings } = input;
   const groupNames = new Map<string, number>();
-  const documentGroup = input.documents.map((document) => groupOf(document, field, period) ?? noValue);
+  // One string per distinct value (a date's period is computed once per date, not per document).
+  const cache = new Map<string, string>();
+  const documentGroup = input.documents.map((document) => {
+    const key = field === 'date' ? (document.date ?? '') : '';
+    if (field === 'date') {
+      const known = cache.get(key);
+      if (known !== undefined) return known;
+    }
+    const group = groupOf(document, field, period) ?? noValue;
+    if (field === 'date') cache.set(key, group);
+    return group;
+  });
   const ordered =
     field === 'document'
       ? [...new Set(documentGroup)]
@@ -277,25 +304,44 @@ const basisRank: Record<string, number> = {
  */
 export function exemplars(input: ThemeInput, count: number): ExemplarRow[] {
   const { codebook, codings } = input;
-  const candidates = codebook.codes.map(() => [] as Array<{ position: number; rank: number }>);
+  // Units come in corpus order, so for each code and rank the first `count` units with distinct
+  // documents, and the first `count` units at all, are all the choice below can need: a million
+  // units never become a million candidates.
+  type Kept = { firsts: number[]; distinct: number[]; documents: Set<number> };
+  const kept = codebook.codes.map(() => new Map<number, Kept>());
   for (let position = 0; position < codings.size; position++) {
     const rank = basisRank[input.sources[position]!] ?? 5;
-    for (const code of codings.codesAt(position)) candidates[code]!.push({ position, rank });
+    const document = input.documentOf(codings.units[position]!);
+    for (const code of codings.codesAt(position)) {
+      let entry = kept[code]!.get(rank);
+      if (!entry) {
+        entry = { firsts: [], distinct: [], documents: new Set() };
+        kept[code]!.set(rank, entry);
+      }
+      if (entry.firsts.length < count) entry.firsts.push(position);
+      if (entry.distinct.length < count && !entry.documents.has(document)) {
+        entry.documents.add(document);
+        entry.distinct.push(position);
+      }
+    }
   }
   const rows: ExemplarRow[] = [];
   for (const code of codebook.codes) {
-    const list = candidates[code.index]!;
-    list.sort((left, right) => left.rank - right.rank || left.position - right.position);
+    const ranks = [...kept[code.index]!.keys()].sort((left, right) => left - right);
     const chosen: number[] = [];
     const documentsUsed = new Set<number>();
+    // First pass: best rank first, one unit per document; second pass: fill up in the same order.
     for (const pass of [0, 1]) {
-      for (const candidate of list) {
-        if (chosen.length >= count) break;
-        if (chosen.includes(candidate.position)) continue;
-        const document = input.documentOf(codings.units[candidate.position]!);
-        if (pass === 0 && documentsUsed.has(document)) continue;
-        documentsUsed.add(document);
-        chosen.push(candidate.position);
+      for (const rank of ranks) {
+        const entry = kept[code.index]!.get(rank)!;
+        for (const position of pass === 0 ? entry.distinct : entry.firsts) {
+          if (chosen.length >= count) break;
+          if (chosen.includes(position)) continue;
+          const document = input.documentOf(codings.units[position]!);
+          if (pass === 0 && documentsUsed.has(document)) continue;
+          documentsUsed.add(document);
+          chosen.push(position);
+        }
       }
     }
     for (const [rank, position] of chosen.entries()) {
@@ -337,24 +383,28 @@ export interface TriangulationRow {
  */
 export function triangulation(input: ThemeInput): TriangulationRow[] {
   const { codebook, codings } = input;
+  // As in `frequencies`, documents are counted as they change (units come document by document).
   const tallies = codebook.codes.map(() => ({
     primary: 0,
     secondary: 0,
     unknown: 0,
-    primaryDocuments: new Set<number>(),
-    secondaryDocuments: new Set<number>(),
+    primaryDocuments: 0,
+    secondaryDocuments: 0,
+    lastDocument: -1,
   }));
   for (let position = 0; position < codings.size; position++) {
     const documentIndex = input.documentOf(codings.units[position]!);
     const role = input.documents[documentIndex]!.role;
     for (const code of codings.codesAt(position)) {
       const tally = tallies[code]!;
+      const newDocument = tally.lastDocument !== documentIndex;
+      tally.lastDocument = documentIndex;
       if (role === 'primary') {
         tally.primary++;
-        tally.primaryDocuments.add(documentIndex);
+        if (newDocument) tally.primaryDocuments++;
       } else if (role === 'secondary') {
         tally.secondary++;
-        tally.secondaryDocuments.add(documentIndex);
+        if (newDocument) tally.secondaryDocuments++;
       } else tally.unknown++;
     }
   }
@@ -373,8 +423,8 @@ export function triangulation(input: ThemeInput): TriangulationRow[] {
       label: code.label,
       primary_units: tally.primary,
       secondary_units: tally.secondary,
-      primary_documents: tally.primaryDocuments.size,
-      secondary_documents: tally.secondaryDocuments.size,
+      primary_documents: tally.primaryDocuments,
+      secondary_documents: tally.secondaryDocuments,
       unknown_role_units: tally.unknown,
       status,
     };

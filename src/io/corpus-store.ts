@@ -200,12 +200,29 @@ export function parseDocumentLine(text: string, file: string, line: number): Doc
   return result.data;
 }
 
-/** Every document of the corpus, in order (none when nothing was imported yet). */
-export async function* readDocuments(paths: CorpusPaths): AsyncGenerator<DocumentRecord & { line: number }> {
+/**
+ * Every document of the corpus, in order (none when nothing was imported yet). With
+ * `withText: false` the texts are not read (their `text` is empty): the tool writes `text` as the
+ * last key of each line, so the line is cut there before parsing, which spares parsing (and
+ * holding) the texts when only the metadata is wanted.
+ */
+export async function* readDocuments(
+  paths: CorpusPaths,
+  options: { withText?: boolean } = {},
+): AsyncGenerator<DocumentRecord & { line: number }> {
   if (!(await exists(paths.documents))) return;
+  const withText = options.withText ?? true;
   for await (const { text, line } of lines(paths.documents)) {
     if (text === '') continue;
-    yield { ...parseDocumentLine(text, paths.documents, line), line };
+    let source = text;
+    if (!withText) {
+      // A raw `,"text":` can only be a key: inside a JSON string the quotes would be escaped.
+      const cut = text.lastIndexOf(',"text":');
+      if (cut > 0) source = `${text.slice(0, cut)},"text":""}`;
+    }
+    const record = parseDocumentLine(source, paths.documents, line) as DocumentRecord & { line: number };
+    record.line = line;
+    yield record;
   }
 }
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixtureStudy } from '../fixtures/study.js';
-import { runCli, writeFiles } from '../helpers.js';
+import { runCli, snapshot, temporaryWorkspace, writeFiles } from '../helpers.js';
 
 /**
  * The fixture study: 3 documents of 4 units (call: Trump, primary; presser: Sheinbaum, primary;
@@ -187,6 +187,43 @@ describe('coding themes on a study counted by hand', () => {
     const coder = await runCli(['themes', '--coder', 'coder9'], { cwd: workspace });
     expect(coder.code).toBe(2);
     expect(coder.stderr).toContain('coder "coder9" has no annotations');
+  });
+});
+
+describe('coding themes on explicit files', () => {
+  it('counts the codes of a file on the workspace\'s corpus, choosing a coder of a multi-coder file', async () => {
+    await writeFiles(workspace, { 'codes.csv': 'unit_id,coder,code\ncall:1,x,trade.ntb\ncall:2,x,trade.ntb\ncall:2,y,\nwire:1,y,trade.tariffs\n' });
+    const chosen = await runCli(['themes', '--annotations', 'codes.csv', '--coder', 'x', '--format', 'json'], { cwd: workspace });
+    expect(chosen.code).toBe(0);
+    const { frequencies } = JSON.parse(chosen.stdout);
+    expect(frequencies.find((row: { code: string }) => row.code === 'trade.ntb')).toMatchObject({ units: 2, documents: 1, unit_share: 1 });
+    const ambiguous = await runCli(['themes', '--annotations', 'codes.csv'], { cwd: workspace });
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain('codes.csv holds the codes of 2 coders (x, y): choose one with --coder');
+    await writeFiles(workspace, { 'bad.csv': 'unit_id,code\ncall:9,trade.ntb\n' });
+    const bad = await runCli(['themes', '--annotations', 'bad.csv'], { cwd: workspace });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('bad.csv:2  unknown unit id "call:9"');
+  });
+});
+
+describe('coding themes and coding report: bad input', () => {
+  it('refuses an empty corpus', async () => {
+    const empty = await temporaryWorkspace();
+    for (const command of [['themes'], ['report']]) {
+      const result = await runCli(command, { cwd: empty });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('the corpus is empty');
+    }
+  });
+
+  it('refuses an output folder that is a file, writing nothing', async () => {
+    await writeFiles(workspace, { 'taken.txt': 'a file' });
+    const before = await snapshot(workspace);
+    const result = await runCli(['report', '-o', 'taken.txt'], { cwd: workspace });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('taken.txt is a file, not a folder');
+    expect(await snapshot(workspace)).toEqual(before);
   });
 });
 

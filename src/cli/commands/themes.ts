@@ -29,6 +29,7 @@ import { printFinding, renderTable, writeOut } from '../output.js';
 interface ThemeFlags {
   workspace?: string;
   coder?: string;
+  annotations?: string;
   by?: GroupField;
   period: Period;
   cooccurrence?: boolean;
@@ -45,6 +46,10 @@ export function registerThemes(program: Command): void {
       'theme tables: code frequencies, by actor/source/genre/document/role/date, co-occurrence, exemplars, triangulation, the rhetoric table',
     )
     .option('--coder <name>', "one coder's codes instead of the final ones")
+    .option(
+      '--annotations <file>',
+      "codes from a file instead (long unit_id,code, wide, or a sheet; - for stdin), on the workspace's corpus",
+    )
     .addOption(new Option('--by <field>', 'a code × group table by this document field').choices(groupFields))
     .addOption(
       new Option('--period <period>', 'with --by date: group dates by').choices(periods).default('month'),
@@ -93,6 +98,7 @@ Examples:
       cwd: process.cwd(),
       workspace: flags.workspace,
       coder: flags.coder,
+      annotations: flags.annotations,
     });
     for (const warning of themes.data.set.warnings) printFinding(warning);
     const json: Record<string, unknown> = {};

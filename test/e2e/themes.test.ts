@@ -191,15 +191,27 @@ describe('coding themes on a study counted by hand', () => {
 });
 
 describe('coding themes on explicit files', () => {
-  it('counts the codes of a file on the workspace\'s corpus, choosing a coder of a multi-coder file', async () => {
-    await writeFiles(workspace, { 'codes.csv': 'unit_id,coder,code\ncall:1,x,trade.ntb\ncall:2,x,trade.ntb\ncall:2,y,\nwire:1,y,trade.tariffs\n' });
-    const chosen = await runCli(['themes', '--annotations', 'codes.csv', '--coder', 'x', '--format', 'json'], { cwd: workspace });
+  it("counts the codes of a file on the workspace's corpus, choosing a coder of a multi-coder file", async () => {
+    await writeFiles(workspace, {
+      'codes.csv':
+        'unit_id,coder,code\ncall:1,x,trade.ntb\ncall:2,x,trade.ntb\ncall:2,y,\nwire:1,y,trade.tariffs\n',
+    });
+    const chosen = await runCli(
+      ['themes', '--annotations', 'codes.csv', '--coder', 'x', '--format', 'json'],
+      { cwd: workspace },
+    );
     expect(chosen.code).toBe(0);
     const { frequencies } = JSON.parse(chosen.stdout);
-    expect(frequencies.find((row: { code: string }) => row.code === 'trade.ntb')).toMatchObject({ units: 2, documents: 1, unit_share: 1 });
+    expect(frequencies.find((row: { code: string }) => row.code === 'trade.ntb')).toMatchObject({
+      units: 2,
+      documents: 1,
+      unit_share: 1,
+    });
     const ambiguous = await runCli(['themes', '--annotations', 'codes.csv'], { cwd: workspace });
     expect(ambiguous.code).toBe(2);
-    expect(ambiguous.stderr).toContain('codes.csv holds the codes of 2 coders (x, y): choose one with --coder');
+    expect(ambiguous.stderr).toContain(
+      'codes.csv holds the codes of 2 coders (x, y): choose one with --coder',
+    );
     await writeFiles(workspace, { 'bad.csv': 'unit_id,code\ncall:9,trade.ntb\n' });
     const bad = await runCli(['themes', '--annotations', 'bad.csv'], { cwd: workspace });
     expect(bad.code).toBe(2);

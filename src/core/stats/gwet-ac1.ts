@@ -1,10 +1,9 @@
 import {
   checkTable,
   checkUnitCounts,
-  columnMarginals,
   definedFigure,
   NO_UNITS,
-  rowMarginals,
+  pooledMarginals,
   tableDiagonal,
   tableTotal,
   undefinedFigure,
@@ -41,13 +40,8 @@ export function gwetAc1FromTable(table: AgreementTable): Figure {
   const units = tableTotal(table);
   if (units === 0) return undefinedFigure(NO_UNITS);
   if (categories < 2) return undefinedFigure(AC1_ONE_CATEGORY);
-  const rows = rowMarginals(table);
-  const columns = columnMarginals(table);
   let chanceSum = 0;
-  for (let category = 0; category < categories; category++) {
-    const values = rows[category]! + columns[category]!;
-    chanceSum += values * (2 * units - values);
-  }
+  for (const values of pooledMarginals(table)) chanceSum += values * (2 * units - values);
   const scale = 4 * units * (categories - 1);
   return definedFigure((scale * tableDiagonal(table) - chanceSum) / (scale * units - chanceSum));
 }

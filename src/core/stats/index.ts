@@ -39,6 +39,7 @@ export {
   columnMarginals,
   definedFigure,
   NO_UNITS,
+  pooledMarginals,
   rowMarginals,
   tableCells,
   tableDiagonal,

@@ -1,10 +1,9 @@
 import {
   checkTable,
   checkUnitCounts,
-  columnMarginals,
   definedFigure,
   NO_UNITS,
-  rowMarginals,
+  pooledMarginals,
   tableDiagonal,
   tableTotal,
   undefinedFigure,
@@ -121,13 +120,8 @@ export function krippendorffAlphaFromTable(table: AgreementTable): Figure {
   checkTable(table);
   const units = tableTotal(table);
   if (units === 0) return undefinedFigure(NO_UNITS);
-  const rows = rowMarginals(table);
-  const columns = columnMarginals(table);
   let squaredCategoryTotals = 0;
-  for (let category = 0; category < rows.length; category++) {
-    const values = rows[category]! + columns[category]!;
-    squaredCategoryTotals += values * values;
-  }
+  for (const values of pooledMarginals(table)) squaredCategoryTotals += values * values;
   const expectedDisagreements = 4 * units * units - squaredCategoryTotals;
   if (expectedDisagreements === 0) return undefinedFigure(ALPHA_SINGLE_CATEGORY);
   const disagreeingPairs = 2 * (units - tableDiagonal(table));

@@ -1,9 +1,8 @@
 import {
   checkTable,
-  columnMarginals,
   definedFigure,
   NO_UNITS,
-  rowMarginals,
+  pooledMarginals,
   tableDiagonal,
   tableTotal,
   undefinedFigure,
@@ -36,13 +35,8 @@ export function scottPi(table: AgreementTable): Figure {
   checkTable(table);
   const units = tableTotal(table);
   if (units === 0) return undefinedFigure(NO_UNITS);
-  const rows = rowMarginals(table);
-  const columns = columnMarginals(table);
   let pooledSquares = 0;
-  for (let category = 0; category < rows.length; category++) {
-    const pooled = rows[category]! + columns[category]!;
-    pooledSquares += pooled * pooled;
-  }
+  for (const pooled of pooledMarginals(table)) pooledSquares += pooled * pooled;
   const denominator = 4 * units * units - pooledSquares;
   if (denominator === 0) return undefinedFigure(POOLED_SINGLE_CATEGORY);
   return definedFigure((4 * units * tableDiagonal(table) - pooledSquares) / denominator);

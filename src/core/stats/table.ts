@@ -167,3 +167,14 @@ export function tableFromCells(cells: ArrayLike<number>, categories: number): nu
   }
   return table;
 }
+
+/**
+ * The pooled marginals of both coders per category, n_i. + n_.i (the values each category got
+ * from the two coders together): the base of Scott's π, Krippendorff's α and Gwet's AC1.
+ * @example pooledMarginals([[20, 5], [10, 15]]) // [55, 45]
+ */
+export function pooledMarginals(table: AgreementTable): number[] {
+  const rows = rowMarginals(table);
+  const columns = columnMarginals(table);
+  return rows.map((count, category) => count + columns[category]!);
+}

@@ -81,16 +81,46 @@ function unitCodes(random) {
   return [first, second];
 }
 
-/** long.csv (unit_id,coder,code) for both coders, and a.csv / b.csv (unit_id,code) per coder. */
-export async function writeAnnotations(files, count, seed) {
+/** Unit ids of the workspace shape: statement `s<n>` imported as unit `s<n>:1`. */
+export const statementUnitId = (unit) => `s${unit}:1`;
+
+/**
+ * Unit ids of the shape of a sentence-segmented corpus, in file order: `D0000001-s001`,
+ * `D0000001-s002`, … with 1 to 24 sentences per document (seeded). `idOf(unit)` for units 1…count.
+ */
+export function documentSentenceIds(count, seed) {
+  const random = createRandom(seed);
+  const ids = new Array(count + 1);
+  let document = 0;
+  let sentence = 0;
+  let sentences = 0;
+  for (let unit = 1; unit <= count; unit++) {
+    if (sentence >= sentences) {
+      document++;
+      sentence = 0;
+      sentences = 1 + random.nextInt(24);
+    }
+    sentence++;
+    ids[unit] = `D${String(document).padStart(7, '0')}-s${String(sentence).padStart(3, '0')}`;
+  }
+  return (unit) => ids[unit];
+}
+
+/**
+ * long.csv (unit_id,coder,code) for both coders, and a.csv / b.csv (unit_id,code) per coder.
+ * `idOf(unit)` names the units (1-based), asked for in increasing order.
+ */
+export async function writeAnnotations(files, count, seed, idOf = statementUnitId) {
   const random = createRandom(seed);
   const pairs = [];
   // Generated once and kept: 1M units × two small arrays is fine for the generator.
   for (let unit = 1; unit <= count; unit++) pairs.push(unitCodes(random));
-  const rows = (unit, codes, prefix) =>
-    codes.length === 0
-      ? `s${unit}:1,${prefix}\n`
-      : codes.map((code) => `s${unit}:1,${prefix}${benchCodes[code]}\n`).join('');
+  const rows = (unit, codes, prefix) => {
+    const id = idOf(unit);
+    return codes.length === 0
+      ? `${id},${prefix}\n`
+      : codes.map((code) => `${id},${prefix}${benchCodes[code]}\n`).join('');
+  };
   await writeLines(files.long, count * 2 + 1, (index) => {
     if (index === 0) return 'unit_id,coder,code\n';
     const unit = Math.ceil(index / 2);

@@ -1,24 +1,64 @@
-# Reference point of the reliability benchmark: the same figures as baseline-scanner.mjs with
-# pandas and numpy, the way an analyst would write it.
+# The competitor of the reliability benchmark: per-code Cohen's kappa, pooled kappa (De Vries et
+# al. 2008) and code frequencies from a long CSV (unit_id,coder,code; an empty code means "reviewed,
+# no code"), written the way a competent analyst writes it with pandas and numpy: the C CSV
+# reader with categorical columns, integer codes from pd.factorize, and np.bincount over a
+# code x coder x unit index. No groupby().apply, no crosstab of strings, no Python loop per row.
+#
+#   /usr/bin/python3 bench/pandas_baseline.py long.csv
 import json
 import sys
 
 import numpy as np
 import pandas as pd
 
-frame = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False)
-reviewed = frame.groupby(["unit_id", "coder"]).size().unstack(fill_value=0)
-both = reviewed.index[(reviewed > 0).all(axis=1)]
-coded = frame[frame["code"] != ""]
-present = pd.crosstab([coded["unit_id"], coded["coder"]], coded["code"]).clip(upper=1)
-coders = sorted(frame["coder"].unique())
-a = present.xs(coders[0], level="coder").reindex(both, fill_value=0)
-b = present.xs(coders[1], level="coder").reindex(both, fill_value=0)
-n = len(both)
-pa = a.to_numpy().mean(axis=0)
-pb = b.to_numpy().mean(axis=0)
-po = (a.to_numpy() == b.to_numpy()).mean(axis=0)
+frame = pd.read_csv(
+    sys.argv[1],
+    dtype={"unit_id": str, "coder": "category", "code": "category"},
+    keep_default_na=False,
+    na_filter=False,
+)
+unit_index, units = pd.factorize(frame["unit_id"], sort=False)
+coder_index = frame["coder"].cat.codes.to_numpy()
+coders = list(frame["coder"].cat.categories)
+code_categories = list(frame["code"].cat.categories)
+code_raw = frame["code"].cat.codes.to_numpy()
+n_units = len(units)
+n_coders = len(coders)
+
+# Which coder reviewed which unit (a row with or without a code).
+reviewed = np.bincount(coder_index * n_units + unit_index, minlength=n_coders * n_units)
+reviewed = reviewed.reshape(n_coders, n_units) > 0
+
+# Codes proper, sorted by id, and their presence per coder and unit.
+codes = sorted(code for code in code_categories if code != "")
+code_position = np.array([codes.index(code) if code != "" else -1 for code in code_categories])
+code_index = code_position[code_raw]
+has_code = code_index >= 0
+presence = np.bincount(
+    (code_index[has_code] * n_coders + coder_index[has_code]) * n_units + unit_index[has_code],
+    minlength=len(codes) * n_coders * n_units,
+)
+presence = presence.reshape(len(codes), n_coders, n_units) > 0
+
+first, second = coders.index(sorted(coders)[0]), coders.index(sorted(coders)[1])
+both = reviewed[first] & reviewed[second]
+a = presence[:, first, both]
+b = presence[:, second, both]
+n = int(both.sum())
+pa = a.mean(axis=1)
+pb = b.mean(axis=1)
+po = (a == b).mean(axis=1)
 pe = pa * pb + (1 - pa) * (1 - pb)
 kappas = (po - pe) / (1 - pe)
 pooled = (po.mean() - pe.mean()) / (1 - pe.mean())
-print(json.dumps({"n": int(n), "codes": list(a.columns), "kappas": kappas.tolist(), "pooled": float(pooled), "frequencies": a.sum(axis=0).tolist()}))
+print(
+    json.dumps(
+        {
+            "n": n,
+            "codes": codes,
+            "kappas": kappas.tolist(),
+            "pooled": float(pooled),
+            "frequencies": a.sum(axis=1).tolist(),
+        }
+    )
+)

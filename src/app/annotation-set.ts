@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { type CodebookModel, modelFromCodeList } from '../core/codebook.js';
-import { Codings, packKey, unpackKey } from '../core/codings.js';
+import { packKey, unpackKey } from '../core/codings.js';
 import { didYouMean } from '../core/suggest.js';
 import { GrowingUnitIndex, type UnitIndex } from '../core/units.js';
 import { type Finding, InputError, UsageError } from '../errors.js';
@@ -166,19 +166,16 @@ function sortDiscovered(
   byCoder: Map<string, CoderCodings>,
 ): { codebook: CodebookModel } {
   const sorted = [...discovered].sort();
-  const newIndex = discovered.map((id) => sorted.indexOf(id));
+  const position = new Map(sorted.map((id, index) => [id, index]));
+  const newIndex = Int32Array.from(discovered, (id) => position.get(id)!);
   const codebook = modelFromCodeList(sorted);
   for (const [coder, { codings, memos }] of byCoder) {
-    const keys = codings.keys().map((key) => {
-      const { unitIndex, codeIndex } = unpackKey(key);
-      return packKey(unitIndex, codeIndex < 0 ? -1 : newIndex[codeIndex]!);
-    });
     const renumbered = new Map<number, string>();
     for (const [key, memo] of memos) {
       const { unitIndex, codeIndex } = unpackKey(key);
       renumbered.set(packKey(unitIndex, codeIndex < 0 ? -1 : newIndex[codeIndex]!), memo);
     }
-    byCoder.set(coder, { codings: Codings.fromSortedKeys(keys.sort()), memos: renumbered });
+    byCoder.set(coder, { codings: codings.withCodesRenumbered(newIndex), memos: renumbered });
   }
   return { codebook };
 }

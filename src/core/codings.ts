@@ -105,6 +105,18 @@ export class Codings {
     return new Codings(units, offsets, codes);
   }
 
+  /**
+   * The same codings with every code index renumbered (`newIndex[old]`), codes sorted again within
+   * each unit. Linear in the pairs: no global sort, since the units keep their order.
+   */
+  withCodesRenumbered(newIndex: ArrayLike<number>): Codings {
+    const codes = new Int32Array(this.codes.length);
+    for (let index = 0; index < codes.length; index++) codes[index] = newIndex[this.codes[index]!]!;
+    for (let position = 0; position < this.units.length; position++)
+      sortRun(codes, this.offsets[position]!, this.offsets[position + 1]!);
+    return new Codings(this.units, this.offsets, codes);
+  }
+
   /** The packed keys of every (unit, code) pair, with −1 for reviewed-without-code units; ascending. */
   keys(): Float64Array {
     const keys = new Float64Array(this.codes.length + this.units.length);
@@ -130,6 +142,9 @@ export class CodingsBuilder {
   private length = 0;
   /** Whether the keys arrived in ascending order (files sorted by unit need no sort). */
   private ascending = true;
+  /** Whether the units arrived in ascending order (then only each unit's few codes need sorting). */
+  private unitsAscending = true;
+  private lastUnit = -1;
 
   get count(): number {
     return this.length;
@@ -146,6 +161,8 @@ export class CodingsBuilder {
     }
     const key = packKey(unitIndex, codeIndex);
     if (this.length > 0 && key < this.keys[this.length - 1]!) this.ascending = false;
+    if (unitIndex < this.lastUnit) this.unitsAscending = false;
+    this.lastUnit = unitIndex;
     this.keys[this.length] = key;
     this.lines[this.length] = line;
     this.length++;
@@ -160,9 +177,22 @@ export class CodingsBuilder {
     duplicates: Array<{ key: number; lines: number[] }>;
     contradictions: Array<{ unitIndex: number; lines: number[] }>;
   } {
-    const sorted = this.ascending
-      ? this.keys.subarray(0, this.length)
-      : this.keys.slice(0, this.length).sort();
+    let sorted: Float64Array;
+    if (this.ascending) sorted = this.keys.subarray(0, this.length);
+    else if (this.unitsAscending) {
+      // Files in unit order (the common case) only need each unit's run of keys sorted.
+      sorted = this.keys.slice(0, this.length);
+      let start = 0;
+      for (let index = 1; index <= sorted.length; index++) {
+        if (
+          index === sorted.length ||
+          Math.floor(sorted[index]! / codeSlots) !== Math.floor(sorted[start]! / codeSlots)
+        ) {
+          sortRun(sorted, start, index);
+          start = index;
+        }
+      }
+    } else sorted = this.keys.slice(0, this.length).sort();
     const unique = new Float64Array(sorted.length);
     const duplicateKeys = new Set<number>();
     const contradictoryUnits = new Set<number>();
@@ -205,5 +235,22 @@ export class CodingsBuilder {
     for (let index = 0; index < this.length; index++)
       if (matches(this.keys[index]!)) found.push(this.lines[index]!);
     return found.sort((left, right) => left - right);
+  }
+}
+
+/** Sort `values[start..end)` ascending: insertion sort for the short runs of one unit's codes. */
+function sortRun(values: Int32Array | Float64Array, start: number, end: number): void {
+  if (end - start > 32) {
+    values.subarray(start, end).sort();
+    return;
+  }
+  for (let index = start + 1; index < end; index++) {
+    const value = values[index]!;
+    let target = index - 1;
+    while (target >= start && values[target]! > value) {
+      values[target + 1] = values[target]!;
+      target--;
+    }
+    values[target + 1] = value;
   }
 }

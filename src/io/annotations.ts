@@ -19,6 +19,7 @@ import {
   sheetColumns,
   storedAnnotationsHeader,
 } from '../schema/annotations.js';
+import { longLineReader } from './annotations-fast.js';
 import { type AtomicBatch, exists } from './atomic.js';
 import { scanCsv } from './csv-scan.js';
 import { csvLine } from './csv-write.js';
@@ -41,6 +42,10 @@ export interface ReadCodingsOptions {
   onlyCoder?: boolean;
   /** Codes not in the codebook are added to it (for files read without a codebook). */
   discoverCodes?: ((id: string) => number) | undefined;
+  /** Read well-formed long rows in place (`io/annotations-fast.ts`); false only to test it against the full reader. */
+  fastPath?: boolean;
+  /** Bytes read at a time; see `scanCsv`. */
+  chunkSize?: number;
 }
 
 export interface CoderCodings {
@@ -144,10 +149,17 @@ export async function readCodings(options: ReadCodingsOptions): Promise<ReadCodi
   let rows = 0;
   let lastUnitId = '';
   let lastUnitIndex = -1;
+  let fastLine: ((text: string, start: number, end: number, line: number) => boolean) | undefined;
   await scanCsv(options.file, {
     shownAs,
     delimiter: options.delimiter,
-    onHeader(header) {
+    ...(options.chunkSize === undefined ? {} : { chunkSize: options.chunkSize }),
+    onLine(text, start, end, line) {
+      if (fastLine === undefined || !fastLine(text, start, end, line)) return false;
+      rows++;
+      return true;
+    },
+    onHeader(header, delimiter) {
       const lower = header.map((column) => column.toLowerCase());
       const detected = options.layout ?? detectLayout(header);
       if (detected === undefined) {
@@ -176,6 +188,21 @@ export async function readCodings(options: ReadCodingsOptions): Promise<ReadCodi
             hint: 'use --layout wide for a file with one column per code.',
           });
         }
+        if (options.fastPath !== false)
+          fastLine = longLineReader({
+            delimiter,
+            width: header.length,
+            unitColumn,
+            codeColumn,
+            coderColumn,
+            memoColumn,
+            units,
+            coder: options.coder,
+            onlyCoder: options.onlyCoder ?? false,
+            codeIds: codeIds(),
+            codeIndexOf,
+            builderOf,
+          });
         return;
       }
       noneColumn = lower.indexOf('none');

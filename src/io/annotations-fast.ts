@@ -1,0 +1,143 @@
+/**
+ * The fast path of reading a long annotation file (`unit_id,coder,code`, millions of rows): a
+ * well-formed row is read straight from the chunk's text, comparing its unit id, coder and code
+ * with the previous row's and with the code list in place, so that a row creates no string and no
+ * array; a string is cut only for a unit id, coder or code not met on the previous row. Anything
+ * unusual — a memo, spaces around a field, an empty or unknown unit, coder or code, a wrong
+ * number of fields — is left to the full row reader (`onRow` of `readCodings`), which reports it.
+ */
+import type { CodingsBuilder } from '../core/codings.js';
+import type { UnitIndex } from '../core/units.js';
+
+export interface LongLineContext {
+  delimiter: string;
+  /** Number of columns of the header. */
+  width: number;
+  unitColumn: number;
+  codeColumn: number;
+  /** −1 when the file has none. */
+  coderColumn: number;
+  memoColumn: number;
+  units: UnitIndex;
+  /** The coder of rows of a file without a coder column. */
+  coder: string;
+  /** Rows of other coders are errors (left to the full reader). */
+  onlyCoder: boolean;
+  /** The codebook's code ids by index, searched in place while they are few. */
+  codeIds: readonly string[];
+  /** Any other code id: its index (a code found in the file), or −1 to leave the row to the full reader. */
+  codeIndexOf(id: string): number;
+  builderOf(coder: string): { builder: CodingsBuilder };
+}
+
+/** Whether `text[start..end)` equals `value`, without cutting a string. */
+function sameText(text: string, start: number, end: number, value: string): boolean {
+  return end - start === value.length && text.startsWith(value, start);
+}
+
+/** Characters `String.prototype.trim` removes (and the other controls): such a field goes the full way. */
+function isSpace(code: number): boolean {
+  if (code <= 32 || code === 0xa0 || code === 0x1680 || code === 0xfeff) return true;
+  return (
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000
+  );
+}
+
+/** Largest number of code ids compared in place; past it, ids are cut and looked up. */
+const inPlaceCodes = 32;
+
+/**
+ * A line reader for `scanCsv`'s `onLine`: true when it took the row, false to leave it to the
+ * full row reader. The context's columns must be known (call it after the header).
+ */
+export function longLineReader(
+  context: LongLineContext,
+): (text: string, start: number, end: number, line: number) => boolean {
+  const bounds = new Int32Array(context.width + 1);
+  let lastUnitId = '';
+  let lastUnitIndex = -1;
+  let lastCoder = '';
+  let lastBuilder: CodingsBuilder | undefined;
+  const { delimiter, width } = context;
+  // Ids compared in place, with their indices: the codebook's first, then codes found in the file.
+  const knownIds: string[] = context.codeIds.slice(0, inPlaceCodes);
+  const knownIndices: number[] = knownIds.map((_, index) => index);
+  return (text, start, end, line) => {
+    // Field bounds: field i is text[bounds[i] .. bounds[i + 1] - 1).
+    bounds[0] = start;
+    let fields = 1;
+    for (let at = text.indexOf(delimiter, start); at >= 0 && at < end; at = text.indexOf(delimiter, at + 1)) {
+      if (fields === width) return false;
+      bounds[fields++] = at + 1;
+    }
+    if (fields !== width) return false;
+    bounds[width] = end + 1;
+    for (let field = 0; field < width; field++) {
+      const fieldStart = bounds[field]!;
+      const fieldEnd = bounds[field + 1]! - 1;
+      if (
+        fieldEnd > fieldStart &&
+        (isSpace(text.charCodeAt(fieldStart)) || isSpace(text.charCodeAt(fieldEnd - 1)))
+      )
+        return false;
+    }
+    if (context.memoColumn >= 0 && bounds[context.memoColumn + 1]! - 1 > bounds[context.memoColumn]!)
+      return false;
+
+    // The coder is looked up last, when the row is known to be taken (as the full reader does).
+    let coder: string | undefined;
+    if (context.coderColumn >= 0) {
+      const coderStart = bounds[context.coderColumn]!;
+      const coderEnd = bounds[context.coderColumn + 1]! - 1;
+      if (coderEnd === coderStart) return false;
+      if (lastBuilder === undefined || !sameText(text, coderStart, coderEnd, lastCoder)) {
+        coder = text.slice(coderStart, coderEnd);
+        if (context.onlyCoder && coder !== context.coder) return false;
+      }
+    } else if (lastBuilder === undefined) coder = context.coder;
+
+    const unitStart = bounds[context.unitColumn]!;
+    const unitEnd = bounds[context.unitColumn + 1]! - 1;
+    let unitIndex = lastUnitIndex;
+    if (unitIndex < 0 || !sameText(text, unitStart, unitEnd, lastUnitId)) {
+      if (unitEnd === unitStart) return false;
+      const unitId = text.slice(unitStart, unitEnd);
+      unitIndex = context.units.indexOf(unitId);
+      if (unitIndex < 0) return false;
+      lastUnitId = unitId;
+      lastUnitIndex = unitIndex;
+    }
+
+    const codeStart = bounds[context.codeColumn]!;
+    const codeEnd = bounds[context.codeColumn + 1]! - 1;
+    let codeIndex = -1;
+    if (codeEnd > codeStart) {
+      for (let known = 0; known < knownIds.length; known++) {
+        if (sameText(text, codeStart, codeEnd, knownIds[known]!)) {
+          codeIndex = knownIndices[known]!;
+          break;
+        }
+      }
+      if (codeIndex < 0) {
+        const id = text.slice(codeStart, codeEnd);
+        codeIndex = context.codeIndexOf(id);
+        if (codeIndex < 0) return false;
+        if (knownIds.length < inPlaceCodes) {
+          knownIds.push(id);
+          knownIndices.push(codeIndex);
+        }
+      }
+    }
+    if (coder !== undefined) {
+      lastCoder = coder;
+      lastBuilder = context.builderOf(coder).builder;
+    }
+    lastBuilder!.add(unitIndex, codeIndex, line);
+    return true;
+  };
+}

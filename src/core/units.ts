@@ -40,9 +40,14 @@ export class FixedUnitIndex implements UnitIndex {
   }
 }
 
-/** Units as they are met in files outside a workspace: each new id gets the next index. */
+/**
+ * Units as they are met in files outside a workspace: each new id gets the next index. While the
+ * ids arrive in ascending order (a file sorted by unit, read once), a new id is simply one greater
+ * than the last and needs no hash table; the table is built the first time an id is met that is
+ * not greater than the last, and used from then on.
+ */
 export class GrowingUnitIndex implements UnitIndex {
-  private readonly byId = new Map<string, number>();
+  private byId: Map<string, number> | undefined;
   private readonly ids: string[] = [];
 
   get size(): number {
@@ -50,11 +55,19 @@ export class GrowingUnitIndex implements UnitIndex {
   }
 
   indexOf(id: string): number {
+    const ids = this.ids;
+    if (this.byId === undefined) {
+      if (ids.length === 0 || id > ids[ids.length - 1]!) {
+        ids.push(ownString(id));
+        return ids.length - 1;
+      }
+      this.byId = new Map(ids.map((known, index) => [known, index]));
+    }
     let index = this.byId.get(id);
     if (index === undefined) {
       const own = ownString(id);
-      index = this.ids.length;
-      this.ids.push(own);
+      index = ids.length;
+      ids.push(own);
       this.byId.set(own, index);
     }
     return index;

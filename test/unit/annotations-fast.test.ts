@@ -131,3 +131,24 @@ describe('the fast path of long annotation files', () => {
     expect(messages.some((message) => message.includes('lines 2, 4, 6'))).toBe(true);
   });
 });
+
+describe('GrowingUnitIndex', () => {
+  it('gives every id one index, whether the ids arrive in ascending order or not', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('a', 'b', 'c', 'd:1', 'd:10', 'd:9', ''), { maxLength: 30 }),
+        (ids) => {
+          const index = new GrowingUnitIndex();
+          const expected = new Map<string, number>();
+          for (const id of ids) {
+            if (!expected.has(id)) expected.set(id, expected.size);
+            expect(index.indexOf(id)).toBe(expected.get(id));
+          }
+          expect(index.size).toBe(expected.size);
+          for (const [id, position] of expected) expect(index.idAt(position)).toBe(id);
+        },
+      ),
+      { numRuns: 300, seed: 7 },
+    );
+  });
+});

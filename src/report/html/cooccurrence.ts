@@ -1,5 +1,6 @@
 /** The co-occurrence section: a heat map of codes by codes and the pairs that co-occur most. */
 
+import { type CooccurrenceRow, cooccurrenceIsSparse } from '../../core/themes.js';
 import type { ReportData } from '../data.js';
 import {
   compareText,
@@ -14,13 +15,28 @@ import {
   svgText,
   textColorOn,
 } from '../svg.js';
-import { codeChip, figure, h, num, type Palette, section, strongestPairs, tableWrap } from './shared.js';
+import {
+  codeChip,
+  codesInMatrix,
+  figure,
+  h,
+  leftOutNote,
+  num,
+  type Palette,
+  section,
+  strongestPairs,
+  tableWrap,
+} from './shared.js';
 
 export function cooccurrenceSection(data: ReportData, colors: Palette): string {
-  const codes = colors.codes;
-  if (codes.length === 0)
+  if (colors.codes.length === 0)
     return section('cooccurrence', 'Co-occurrence of codes', '<p>The codebook has no codes.</p>');
-  const cells = new Map(data.cooccurrence.map((row) => [`${row.code_a}\u0000${row.code_b}`, row]));
+  const shown = codesInMatrix(data, colors);
+  const codes = shown.codes;
+  const drawn = new Set(codes.map((code) => code.id));
+  const cells = new Map<string, CooccurrenceRow>();
+  for (const row of data.cooccurrence)
+    if (drawn.has(row.code_a) && drawn.has(row.code_b)) cells.set(`${row.code_a}\u0000${row.code_b}`, row);
   const labelWidth = 180;
   const cell = Math.max(14, Math.min(44, (720 - labelWidth) / codes.length));
   const matrixSize = cell * codes.length;
@@ -142,12 +158,10 @@ export function cooccurrenceSection(data: ReportData, colors: Palette): string {
     description: `Heat map of ${codes.length} codes by ${codes.length} codes: each cell gives the units carrying both codes, coloured by the Jaccard index (units with both divided by units with either); the diagonal, in grey, gives the units carrying the code.`,
     body: parts.join('\n'),
   });
+  // Pairs over the whole codebook, each once (the first code earlier in the codebook).
+  const position = new Map(colors.codes.map((code, index) => [code.id, index]));
   const pairs = data.cooccurrence
-    .filter((row) => {
-      const first = codes.findIndex((code) => code.id === row.code_a);
-      const second = codes.findIndex((code) => code.id === row.code_b);
-      return first < second && row.units > 0;
-    })
+    .filter((row) => row.units > 0 && (position.get(row.code_a) ?? -1) < (position.get(row.code_b) ?? -1))
     .sort(
       (a, b) =>
         b.jaccard - a.jaccard ||
@@ -169,5 +183,15 @@ export function cooccurrenceSection(data: ReportData, colors: Palette): string {
         )}`;
   const caption =
     'Units carrying both codes; the colour is the Jaccard index, units with both over units with either, on a fixed scale from 0 to 1. The grey diagonal counts the units carrying each code.';
-  return section('cooccurrence', 'Co-occurrence of codes', `${figure(svg, h(caption))}\n${pairTable}`);
+  const total = colors.codes.length;
+  const note =
+    leftOutNote(shown, 'The heat map', 'cooccurrence.csv') +
+    (cooccurrenceIsSparse(total)
+      ? `<p class="left-out" role="note"><code>cooccurrence.csv</code> lists each code with itself and the pairs that share at least one unit: all ${count(total)} × ${count(total)} pairs would be ${count(total * total)} rows.</p>`
+      : '');
+  return section(
+    'cooccurrence',
+    'Co-occurrence of codes',
+    `${figure(svg, h(caption))}\n${note}${note ? '\n' : ''}${pairTable}`,
+  );
 }

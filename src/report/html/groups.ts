@@ -4,13 +4,16 @@ import { allGroups, anyCode, type CrossTable, noValue } from '../../core/themes.
 import type { ReportCode, ReportData } from '../data.js';
 import { compareText, count, fitText, svgChart, svgLine, svgRect, svgText, wrapText } from '../svg.js';
 import {
+  codesInMatrix,
   figure,
   h,
+  leftOutNote,
   maxActorsInChart,
   maxGroupRows,
   num,
   type Palette,
   plural,
+  type ShownCodes,
   section,
   tableWrap,
 } from './shared.js';
@@ -20,6 +23,8 @@ interface GroupMatrix {
   units: Map<string, Map<string, number>>;
   coded: Map<string, number>;
   reviewed: Map<string, number>;
+  /** The CSV lists only the cells with a unit. */
+  sparse: boolean;
 }
 
 function groupMatrix(table: CrossTable): GroupMatrix {
@@ -38,7 +43,7 @@ function groupMatrix(table: CrossTable): GroupMatrix {
     units.set(row.group, cells);
     reviewed.set(row.group, row.group_units);
   }
-  return { groups: table.groups, units, coded, reviewed };
+  return { groups: table.groups, units, coded, reviewed, sparse: table.sparse === true };
 }
 
 /** Groups by units with any code (most first), then reviewed units, then name; "(none)" last. */
@@ -57,13 +62,13 @@ function groupTable(
   field: string,
   matrix: GroupMatrix,
   order: string[],
-  colors: Palette,
+  columns: ShownCodes,
   limit?: number,
 ): string {
   const shown = limit === undefined ? order : order.slice(0, limit);
   const head =
     `<tr><th scope="col">${h(field[0]!.toUpperCase() + field.slice(1))}</th>` +
-    colors.codes
+    columns.codes
       .map(
         (code) => `<th scope="col" class="rotate" title="${h(code.id)}"><span>${h(code.label)}</span></th>`,
       )
@@ -73,7 +78,7 @@ function groupTable(
     const cells = matrix.units.get(group);
     return (
       `<tr><th scope="row">${h(group)}</th>` +
-      colors.codes.map((code) => num(count(cells?.get(code.id) ?? 0))).join('') +
+      columns.codes.map((code) => num(count(cells?.get(code.id) ?? 0))).join('') +
       num(count(matrix.coded.get(group) ?? 0)) +
       num(count(matrix.reviewed.get(group) ?? 0)) +
       '</tr>'
@@ -83,14 +88,18 @@ function groupTable(
     shown.length < order.length
       ? `<p class="muted">${plural(order.length - shown.length, 'more row')} in <code>by-${h(field)}.csv</code>.</p>`
       : '';
-  return `${tableWrap(`<table class="groups" data-field="${h(field)}">\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`)}${more}`;
+  const leftOut =
+    leftOutNote(columns, 'The table', `by-${field}.csv`) +
+    (matrix.sparse
+      ? `<p class="left-out" role="note"><code>by-${h(field)}.csv</code> lists only the cells with at least one unit (and every total): all ${count(matrix.groups.length)} groups × ${count(columns.codes.length + columns.left)} codes would be ${count(matrix.groups.length * (columns.codes.length + columns.left))} rows.</p>`
+      : '');
+  return `${tableWrap(`<table class="groups" data-field="${h(field)}">\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`)}${more}${leftOut}`;
 }
 
 /** Small multiples: one bar chart per code, the actors on a shared vertical axis and one scale. */
-function actorChart(matrix: GroupMatrix, order: string[], colors: Palette): string {
+function actorChart(matrix: GroupMatrix, order: string[], codes: ReportCode[], colors: Palette): string {
   const shown = order.slice(0, maxActorsInChart);
   const hidden = order.length - shown.length;
-  const codes = colors.codes;
   const labelWidth = 180;
   // Panels of at least 80 units, up to a chart 960 wide; more codes wrap into further bands.
   const minimumPanel = 80;
@@ -204,11 +213,12 @@ export function actorSection(data: ReportData, colors: Palette): string {
   if (!table) return section('actors', 'Codes by actor', '<p>No document records an actor.</p>');
   const matrix = groupMatrix(table);
   const order = sortedByWeight(matrix);
-  const caption = `Units carrying each code in each actor's documents (the author or speaker the corpus records), one small chart per code on a common scale. Actors are sorted by the units that carry any code${order.length > maxActorsInChart ? `; the chart shows the first ${maxActorsInChart}, the table all ${order.length}` : ''}.`;
+  const columns = codesInMatrix(data, colors);
+  const caption = `Units carrying each code in each actor's documents (the author or speaker the corpus records), one small chart per code on a common scale. Actors are sorted by the units that carry any code${order.length > maxActorsInChart ? `; the chart shows the first ${maxActorsInChart}, the table all ${order.length}` : ''}.${columns.left > 0 ? ` The chart and the table show the ${columns.codes.length} codes that carry the most units; ${columns.left} more are in by-actor.csv.` : ''}`;
   return section(
     'actors',
     'Codes by actor',
-    `${figure(actorChart(matrix, order, colors), h(caption))}\n${groupTable('actor', matrix, order, colors)}`,
+    `${figure(actorChart(matrix, order, columns.codes, colors), h(caption))}\n${groupTable('actor', matrix, order, columns)}`,
   );
 }
 
@@ -229,12 +239,13 @@ export function groupsSection(data: ReportData, colors: Palette): string {
       'Other groupings',
       '<p>The documents record no source, genre, role or date.</p>',
     );
+  const columns = codesInMatrix(data, colors);
   const parts = fields.map((field) => {
     const table = data.groups[field]!;
     const matrix = groupMatrix(table);
     const title = field === 'date' ? `By date (per ${table.period})` : (groupTitles[field] ?? `By ${field}`);
     const order = field === 'document' || field === 'date' ? matrix.groups : sortedByWeight(matrix);
-    return `<h3>${h(title)}</h3>\n${groupTable(field, matrix, order, colors, maxGroupRows)}`;
+    return `<h3>${h(title)}</h3>\n${groupTable(field, matrix, order, columns, maxGroupRows)}`;
   });
   return section(
     'groups',

@@ -89,3 +89,40 @@ export function interval(low: number | null | undefined, high: number | null | u
     ? missing
     : `[${fixed(low)}, ${fixed(high)}]`;
 }
+
+/**
+ * Codes drawn in a table or chart that grows with codes × codes or codes × groups. Above this, such
+ * a table shows the codes that carry the most units and says where the full table is (its CSV):
+ * a codebook of 2,000 codes once made a 482 MB report.
+ */
+export const maxCodesInMatrix = 40;
+
+/** The codes a matrix shows, in codebook order, and how many it leaves out. */
+export interface ShownCodes {
+  codes: ReportCode[];
+  left: number;
+}
+
+/**
+ * All codes when there are at most `maxCodesInMatrix`; else the `maxCodesInMatrix` codes carrying
+ * the most units (ties: codebook order), kept in codebook order.
+ */
+export function codesInMatrix(data: ReportData, colors: Palette): ShownCodes {
+  const codes = colors.codes;
+  if (codes.length <= maxCodesInMatrix) return { codes, left: 0 };
+  const units = new Map<string, number>();
+  for (const row of data.frequencies) if (row.code !== '') units.set(row.code, row.units);
+  const ranked = codes
+    .map((code, index) => ({ index, units: units.get(code.id) ?? 0 }))
+    .sort((left, right) => right.units - left.units || left.index - right.index)
+    .slice(0, maxCodesInMatrix)
+    .map((entry) => entry.index)
+    .sort((left, right) => left - right);
+  return { codes: ranked.map((index) => codes[index]!), left: codes.length - maxCodesInMatrix };
+}
+
+/** The note under a matrix that leaves codes out: how many, which are shown, where the rest are. */
+export function leftOutNote(shown: ShownCodes, what: string, file: string): string {
+  if (shown.left === 0) return '';
+  return `<p class="left-out" role="note">Left out: ${plural(shown.left, 'code')} of ${count(shown.codes.length + shown.left)}. ${h(what)} shows the ${count(shown.codes.length)} codes that carry the most units; the full table is in <code>${h(file)}</code>.</p>`;
+}

@@ -91,8 +91,14 @@ export function wrap(text: string, width: number): string[] {
           chunkWidth = 0;
         }
       }
-      line = chunk;
-      lineWidth = chunkWidth;
+      // The last full piece stays the current line, so that a following word may join it.
+      if (chunkWidth === 0) {
+        line = lines.pop()!;
+        lineWidth = limit;
+      } else {
+        line = chunk;
+        lineWidth = chunkWidth;
+      }
     }
     lines.push(line);
   }

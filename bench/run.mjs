@@ -4,13 +4,16 @@
 //
 //   node bench/run.mjs                     all cases at 10k, 100k and 1M units
 //   node bench/run.mjs --sizes 10000       smaller runs
-//   node bench/run.mjs --only reliability  one group (import, annotations, reliability)
+//   node bench/run.mjs --only reliability  one group (import, annotations, reliability, codes)
+//   node bench/run.mjs --only codes        the report of a 2,000-code codebook (issue 12)
+//   node bench/run.mjs --only unit         coding code on a 1 MB unit without spaces (issue 12)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchCodes, documentSentenceIds, writeAnnotations, writeStatements } from './generate.mjs';
+import { manyCodesStudy } from './many-codes.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'bin', 'coding');
@@ -20,16 +23,21 @@ const argument = (name, fallback) => {
   return index >= 0 ? process.argv[index + 1] : fallback;
 };
 const sizes = argument('--sizes', '10000,100000,1000000').split(',').map(Number);
-const only = argument('--only', 'import,annotations,reliability').split(',');
+const only = argument('--only', 'import,annotations,reliability,codes,unit').split(',');
 const hasTime = existsSync('/usr/bin/time');
 const hasPandas =
   spawnSync('/usr/bin/python3', ['-c', 'import pandas, numpy'], { stdio: 'ignore' }).status === 0;
 
 /** Run a command; wall seconds and peak RSS in MiB. */
-function measure(command, args, cwd) {
+function measure(command, args, cwd, input) {
   const timed = hasTime ? ['/usr/bin/time', ['-f', '%e %M', command, ...args]] : [command, args];
   const started = process.hrtime.bigint();
-  const result = spawnSync(timed[0], timed[1], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const result = spawnSync(timed[0], timed[1], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    ...(input === undefined ? {} : { input }),
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr.slice(-2000)}`);
@@ -229,6 +237,50 @@ for (const size of sizes) {
     );
     report('reliability', 'coding reliability --bootstrap 1000', size, boot);
   }
+}
+if (only.includes('codes')) {
+  // A codebook of 2,000 codes on 2,000 statements: report.html once took 165 s, 4 GB and 482 MB.
+  const folder = path.join(dataFolder, 'codes-2000');
+  rmSync(folder, { recursive: true, force: true });
+  measure(node, [cli, 'init', folder], root);
+  for (const [name, text] of Object.entries(manyCodesStudy({ codes: 2000, units: 2000, seed: 1 }))) {
+    mkdirSync(path.dirname(path.join(folder, name)), { recursive: true });
+    writeFileSync(path.join(folder, name), text);
+  }
+  const settings = path.join(folder, 'coding.yaml');
+  writeFileSync(
+    settings,
+    readFileSync(settings, 'utf8')
+      .replace('primary: coder1', 'primary: a')
+      .replace('names: [coder1, coder2]', 'names: [a, b]'),
+  );
+  measure(node, [cli, 'import', 'statements.csv'], folder);
+  measure(node, [cli, 'import', '--coder', 'a', 'a.csv'], folder);
+  measure(node, [cli, 'import', '--coder', 'b', 'b.csv'], folder);
+  const output = path.join(folder, 'report');
+  const measured = measure(node, [cli, 'report', '-o', output], folder);
+  report('codes', 'report, 2,000 codes (bootstrap 1000)', 2000, measured, {
+    report_html_mib: mib(path.join(output, 'report.html')),
+    cooccurrence_csv_mib: mib(path.join(output, 'cooccurrence.csv')),
+  });
+}
+if (only.includes('unit')) {
+  // One unit of a megabyte without a space: coding code once froze on it (quadratic wrapping).
+  const folder = path.join(dataFolder, 'unit-1mb');
+  rmSync(folder, { recursive: true, force: true });
+  measure(node, [cli, 'init', folder], root);
+  const settings = path.join(folder, 'coding.yaml');
+  writeFileSync(settings, readFileSync(settings, 'utf8').replace(/^( {2}unit:) *\w+/m, '$1 document'));
+  mkdirSync(path.join(folder, 'docs'));
+  writeFileSync(path.join(folder, 'docs', 'huge.md'), `---\nid: huge\n---\nS${'ab'.repeat(512 * 1024)}E\n`);
+  measure(node, [cli, 'import', 'docs'], folder);
+  // The line mode prints the whole unit, wrapped: an upper bound of what a terminal screen costs.
+  report(
+    'unit',
+    'coding code: open a 1 MB unit, code it, quit',
+    1,
+    measure(node, [cli, 'code', '--coder', 'bench', '--from', 'huge:1'], folder, '1\nq\n'),
+  );
 }
 writeFileSync(path.join(dataFolder, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`results in ${path.relative(root, path.join(dataFolder, 'results.json'))}`);

@@ -10,12 +10,15 @@ import {
   CodingSession,
   type JournalRecord,
   latestDecisions,
+  type MessageTone,
+  type SessionCommand,
   type SessionEffect,
   startPosition,
   stoppedAt,
   type UnitDecision,
   unitMemo,
 } from '../core/code-session.js';
+import { type SessionSnapshot, snapshotOf } from '../core/code-view.js';
 import { Codings, packKey } from '../core/codings.js';
 import { sliceCodePoints } from '../core/segment.js';
 import { closest, didYouMean } from '../core/suggest.js';
@@ -73,6 +76,17 @@ export interface FoldResult {
   warnings: Finding[];
 }
 
+/** What a command did, once its effects are on disk. */
+export interface ActResult {
+  message?: { text: string; tone: MessageTone } | undefined;
+  /** The session ended (q). */
+  quit: boolean;
+  /** Units whose decisions this command saved: on disk when `act` resolves. */
+  saved: string[];
+  /** Another unit (or the end screen) is now on screen. */
+  moved: boolean;
+}
+
 export interface OpenedCodeSession {
   study: Study;
   coder: string;
@@ -91,6 +105,14 @@ export interface OpenedCodeSession {
   view(unitId: string): UnitView;
   /** Write the effects of a command to the journal (on the disk when this resolves). */
   record(effects: readonly SessionEffect[]): Promise<void>;
+  /**
+   * Carry out a command and write what it changed to the journal: when this resolves, every unit
+   * in `saved` is on disk. The one entry point of a view (terminal or browser): actions in, state
+   * and "saved" confirmations out.
+   */
+  act(command: SessionCommand): Promise<ActResult>;
+  /** The state of the session as data, with the unit on screen (undefined on the end screen). */
+  snapshot(): SessionSnapshot & { unit: UnitView | undefined };
   /** Decisions written to the journal by this session. */
   readonly decisionsMade: number;
   /** End the session: fold the journal into the coder's file and release the lock. */
@@ -411,6 +433,22 @@ export async function openCodeSession(options: CodeSessionOptions): Promise<Open
       };
     };
 
+    const act = async (command: SessionCommand): Promise<ActResult> => {
+      const outcome = session.apply(command);
+      await record(outcome.effects);
+      const saved: string[] = [];
+      let moved = false;
+      for (const effect of outcome.effects) {
+        if (effect.kind === 'decide') saved.push(effect.unitId);
+        else moved = true;
+      }
+      return { message: outcome.message, quit: outcome.quit, saved, moved };
+    };
+    const snapshot = (): SessionSnapshot & { unit: UnitView | undefined } => {
+      const state = snapshotOf(session, study.codebook);
+      return { ...state, unit: state.unitId === null ? undefined : view(state.unitId) };
+    };
+
     return {
       study,
       coder,
@@ -424,6 +462,8 @@ export async function openCodeSession(options: CodeSessionOptions): Promise<Open
       startFold,
       view,
       record,
+      act,
+      snapshot,
       get decisionsMade() {
         return decisionsMade;
       },

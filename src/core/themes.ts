@@ -153,7 +153,19 @@ export interface CrossTable {
   /** Groups in sorted order (documents: corpus order), `(none)` last. */
   groups: string[];
   rows: CrossTableRow[];
+  /** True when the code × group cells with no unit are left out (see `maxDenseCells`). */
+  sparse?: boolean;
 }
+
+/**
+ * Cells of a code × group or code × code table written out in full, zeros included. Above this the
+ * table lists only the cells with at least one unit (and every total), so that its size follows
+ * the data rather than codes × codes: 2,000 codes would otherwise make 4,000,000 co-occurrence rows.
+ */
+export const maxDenseCells = 250_000;
+
+/** Whether the co-occurrence table of `codeCount` codes leaves out the pairs that share no unit. */
+export const cooccurrenceIsSparse = (codeCount: number): boolean => codeCount * codeCount > maxDenseCells;
 
 /**
  * A code × group table: for each code and group, the units carrying the code among the group's
@@ -195,6 +207,7 @@ export function crossTable(input: ThemeInput, field: GroupField, period: Period 
   }
   const used = ordered.map((_, group) => groupUnits[group]! > 0);
   const groups = ordered.filter((_, group) => used[group]);
+  const sparse = codebook.codes.length * groups.length > maxDenseCells;
   const total = codings.size;
   const rows: CrossTableRow[] = [];
   for (const code of codebook.codes) {
@@ -203,6 +216,7 @@ export function crossTable(input: ThemeInput, field: GroupField, period: Period 
       if (!used[group]) continue;
       const units = counts[code.index]![group]!;
       sum += units;
+      if (sparse && units === 0) continue;
       rows.push({
         code: code.id,
         label: code.label,
@@ -242,7 +256,7 @@ export function crossTable(input: ThemeInput, field: GroupField, period: Period 
     group_units: total,
     share: share(coded, total),
   });
-  return { field, period, groups, rows };
+  return sparse ? { field, period, groups, rows, sparse } : { field, period, groups, rows };
 }
 
 export interface CooccurrenceRow {
@@ -254,10 +268,15 @@ export interface CooccurrenceRow {
   jaccard: number;
 }
 
-/** Code × code co-occurrence over units, with the Jaccard index; every ordered pair, diagonal included. */
+/**
+ * Code × code co-occurrence over units, with the Jaccard index; every ordered pair, diagonal
+ * included — or, when codes × codes passes `maxDenseCells`, the diagonal and the pairs that share
+ * at least one unit.
+ */
 export function cooccurrence(input: ThemeInput): CooccurrenceRow[] {
   const { codebook, codings } = input;
   const size = codebook.codes.length;
+  const sparse = cooccurrenceIsSparse(size);
   const both = Array.from({ length: size }, () => new Array<number>(size).fill(0));
   for (let position = 0; position < codings.size; position++) {
     const codes = codings.codesAt(position);
@@ -267,6 +286,7 @@ export function cooccurrence(input: ThemeInput): CooccurrenceRow[] {
   for (const first of codebook.codes) {
     for (const second of codebook.codes) {
       const together = both[first.index]![second.index]!;
+      if (sparse && together === 0 && first.index !== second.index) continue;
       const either = both[first.index]![first.index]! + both[second.index]![second.index]! - together;
       rows.push({ code_a: first.id, code_b: second.id, units: together, jaccard: share(together, either) });
     }

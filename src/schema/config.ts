@@ -5,6 +5,12 @@ import { z } from 'zod';
 
 export const configFormatVersion = 1;
 
+/**
+ * The most bootstrap resamples a study may ask for, from coding.yaml or from `--bootstrap`: one limit
+ * whatever the source. A million resamples of a few thousand units already takes minutes.
+ */
+export const maxBootstrapResamples = 1_000_000;
+
 export const unitKinds = ['document', 'paragraph', 'sentence', 'line'] as const;
 export type UnitKind = (typeof unitKinds)[number];
 
@@ -68,6 +74,7 @@ export const configSchema = z
           .number()
           .int()
           .min(0)
+          .max(maxBootstrapResamples)
           .default(0)
           .describe('Bootstrap resamples for confidence intervals (0: none)'),
         seed: z.number().int().default(1).describe('Seed of the bootstrap'),

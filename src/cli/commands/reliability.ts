@@ -6,6 +6,7 @@ import { overallDefinitions } from '../../core/reliability.js';
 import { landisKoch } from '../../core/stats/index.js';
 import { CheckFailed } from '../../errors.js';
 import { reliabilityCsv, rounded } from '../../report/reliability.js';
+import { maxBootstrapResamples } from '../../schema/config.js';
 import { addWorkspaceOption, collect, parseInteger, parseList, parseNumber } from '../common.js';
 import { printFinding, renderTable, writeOut } from '../output.js';
 
@@ -180,7 +181,7 @@ export function registerReliability(program: Command): void {
     .option(
       '--bootstrap <n>',
       'percentile bootstrap confidence intervals with n resamples (default: coding.yaml, else none)',
-      parseInteger('--bootstrap', { min: 0, max: 1000000 }),
+      parseInteger('--bootstrap', { min: 0, max: maxBootstrapResamples }),
     )
     .option(
       '--seed <n>',

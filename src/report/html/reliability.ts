@@ -1,0 +1,214 @@
+/** The reliability section: headline figures, the interval chart and the tables of figures. */
+
+import type {
+  CodeReliability,
+  FigureSet,
+  MultiReliability,
+  ReliabilityReport,
+} from '../../core/reliability.js';
+import type { ReportData } from '../data.js';
+import { compareText, count, fixed } from '../svg.js';
+import { type IntervalRow, pair, reliabilityChart } from './reliability-chart.js';
+import { codeChip, figure, h, interval, num, type Palette, plural, section, tableWrap } from './shared.js';
+
+const figureNames: Record<string, string> = {
+  n: 'n',
+  observed_agreement: 'p_o',
+  expected_agreement: 'p_e',
+  kappa: 'κ',
+  se: 'SE',
+  ci_low: 'CI',
+  ci_high: 'CI',
+  bootstrap_ci_low: 'bootstrap CI',
+  bootstrap_ci_high: 'bootstrap CI',
+  bootstrap: 'bootstrap',
+  scott_pi: 'π',
+  krippendorff_alpha: 'α',
+  gwet_ac1: 'AC1',
+  brennan_prediger: 'Brennan–Prediger',
+  pabak: 'PABAK',
+  prevalence_index: 'PI',
+  bias_index: 'BI',
+  fleiss_kappa: "Fleiss' κ",
+};
+
+/** The reasons of a figure set, grouped: "κ, π: expected agreement is 1 …; bootstrap: 2 of 1000 …". */
+function reasonText(reasons: Record<string, string>): string {
+  const byReason = new Map<string, string[]>();
+  for (const key of Object.keys(reasons).sort(compareText)) {
+    const reason = reasons[key]!;
+    const name = figureNames[key] ?? key;
+    const names = byReason.get(reason) ?? [];
+    if (!names.includes(name)) names.push(name);
+    byReason.set(reason, names);
+  }
+  const order = Object.values(figureNames);
+  return [...byReason]
+    .map(
+      ([reason, names]) =>
+        `${names.sort((left, right) => order.indexOf(left) - order.indexOf(right)).join(', ')}: ${reason}`,
+    )
+    .join('; ');
+}
+
+function figureRow(label: string, figures: FigureSet, rowClass: string, columns: number): string {
+  const notes = reasonText(figures.reasons);
+  const cells = [
+    num(count(figures.n)),
+    num(fixed(figures.observed_agreement)),
+    `<td class="num kappa">${h(figures.kappa === null ? 'undefined' : fixed(figures.kappa))}</td>`,
+    `<td class="num ci">${h(interval(figures.ci_low, figures.ci_high))}</td>`,
+    `<td class="num ci">${h(interval(figures.bootstrap_ci_low, figures.bootstrap_ci_high))}</td>`,
+    num(fixed(figures.scott_pi)),
+    num(fixed(figures.krippendorff_alpha)),
+    num(fixed(figures.gwet_ac1)),
+    num(fixed(figures.pabak)),
+    num(fixed(figures.prevalence_index)),
+    num(fixed(figures.bias_index)),
+  ].join('');
+  const classes = [rowClass, notes ? 'has-note' : ''].filter((name) => name !== '').join(' ');
+  const main = `<tr${classes ? ` class="${classes}"` : ''}><th scope="row">${label}</th>${cells}</tr>`;
+  return notes ? `${main}\n<tr class="note"><td colspan="${columns}">${h(notes)}</td></tr>` : main;
+}
+
+const figureHead =
+  '<tr><th scope="col">Code</th><th scope="col" class="num">n</th><th scope="col" class="num">p<sub>o</sub></th><th scope="col" class="num">κ</th>' +
+  '<th scope="col" class="num">CI</th><th scope="col" class="num">Bootstrap CI</th><th scope="col" class="num">π</th><th scope="col" class="num">α</th>' +
+  '<th scope="col" class="num">AC1</th><th scope="col" class="num">PABAK</th><th scope="col" class="num">PI</th><th scope="col" class="num">BI</th></tr>';
+
+const figureLegend =
+  '<dl class="legend">' +
+  '<div><dt>n</dt><dd>units both coders reviewed</dd></div><div><dt>p<sub>o</sub></dt><dd>observed agreement</dd></div>' +
+  "<div><dt>κ</dt><dd>Cohen's kappa (Cohen 1960)</dd></div><div><dt>CI</dt><dd>confidence interval from the asymptotic standard error (Fleiss, Cohen &amp; Everitt 1969); it can pass 1</dd></div>" +
+  '<div><dt>Bootstrap CI</dt><dd>percentile interval over resamples of the units</dd></div>' +
+  "<div><dt>π</dt><dd>Scott's pi</dd></div><div><dt>α</dt><dd>Krippendorff's alpha (nominal)</dd></div><div><dt>AC1</dt><dd>Gwet's AC1</dd></div>" +
+  '<div><dt>PABAK</dt><dd>prevalence- and bias-adjusted kappa, 2p<sub>o</sub> − 1</dd></div><div><dt>PI, BI</dt><dd>prevalence and bias indices (Byrt, Bishop &amp; Carlin 1993)</dd></div>' +
+  '</dl>';
+
+function twoCoderTables(report: ReliabilityReport, colors: Palette): string {
+  const columns = 12;
+  const rows: string[] = [];
+  if (report.overall) {
+    const name =
+      report.overall.definition === 'pooled' ? 'Overall (pooled κ)' : "Overall (Cohen's κ, nominal)";
+    rows.push(figureRow(h(name), report.overall, 'overall', columns));
+  }
+  for (const code of report.codes) rows.push(figureRow(codeChip(code.code, colors), code, '', columns));
+  let text = tableWrap(
+    `<table class="reliability" id="reliability-table">\n<thead>${figureHead}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`,
+  );
+  if (report.categories.length > 0) {
+    const categoryRows = report.categories.map((category) =>
+      figureRow(
+        `${h(category.label)} <span class="muted">(${h(category.values.join(', '))})</span>`,
+        category,
+        '',
+        columns,
+      ),
+    );
+    text += `\n<h3>Exclusive categories</h3>\n<p>Each exclusive category as one nominal variable: its codes plus "none".</p>\n${tableWrap(
+      `<table class="reliability categories">\n<thead>${figureHead.replace('>Code<', '>Category<')}</thead>\n<tbody>\n${categoryRows.join('\n')}\n</tbody>\n</table>`,
+    )}`;
+  }
+  return `${text}\n${figureLegend}`;
+}
+
+function multiCoderTable(multi: MultiReliability, colors: Palette): string {
+  const head =
+    '<tr><th scope="col">Code</th><th scope="col" class="num">n</th><th scope="col" class="num">Fleiss\' κ</th><th scope="col" class="num">Units coded by all</th>' +
+    '<th scope="col" class="num">α</th><th scope="col" class="num">AC1</th></tr>';
+  const row = (
+    label: string,
+    figures: MultiReliability | MultiReliability['codes'][number],
+    rowClass: string,
+  ): string => {
+    const notes = reasonText(figures.reasons);
+    const main =
+      `<tr class="${[rowClass, notes ? 'has-note' : ''].filter((name) => name).join(' ')}"><th scope="row">${label}</th>` +
+      num(count(figures.n)) +
+      `<td class="num kappa">${h(figures.fleiss_kappa === null ? 'undefined' : fixed(figures.fleiss_kappa))}</td>` +
+      num(count(figures.fleiss_n)) +
+      num(fixed(figures.krippendorff_alpha)) +
+      num(fixed(figures.gwet_ac1)) +
+      '</tr>';
+    return notes ? `${main}\n<tr class="note"><td colspan="6">${h(notes)}</td></tr>` : main;
+  };
+  const rows = [row(h(`Overall (${multi.definition})`), multi, 'overall')];
+  for (const code of multi.codes) rows.push(row(codeChip(code.code, colors), code, ''));
+  return tableWrap(
+    `<table class="reliability multi" id="reliability-table">\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`,
+  );
+}
+
+export function reliabilitySection(data: ReportData, colors: Palette): string {
+  const report = data.reliability;
+  if (!report) {
+    return section(
+      'reliability',
+      'Reliability per code',
+      `<p class="note-box">No reliability section: ${h(data.reliability_note ?? 'fewer than two coders share units')}.</p>`,
+    );
+  }
+  const multi = report.multi;
+  const rows: IntervalRow[] = [];
+  if (multi) {
+    rows.push({
+      label: 'Overall',
+      id: '',
+      overall: true,
+      kappa: multi.fleiss_kappa,
+      reason: multi.reasons['fleiss_kappa'],
+      wald: undefined,
+      bootstrap: undefined,
+    });
+    for (const code of multi.codes) {
+      rows.push({
+        label: code.label,
+        id: code.code,
+        overall: false,
+        kappa: code.fleiss_kappa,
+        reason: code.reasons['fleiss_kappa'],
+        wald: undefined,
+        bootstrap: undefined,
+      });
+    }
+  } else {
+    if (report.overall) {
+      const overall = report.overall;
+      rows.push({
+        label: overall.definition === 'pooled' ? 'Overall (pooled)' : 'Overall (nominal)',
+        id: '',
+        overall: true,
+        kappa: overall.kappa,
+        reason: overall.reasons['kappa'],
+        wald: pair(overall.ci_low, overall.ci_high),
+        bootstrap: pair(overall.bootstrap_ci_low, overall.bootstrap_ci_high),
+      });
+    }
+    for (const code of report.codes as CodeReliability[]) {
+      rows.push({
+        label: code.label,
+        id: code.code,
+        overall: false,
+        kappa: code.kappa,
+        reason: code.reasons['kappa'],
+        wald: pair(code.ci_low, code.ci_high),
+        bootstrap: pair(code.bootstrap_ci_low, code.bootstrap_ci_high),
+      });
+    }
+  }
+  const bootstrap = report.bootstrap
+    ? ` The bootstrap interval (dashed) is the percentile interval of ${count(report.bootstrap.resamples)} resamples of the units (seed ${report.bootstrap.seed}).`
+    : '';
+  const caption =
+    `${multi ? "Fleiss' κ" : "Cohen's κ"} of each code's presence or absence, over the ${plural(report.n_units, 'unit')} ${multi ? 'coded by two or more coders' : `both ${report.coders.map(h).join(' and ')} reviewed`}.` +
+    `${multi ? '' : ' The solid line is the interval from the asymptotic standard error, cut at 1 with an arrow where it passes 1.'}${bootstrap}` +
+    ' The shaded bands and their names follow Landis and Koch (1977): a convention for reading κ, not a test. Undefined κ is written out with its reason.';
+  const intro = `<p>Coders: ${report.coders.map(h).join(', ')}. ${plural(report.units_not_shared, 'unit')} reviewed by only ${multi ? 'some of the coders' : 'one coder'} are not part of these figures.</p>`;
+  const tables = multi ? multiCoderTable(multi, colors) : twoCoderTables(report, colors);
+  return section(
+    'reliability',
+    'Reliability per code',
+    `${intro}\n${figure(reliabilityChart(rows, report, multi !== undefined), caption)}\n${tables}`,
+  );
+}

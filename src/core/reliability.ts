@@ -6,7 +6,14 @@
  */
 import type { CodebookModel } from './codebook.js';
 import type { Codings } from './codings.js';
-import { forEachCommonUnit } from './compare.js';
+import {
+  codeTable,
+  type NominalVariable,
+  nominalTableOf,
+  nominalVariable,
+  type PatternSet,
+  unitPatterns,
+} from './reliability-tables.js';
 import {
   type AgreementTable,
   type BootstrapInterval,
@@ -18,17 +25,13 @@ import {
   cohenKappaConfidenceInterval,
   cohenKappaStandardError,
   type Figure,
-  fleissKappa,
-  gwetAc1,
   gwetAc1FromTable,
-  krippendorffAlpha,
   krippendorffAlphaFromTable,
   observedAgreement,
   pabak,
   pooledKappa,
   prevalenceIndex,
   scottPi,
-  type UnitCategoryCounts,
 } from './stats/index.js';
 
 export const overallDefinitions = ['auto', 'nominal', 'pooled'] as const;
@@ -150,111 +153,6 @@ export function figuresOfTable(table: AgreementTable, level = 0.95): FigureSet {
   return figures;
 }
 
-/**
- * The distinct patterns of two coders' codes over their common units, with counts: the basis of
- * every table and of the bootstrap (which resamples units by resampling pattern counts).
- */
-export interface PatternSet {
-  /** For each pattern, coder A's and coder B's sorted code indices. */
-  codesA: number[][];
-  codesB: number[][];
-  counts: number[];
-  n: number;
-}
-
-export function unitPatterns(a: Codings, b: Codings): PatternSet {
-  const patterns: PatternSet = { codesA: [], codesB: [], counts: [], n: 0 };
-  // A pattern's key: both coders' codes as bit masks in one number while they fit in 2 × 26 bits,
-  // else as text.
-  const numeric = new Map<number, number>();
-  const textual = new Map<string, number>();
-  const mask = (codes: Int32Array): number => {
-    let bits = 0;
-    for (const code of codes) {
-      if (code >= 26) return -1;
-      bits |= 1 << code;
-    }
-    return bits;
-  };
-  forEachCommonUnit(a, b, (_unit, positionA, positionB) => {
-    const codesA = a.codesAt(positionA);
-    const codesB = b.codesAt(positionB);
-    const maskA = mask(codesA);
-    const maskB = mask(codesB);
-    let pattern: number | undefined;
-    let numericKey = -1;
-    let textKey = '';
-    if (maskA >= 0 && maskB >= 0) {
-      numericKey = maskA * 2 ** 26 + maskB;
-      pattern = numeric.get(numericKey);
-    } else {
-      textKey = `${codesA.join(',')}|${codesB.join(',')}`;
-      pattern = textual.get(textKey);
-    }
-    if (pattern === undefined) {
-      pattern = patterns.counts.length;
-      if (numericKey >= 0) numeric.set(numericKey, pattern);
-      else textual.set(textKey, pattern);
-      patterns.codesA.push([...codesA]);
-      patterns.codesB.push([...codesB]);
-      patterns.counts.push(0);
-    }
-    patterns.counts[pattern]!++;
-    patterns.n++;
-  });
-  return patterns;
-}
-
-/** The 2×2 table of a code from pattern counts: rows A present/absent, columns B present/absent. */
-export function codeTable(
-  patterns: PatternSet,
-  code: number,
-  counts: ArrayLike<number> = patterns.counts,
-): number[][] {
-  let both = 0;
-  let onlyA = 0;
-  let onlyB = 0;
-  let n = 0;
-  for (let pattern = 0; pattern < patterns.codesA.length; pattern++) {
-    const count = counts[pattern]!;
-    n += count;
-    if (count === 0) continue;
-    const inA = patterns.codesA[pattern]!.includes(code);
-    const inB = patterns.codesB[pattern]!.includes(code);
-    if (inA && inB) both += count;
-    else if (inA) onlyA += count;
-    else if (inB) onlyB += count;
-  }
-  return [
-    [both, onlyA],
-    [onlyB, n - both - onlyA - onlyB],
-  ];
-}
-
-/** The value of a nominal variable (a set of mutually exclusive codes) on a unit: the code's position, or the last ("none"). */
-function nominalValue(codes: readonly number[], members: readonly number[]): number {
-  for (const [position, code] of members.entries()) if (codes.includes(code)) return position;
-  return members.length;
-}
-
-/** The k×k confusion matrix of a nominal variable (codes `members` plus "none"). */
-export function nominalTable(
-  patterns: PatternSet,
-  members: readonly number[],
-  counts: ArrayLike<number> = patterns.counts,
-): number[][] {
-  const size = members.length + 1;
-  const table = Array.from({ length: size }, () => new Array<number>(size).fill(0));
-  for (let pattern = 0; pattern < patterns.codesA.length; pattern++) {
-    const count = counts[pattern]!;
-    if (count === 0) continue;
-    table[nominalValue(patterns.codesA[pattern]!, members)]![
-      nominalValue(patterns.codesB[pattern]!, members)
-    ]! += count;
-  }
-  return table;
-}
-
 /** True when no coder gives a unit more than one code: the codes then form one nominal variable. */
 function atMostOneCode(patterns: PatternSet): boolean {
   return (
@@ -342,6 +240,18 @@ class ResampledCells {
   }
 }
 
+/** Words saying which values the nominal overall table has, for people. */
+function nominalDescription(variable: NominalVariable, codeCount: number): string {
+  const composites = variable.scale.compositeCount;
+  const none = variable.values.at(-1) === 'none';
+  return (
+    `Cohen's kappa on the nominal table of the ${codeCount} code${codeCount === 1 ? '' : 's'}` +
+    (composites > 0 ? `, ${composites} composite value${composites === 1 ? '' : 's'}` : '') +
+    (none ? ' and "none"' : '') +
+    '; the value of a unit is the whole set of codes a coder gave it (several codes make one composite value such as a+b)'
+  );
+}
+
 /** Reliability of two coders. */
 export function twoCoderReliability(
   coders: [string, string],
@@ -372,17 +282,17 @@ export function twoCoderReliability(
     .filter((category) => category.exclusive)
     .map((category) => {
       const members = category.codeIds.map((id) => codebook.codeById.get(id)!.index);
-      const table = nominalTable(patterns, members);
+      const variable = nominalVariable(patterns, members, category.codeIds);
       const figures: CategoryReliability = {
         category: category.id,
         label: category.label,
-        values: [...category.codeIds, 'none'],
-        ...figuresOfTable(table, level),
-        table,
+        values: variable.values,
+        ...figuresOfTable(variable.table, level),
+        table: variable.table,
       };
       targets.push({
         figures,
-        statistic: (counts) => cohenKappa(nominalTable(patterns, members, counts)).value,
+        statistic: (counts) => cohenKappa(nominalTableOf(variable, counts)).value,
       });
       return figures;
     });
@@ -394,21 +304,21 @@ export function twoCoderReliability(
   let overall: OverallReliability | null = null;
   if (patterns.n > 0 && codeCount > 0) {
     if (definition === 'nominal') {
-      const members = codebook.codes.map((code) => code.index);
-      const multiple = !atMostOneCode(patterns);
-      const table = nominalTable(patterns, members);
+      const variable = nominalVariable(
+        patterns,
+        codebook.codes.map((code) => code.index),
+        codebook.codes.map((code) => code.id),
+      );
       overall = {
         definition,
-        description:
-          `Cohen's kappa on the nominal table of the ${codeCount} code${codeCount === 1 ? '' : 's'} plus "none" (one value per unit)` +
-          (multiple ? '; units with several codes count under the first of them in codebook order' : ''),
-        values: [...codebook.codes.map((code) => code.id), 'none'],
-        table,
-        ...figuresOfTable(table, level),
+        description: nominalDescription(variable, codeCount),
+        values: variable.values,
+        table: variable.table,
+        ...figuresOfTable(variable.table, level),
       };
       targets.push({
         figures: overall,
-        statistic: (counts) => cohenKappa(nominalTable(patterns, members, counts)).value,
+        statistic: (counts) => cohenKappa(nominalTableOf(variable, counts)).value,
       });
     } else {
       const pooled = pooledFigures(patterns, codeCount);
@@ -467,85 +377,4 @@ export function twoCoderReliability(
   };
 }
 
-/** Fleiss' κ, Krippendorff's α and Gwet's AC1 of unit-by-category counts. */
-function multiFigures(unitCounts: UnitCategoryCounts, coderCount: number): MultiFigures {
-  const reasons: Record<string, string> = {};
-  const pairable = unitCounts.filter((row) => row.reduce((sum, count) => sum + count, 0) >= 2);
-  const complete = unitCounts.filter((row) => row.reduce((sum, count) => sum + count, 0) === coderCount);
-  let fleiss: number | null = null;
-  if (complete.length === 0) reasons['fleiss_kappa'] = 'no unit was coded by every coder';
-  else fleiss = value(fleissKappa(complete), 'fleiss_kappa', reasons);
-  return {
-    n: pairable.length,
-    fleiss_kappa: fleiss,
-    fleiss_n: complete.length,
-    krippendorff_alpha: value(krippendorffAlpha(unitCounts), 'krippendorff_alpha', reasons),
-    gwet_ac1: value(gwetAc1(unitCounts), 'gwet_ac1', reasons),
-    reasons,
-  };
-}
-
-/** Reliability of three or more coders, with missing data (units not reviewed by every coder). */
-export function multiCoderReliability(
-  coders: string[],
-  codings: Codings[],
-  codebook: CodebookModel,
-  options: ReliabilityOptions,
-): ReliabilityReport {
-  const units = new Set<number>();
-  for (const coding of codings) for (const unit of coding.units) units.add(unit);
-  const ordered = [...units].sort((left, right) => left - right);
-  // Per unit, the code lists of the coders who reviewed it.
-  const perUnit = ordered.map((unit) =>
-    codings.map((coding) => coding.codesOf(unit)).filter((codes): codes is Int32Array => codes !== undefined),
-  );
-  const shared = perUnit.filter((list) => list.length >= 2).length;
-  const codes = codebook.codes.map((code) => {
-    const counts = perUnit.map((list) => {
-      let present = 0;
-      for (const codesOfCoder of list) if (codesOfCoder.includes(code.index)) present++;
-      return [present, list.length - present];
-    });
-    return {
-      code: code.id,
-      label: code.label,
-      category: code.categoryId,
-      ...multiFigures(counts, codings.length),
-    };
-  });
-  const exclusiveOverall =
-    codebook.exclusive || perUnit.every((list) => list.every((codesOfCoder) => codesOfCoder.length <= 1));
-  let definition: 'nominal' | 'pooled';
-  if (options.overall === 'auto') definition = exclusiveOverall ? 'nominal' : 'pooled';
-  else definition = options.overall;
-  let overallFigures: MultiFigures;
-  if (definition === 'nominal') {
-    const size = codebook.codes.length + 1;
-    const counts = perUnit.map((list) => {
-      const row = new Array<number>(size).fill(0);
-      for (const codesOfCoder of list) row[codesOfCoder.length === 0 ? size - 1 : codesOfCoder[0]!]!++;
-      return row;
-    });
-    overallFigures = multiFigures(counts, codings.length);
-  } else {
-    // Pooled: every (unit, code) pair is one binary item; the coefficients are computed over all of them.
-    const counts: number[][] = [];
-    for (const list of perUnit) {
-      for (const code of codebook.codes) {
-        let present = 0;
-        for (const codesOfCoder of list) if (codesOfCoder.includes(code.index)) present++;
-        counts.push([present, list.length - present]);
-      }
-    }
-    overallFigures = { ...multiFigures(counts, codings.length), n: shared };
-  }
-  return {
-    coders,
-    n_units: shared,
-    units_not_shared: perUnit.filter((list) => list.length < codings.length).length,
-    overall: null,
-    codes: [],
-    categories: [],
-    multi: { definition, ...overallFigures, codes },
-  };
-}
+export { multiCoderReliability } from './reliability-multi.js';

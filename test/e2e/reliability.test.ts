@@ -99,6 +99,75 @@ describe('coding reliability on explicit files', () => {
     expect(pooled.overall.definition).toBe('pooled');
   });
 
+  it('counts "none" as a category only when it occurs: Brennan–Prediger 0.835 on cont3x3abstractors', async () => {
+    // Gwet (2014) cont3x3abstractors, rows abstractor 1, columns abstractor 2, every unit coded.
+    const table = [
+      [13, 0, 0],
+      [0, 20, 7],
+      [0, 4, 56],
+    ];
+    const codes = ['Ectopic', 'AIU', 'NIU'];
+    const lines = ['unit_id,coder,code'];
+    let unit = 0;
+    for (const [row, cells] of table.entries())
+      for (const [column, count] of cells.entries())
+        for (let index = 0; index < count; index++) {
+          unit++;
+          lines.push(`u${unit},A,${codes[row]}`, `u${unit},B,${codes[column]}`);
+        }
+    const folder = await temporaryFolder();
+    await writeFiles(folder, { 'c.csv': `${lines.join('\n')}\n` });
+    const result = await runCli(
+      [
+        'reliability',
+        '--annotations',
+        'c.csv',
+        '--overall',
+        'nominal',
+        '--codes',
+        codes.join(','),
+        '--format',
+        'json',
+      ],
+      { cwd: folder },
+    );
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.overall.values).toEqual(codes);
+    // irrCAC README: bp2.table(cont3x3abstractors) → 0.835 = (3 · 0.89 − 1) / 2, q = 3 (not 4 with "none").
+    close(report.overall.brennan_prediger, 0.835);
+    // irrCAC README: gwet.ac1.table → 0.8493305; exact fractions (Python) → 0.8493305482313461.
+    close(report.overall.gwet_ac1, 0.8493305482313461);
+  });
+
+  it('gives a unit with several codes the composite value a+b under --overall nominal', async () => {
+    const folder = await temporaryFolder();
+    // u1: A x+y, B x (a disagreement); u2: x+y both; u3: y both; u4: A none, B x.
+    await writeFiles(folder, {
+      'm.csv':
+        'unit_id,coder,code\nu1,A,x\nu1,A,y\nu1,B,x\nu2,A,x\nu2,A,y\nu2,B,y\nu2,B,x\nu3,A,y\nu3,B,y\nu4,A,\nu4,B,x\n',
+    });
+    const result = await runCli(
+      ['reliability', '--annotations', 'm.csv', '--overall', 'nominal', '--format', 'json'],
+      { cwd: folder },
+    );
+    const report = JSON.parse(result.stdout);
+    expect(report.overall.values).toEqual(['x', 'y', 'x+y', 'none']);
+    // Rows A, columns B: u1 x+y/x, u2 x+y/x+y, u3 y/y, u4 none/x.
+    expect(report.overall.table).toEqual([
+      [0, 0, 0, 0],
+      [0, 1, 0, 0],
+      [1, 0, 1, 0],
+      [1, 0, 0, 0],
+    ]);
+    // By hand: p_o = 2/4, p_e = Σ p_i. p_.i = (2/4)(1/4) + (1/4)(1/4) + 0 + 0 = 3/16 → κ = (1/2 − 3/16)/(13/16) = 5/13.
+    close(report.overall.kappa, 5 / 13);
+    const text = await runCli(['reliability', '--annotations', 'm.csv', '--overall', 'nominal'], {
+      cwd: folder,
+    });
+    expect(text.stdout).toContain('composite value such as a+b');
+  });
+
   it('says why κ is undefined instead of printing NaN, and fixes the code universe with --codes', async () => {
     const folder = await temporaryFolder();
     await writeFiles(folder, { 'same.csv': 'unit_id,coder,code\nu1,A,x\nu1,B,x\nu2,A,x\nu2,B,x\n' });

@@ -5,7 +5,7 @@ import {
   type ReliabilityReport,
   twoCoderReliability,
 } from '../core/reliability.js';
-import { InputError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { type AnnotationSet, type AnnotationSetOptions, loadAnnotationSet } from './annotation-set.js';
 
 export interface ReliabilityCommandOptions extends AnnotationSetOptions {
@@ -22,7 +22,23 @@ export interface ReliabilityResult {
   report: ReliabilityReport;
 }
 
+/** Refuses a coder named twice in --coders: agreement of a coder with themself is 1 by construction, not a finding. */
+function checkDistinctCoders(coders: readonly string[] | undefined): void {
+  if (coders === undefined) return;
+  const seen = new Set<string>();
+  for (const coder of coders) {
+    if (seen.has(coder)) {
+      throw new UsageError(
+        `--coders names coder "${coder}" twice: agreement is measured between different coders, and a coder compared with themself agrees perfectly by construction`,
+        { hint: 'name each coder once, e.g. --coders coder1,coder2.' },
+      );
+    }
+    seen.add(coder);
+  }
+}
+
 export async function computeReliability(options: ReliabilityCommandOptions): Promise<ReliabilityResult> {
+  checkDistinctCoders(options.coders);
   const set = options.set ?? (await loadAnnotationSet(options));
   const settings = set.study?.workspace.config.reliability;
   const overall = options.overall ?? settings?.overall ?? 'auto';

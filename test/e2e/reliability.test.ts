@@ -296,6 +296,12 @@ describe('coding reliability: bad input gets a clear message and exit code 2', (
       /coder "C" is not in the annotations[\s\S]*the coders are A, B/,
     ],
     [
+      'a coder named twice in --coders (issue 12: it printed κ = 1.000 "almost perfect")',
+      { 'f.csv': 'unit_id,coder,code\nu1,A,x\nu1,B,y\nu2,A,y\nu2,B,y\n' },
+      ['--annotations', 'f.csv', '--coders', 'A,A'],
+      /--coders names coder "A" twice[\s\S]*name each coder once/,
+    ],
+    [
       'no unit reviewed by both',
       { 'f.csv': 'unit_id,coder,code\nu1,A,x\nu2,B,x\n' },
       ['--annotations', 'f.csv'],

@@ -1,7 +1,8 @@
 /**
  * Reliability of three or more coders, with missing data (units not reviewed by every coder):
  * Fleiss' κ, Krippendorff's α and Gwet's AC1, per code (presence/absence) and overall (nominal or
- * pooled). The nominal values and the categories (q) follow the rules of `./reliability-tables.ts`.
+ * pooled). The nominal values and the categories (q) follow the rules of `./reliability-tables.ts`;
+ * units reviewed by one coder only are left out, as in the two-coder path.
  */
 import type { CodebookModel } from './codebook.js';
 import type { Codings } from './codings.js';
@@ -73,10 +74,14 @@ export function multiCoderReliability(
   for (const coding of codings) for (const unit of coding.units) units.add(unit);
   const ordered = [...units].sort((left, right) => left - right);
   // Per unit, the code lists of the coders who reviewed it.
-  const perUnit = ordered.map((unit) =>
+  const reviewed = ordered.map((unit) =>
     codings.map((coding) => coding.codesOf(unit)).filter((codes): codes is Int32Array => codes !== undefined),
   );
-  const shared = perUnit.filter((list) => list.length >= 2).length;
+  // A unit reviewed by one coder only is left out of every figure, as in the two-coder path (the
+  // rule of README "Which units count"): it shows no agreement, and letting it weigh on chance
+  // agreement would make the same units' figures depend on who else coded what.
+  const perUnit = reviewed.filter((list) => list.length >= 2);
+  const shared = perUnit.length;
   const codes = codebook.codes.map((code) => ({
     code: code.id,
     label: code.label,
@@ -106,7 +111,7 @@ export function multiCoderReliability(
   return {
     coders,
     n_units: shared,
-    units_not_shared: perUnit.filter((list) => list.length < codings.length).length,
+    units_not_shared: reviewed.filter((list) => list.length < codings.length).length,
     overall: null,
     codes: [],
     categories: [],

@@ -111,3 +111,37 @@ describe('the nominal value of a unit with several codes is the whole set of its
     close(report.multi!.gwet_ac1, 0.34545454545454546);
   });
 });
+
+describe('a unit reviewed by one coder only counts in no figure, whatever the number of coders', () => {
+  // irrCAC cac.ben.gerry (Gwet 2014): 12 units, unit 10 rated by Ben only (d). Categories a–e.
+  const ben = ['a', 'a', 'b', 'b', 'd', 'c', 'c', 'c', 'e', 'd', 'd', 'a'];
+  const gerry = ['b', 'a', 'b', 'b', 'b', 'c', 'c', 'c', 'e', undefined, 'd', 'd'];
+  const labels = ['a', 'b', 'c', 'd', 'e'];
+  const codebook = modelFromCodeList(labels);
+  const codings = (ratings: Array<string | undefined>) =>
+    codingsOf(ratings.map((rating) => (rating === undefined ? undefined : [labels.indexOf(rating)])));
+
+  it('gives AC1 0.6615384615384615 on cac.ben.gerry with two coders and with a third on other units', () => {
+    // Exact fractions (Python) on the 11 units both rated: 0.6615384615384615 — the figure of
+    // irrCAC gwet.ac1.table on their table. irrCAC gwet.ac1.raw keeps unit 10 in the category
+    // shares and gives 0.66144; the rule here leaves it out in every path.
+    const two = twoCoderReliability(['Ben', 'Gerry'], codings(ben), codings(gerry), codebook, {
+      overall: 'nominal',
+    });
+    close(two.overall!.gwet_ac1, 0.6615384615384615);
+    const multi = multiCoderReliability(['Ben', 'Gerry'], [codings(ben), codings(gerry)], codebook, {
+      overall: 'nominal',
+    });
+    close(multi.multi!.gwet_ac1, 0.6615384615384615);
+    // A third coder who rated only units 13 and 14, which nobody else rated: nothing changes.
+    const third = codingsOf([...Array(12).fill(undefined), [0], [4]]);
+    const three = multiCoderReliability(
+      ['Ben', 'Gerry', 'Third'],
+      [codings(ben), codings(gerry), third],
+      codebook,
+      { overall: 'nominal' },
+    );
+    close(three.multi!.gwet_ac1, 0.6615384615384615);
+    expect(three.multi!.n).toBe(11);
+  });
+});

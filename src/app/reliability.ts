@@ -5,6 +5,7 @@ import {
   type ReliabilityReport,
   twoCoderReliability,
 } from '../core/reliability.js';
+import type { IntervalMethod } from '../core/stats/index.js';
 import { InputError, UsageError } from '../errors.js';
 import { type AnnotationSet, type AnnotationSetOptions, loadAnnotationSet } from './annotation-set.js';
 
@@ -15,6 +16,8 @@ export interface ReliabilityCommandOptions extends AnnotationSetOptions {
   bootstrap?: number | undefined;
   seed?: number | undefined;
   level?: number | undefined;
+  /** SE-based intervals: z (default) or t(n − 1) with the upper bound capped at 1. */
+  interval?: IntervalMethod | undefined;
 }
 
 export interface ReliabilityResult {
@@ -48,6 +51,7 @@ export async function computeReliability(options: ReliabilityCommandOptions): Pr
     overall,
     ...(resamples > 0 ? { bootstrap: { resamples, seed } } : {}),
     ...(options.level !== undefined ? { level: options.level } : {}),
+    ...(options.interval !== undefined ? { interval: options.interval } : {}),
   };
   const codings = set.coders.map((coder) => set.byCoder.get(coder)!.codings);
   const report =

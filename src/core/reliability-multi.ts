@@ -116,5 +116,6 @@ export function multiCoderReliability(
     codes: [],
     categories: [],
     multi: { definition, ...overallFigures, codes },
+    interval: { method: options.interval ?? 'z', level: options.level ?? 0.95 },
   };
 }

@@ -20,18 +20,23 @@ import {
   biasIndex,
   bootstrapPercentiles,
   brennanPrediger,
+  brennanPredigerStandardError,
   cohenExpectedAgreement,
   cohenKappa,
-  cohenKappaConfidenceInterval,
   cohenKappaStandardError,
   type Figure,
   gwetAc1FromTable,
+  gwetAc1StandardError,
+  type IntervalMethod,
   krippendorffAlphaFromTable,
+  krippendorffAlphaStandardError,
   observedAgreement,
   pabak,
   pooledKappa,
   prevalenceIndex,
   scottPi,
+  scottPiStandardError,
+  waldInterval,
 } from './stats/index.js';
 
 export const overallDefinitions = ['auto', 'nominal', 'pooled'] as const;
@@ -47,9 +52,22 @@ export interface FigureSet {
   ci_low: number | null;
   ci_high: number | null;
   scott_pi: number | null;
+  /** SE and interval of π, α, AC1 and BP (Gwet 2014): every table figure has them. */
+  scott_pi_se?: number | null;
+  scott_pi_ci_low?: number | null;
+  scott_pi_ci_high?: number | null;
   krippendorff_alpha: number | null;
+  krippendorff_alpha_se?: number | null;
+  krippendorff_alpha_ci_low?: number | null;
+  krippendorff_alpha_ci_high?: number | null;
   gwet_ac1: number | null;
+  gwet_ac1_se?: number | null;
+  gwet_ac1_ci_low?: number | null;
+  gwet_ac1_ci_high?: number | null;
   brennan_prediger: number | null;
+  brennan_prediger_se?: number | null;
+  brennan_prediger_ci_low?: number | null;
+  brennan_prediger_ci_high?: number | null;
   /** Binary tables only. */
   pabak?: number | null;
   prevalence_index?: number | null;
@@ -109,12 +127,16 @@ export interface ReliabilityReport {
   categories: CategoryReliability[];
   multi?: MultiReliability;
   bootstrap?: { resamples: number; seed: number; level: number };
+  /** How the SE-based intervals were made: `z` (estimate ± z·SE) or `t` (± t(n − 1)·SE, upper bound capped at 1). */
+  interval?: { method: IntervalMethod; level: number };
 }
 
 export interface ReliabilityOptions {
   overall: OverallDefinition;
   bootstrap?: { resamples: number; seed: number } | undefined;
   level?: number;
+  /** SE-based intervals: z (default) or t(n − 1) capped at 1 (irrCAC). */
+  interval?: IntervalMethod | undefined;
 }
 
 function value(figure: Figure, key: string, reasons: Record<string, string>): number | null {
@@ -122,35 +144,52 @@ function value(figure: Figure, key: string, reasons: Record<string, string>): nu
   return figure.value;
 }
 
-/** Every two-coder figure of a k×k table. */
-export function figuresOfTable(table: AgreementTable, level = 0.95): FigureSet {
+/** The coefficients with an SE and an interval, each with its estimate and SE on a table. */
+const coefficients = [
+  { key: 'kappa', estimate: cohenKappa, standardError: cohenKappaStandardError },
+  { key: 'scott_pi', estimate: scottPi, standardError: scottPiStandardError },
+  {
+    key: 'krippendorff_alpha',
+    estimate: krippendorffAlphaFromTable,
+    standardError: krippendorffAlphaStandardError,
+  },
+  { key: 'gwet_ac1', estimate: gwetAc1FromTable, standardError: gwetAc1StandardError },
+  { key: 'brennan_prediger', estimate: brennanPrediger, standardError: brennanPredigerStandardError },
+] as const;
+
+/** Every two-coder figure of a k×k table, with SE-based intervals made by `method`. */
+export function figuresOfTable(table: AgreementTable, level = 0.95, method: IntervalMethod = 'z'): FigureSet {
   const reasons: Record<string, string> = {};
   const n = table.reduce((sum, row) => sum + row.reduce((rowSum, cell) => rowSum + cell, 0), 0);
-  const interval = cohenKappaConfidenceInterval(table, level);
-  const figures: FigureSet = {
+  const figures: Record<string, number | null> = {};
+  for (const { key, estimate, standardError } of coefficients) {
+    const point = estimate(table);
+    const se = standardError(table);
+    const interval = waldInterval(point, se, n, level, method);
+    // κ keeps its historical keys se, ci_low, ci_high; the others are prefixed with their name.
+    const prefix = key === 'kappa' ? '' : `${key}_`;
+    figures[key] = value(point, key, reasons);
+    figures[`${prefix}se`] = value(se, `${prefix}se`, reasons);
+    figures[`${prefix}ci_low`] = value(interval.low, `${prefix}ci_low`, reasons);
+    figures[`${prefix}ci_high`] = value(interval.high, `${prefix}ci_high`, reasons);
+  }
+  const result = {
     n,
     observed_agreement: n === 0 ? null : observedAgreement(table),
     expected_agreement: n === 0 ? null : cohenExpectedAgreement(table),
-    kappa: value(cohenKappa(table), 'kappa', reasons),
-    se: value(cohenKappaStandardError(table), 'se', reasons),
-    ci_low: value(interval.low, 'ci_low', reasons),
-    ci_high: value(interval.high, 'ci_high', reasons),
-    scott_pi: value(scottPi(table), 'scott_pi', reasons),
-    krippendorff_alpha: value(krippendorffAlphaFromTable(table), 'krippendorff_alpha', reasons),
-    gwet_ac1: value(gwetAc1FromTable(table), 'gwet_ac1', reasons),
-    brennan_prediger: value(brennanPrediger(table), 'brennan_prediger', reasons),
+    ...figures,
     reasons,
-  };
+  } as unknown as FigureSet;
   if (n === 0) {
     reasons['observed_agreement'] = 'no units';
     reasons['expected_agreement'] = 'no units';
   }
   if (table.length === 2) {
-    figures.pabak = value(pabak(table), 'pabak', reasons);
-    figures.prevalence_index = value(prevalenceIndex(table), 'prevalence_index', reasons);
-    figures.bias_index = value(biasIndex(table), 'bias_index', reasons);
+    result.pabak = value(pabak(table), 'pabak', reasons);
+    result.prevalence_index = value(prevalenceIndex(table), 'prevalence_index', reasons);
+    result.bias_index = value(biasIndex(table), 'bias_index', reasons);
   }
-  return figures;
+  return result;
 }
 
 /** True when no coder gives a unit more than one code: the codes then form one nominal variable. */
@@ -261,6 +300,7 @@ export function twoCoderReliability(
   options: ReliabilityOptions,
 ): ReliabilityReport {
   const level = options.level ?? 0.95;
+  const method = options.interval ?? 'z';
   const patterns = unitPatterns(a, b);
   const codeCount = codebook.codes.length;
   const resampled = new ResampledCells(patterns, codeCount);
@@ -272,7 +312,7 @@ export function twoCoderReliability(
       code: code.id,
       label: code.label,
       category: code.categoryId,
-      ...figuresOfTable(table, level),
+      ...figuresOfTable(table, level, method),
       table,
     };
     targets.push({ figures, statistic: () => cohenKappa(resampled.table(code.index)).value });
@@ -287,7 +327,7 @@ export function twoCoderReliability(
         category: category.id,
         label: category.label,
         values: variable.values,
-        ...figuresOfTable(variable.table, level),
+        ...figuresOfTable(variable.table, level, method),
         table: variable.table,
       };
       targets.push({
@@ -314,7 +354,7 @@ export function twoCoderReliability(
         description: nominalDescription(variable, codeCount),
         values: variable.values,
         table: variable.table,
-        ...figuresOfTable(variable.table, level),
+        ...figuresOfTable(variable.table, level, method),
       };
       targets.push({
         figures: overall,
@@ -325,33 +365,27 @@ export function twoCoderReliability(
       const reasons: Record<string, string> = {};
       const notPooled =
         'not defined for pooled kappa; see the per-code figures and, with --bootstrap, the bootstrap interval';
+      const undefinedKeys = ['se', 'ci_low', 'ci_high'];
+      for (const { key } of coefficients.slice(1))
+        undefinedKeys.push(key, `${key}_se`, `${key}_ci_low`, `${key}_ci_high`);
+      const nulls: Record<string, null> = {};
+      for (const key of undefinedKeys) {
+        nulls[key] = null;
+        reasons[key] = notPooled;
+      }
       overall = {
         definition,
         description: `pooled kappa (De Vries et al. 2008): (mean p_o - mean p_e) / (1 - mean p_e) over the ${codeCount} codes' presence/absence tables`,
         n: patterns.n,
         observed_agreement: pooled.observed,
         expected_agreement: pooled.expected,
+        ...(nulls as unknown as Omit<
+          FigureSet,
+          'n' | 'observed_agreement' | 'expected_agreement' | 'kappa' | 'reasons'
+        >),
         kappa: value(pooled.kappa, 'kappa', reasons),
-        se: null,
-        ci_low: null,
-        ci_high: null,
-        scott_pi: null,
-        krippendorff_alpha: null,
-        gwet_ac1: null,
-        brennan_prediger: null,
         reasons,
       };
-      for (const key of [
-        'se',
-        'ci_low',
-        'ci_high',
-        'scott_pi',
-        'krippendorff_alpha',
-        'gwet_ac1',
-        'brennan_prediger',
-      ]) {
-        reasons[key] = notPooled;
-      }
       targets.push({ figures: overall, statistic: () => resampled.pooledKappa() });
     }
   }
@@ -374,6 +408,7 @@ export function twoCoderReliability(
     codes,
     categories,
     ...(options.bootstrap ? { bootstrap: { ...options.bootstrap, level } } : {}),
+    interval: { method, level },
   };
 }
 

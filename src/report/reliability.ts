@@ -25,6 +25,19 @@ export const reliabilityCsvColumns = [
   'prevalence_index',
   'bias_index',
   'fleiss_kappa',
+  'scott_pi_se',
+  'scott_pi_ci_low',
+  'scott_pi_ci_high',
+  'krippendorff_alpha_se',
+  'krippendorff_alpha_ci_low',
+  'krippendorff_alpha_ci_high',
+  'gwet_ac1_se',
+  'gwet_ac1_ci_low',
+  'gwet_ac1_ci_high',
+  'brennan_prediger_se',
+  'brennan_prediger_ci_low',
+  'brennan_prediger_ci_high',
+  'ci_method',
   'table',
   'note',
 ] as const;
@@ -63,12 +76,25 @@ function figureCells(figures: FigureSet): Partial<Record<(typeof reliabilityCsvC
     pabak: rounded(figures.pabak),
     prevalence_index: rounded(figures.prevalence_index),
     bias_index: rounded(figures.bias_index),
+    scott_pi_se: rounded(figures.scott_pi_se),
+    scott_pi_ci_low: rounded(figures.scott_pi_ci_low),
+    scott_pi_ci_high: rounded(figures.scott_pi_ci_high),
+    krippendorff_alpha_se: rounded(figures.krippendorff_alpha_se),
+    krippendorff_alpha_ci_low: rounded(figures.krippendorff_alpha_ci_low),
+    krippendorff_alpha_ci_high: rounded(figures.krippendorff_alpha_ci_high),
+    gwet_ac1_se: rounded(figures.gwet_ac1_se),
+    gwet_ac1_ci_low: rounded(figures.gwet_ac1_ci_low),
+    gwet_ac1_ci_high: rounded(figures.gwet_ac1_ci_high),
+    brennan_prediger_se: rounded(figures.brennan_prediger_se),
+    brennan_prediger_ci_low: rounded(figures.brennan_prediger_ci_low),
+    brennan_prediger_ci_high: rounded(figures.brennan_prediger_ci_high),
     note: notes(figures.reasons),
   };
 }
 
 export function reliabilityRows(report: ReliabilityReport): CsvCell[][] {
   const rows: Array<Partial<Record<(typeof reliabilityCsvColumns)[number], CsvCell>>> = [];
+  const method = report.interval?.method ?? 'z';
   if (report.overall) {
     rows.push({
       level: 'overall',
@@ -111,7 +137,11 @@ export function reliabilityRows(report: ReliabilityReport): CsvCell[][] {
     for (const code of multi.codes)
       rows.push(multiRow(code, { level: 'multi_code', code: code.code, category: code.category }));
   }
-  return rows.map((row) => reliabilityCsvColumns.map((column) => row[column] ?? ''));
+  return rows.map((row) =>
+    reliabilityCsvColumns.map((column) =>
+      column === 'ci_method' ? ('se' in row ? method : '') : (row[column] ?? ''),
+    ),
+  );
 }
 
 export function reliabilityCsv(report: ReliabilityReport): string {

@@ -138,6 +138,31 @@ describe('coding reliability on explicit files', () => {
     close(report.overall.brennan_prediger, 0.835);
     // irrCAC README: gwet.ac1.table → 0.8493305; exact fractions (Python) → 0.8493305482313461.
     close(report.overall.gwet_ac1, 0.8493305482313461);
+    expect(report.interval).toEqual({ method: 'z', level: 0.95 });
+    // --ci t: irrCAC 1.4's bp2.table and gwet.ac1.table run in R 4.2.2 (README: (0.742,0.928), (0.764,0.935)).
+    const t = await runCli(
+      ['reliability', '--annotations', 'c.csv', '--overall', 'nominal', '--ci', 't', '--format', 'json'],
+      { cwd: folder },
+    );
+    const withT = JSON.parse(t.stdout);
+    expect(withT.interval).toEqual({ method: 't', level: 0.95 });
+    close(withT.overall.brennan_prediger_se, 0.04693346354148601);
+    close(withT.overall.brennan_prediger_ci_low, 0.7418738260443205);
+    close(withT.overall.brennan_prediger_ci_high, 0.9281261739556799);
+    close(withT.overall.gwet_ac1_ci_low, 0.7635777165684488);
+    const text = await runCli(
+      ['reliability', '--annotations', 'c.csv', '--overall', 'nominal', '--ci', 't'],
+      {
+        cwd: folder,
+      },
+    );
+    expect(text.stdout).toContain('95 % CI (t, 99 df, upper bound capped at 1) 0.68 – 0.91');
+    expect(text.stdout).toContain('BP 0.835 (0.74 – 0.93)');
+    const csv = await runCli(
+      ['reliability', '--annotations', 'c.csv', '--overall', 'nominal', '--ci', 't', '--format', 'csv'],
+      { cwd: folder },
+    );
+    expect(csv.stdout.split('\n')[1]).toMatch(/,0\.7419,0\.9281,t,"\[\[/);
   });
 
   it('gives a unit with several codes the composite value a+b under --overall nominal', async () => {
@@ -199,7 +224,7 @@ describe('coding reliability on explicit files', () => {
     expect(low.code).toBe(1);
     expect(low.stderr).toContain('the overall κ 0.4286 is below --min-kappa 0.8');
     expect(low.stdout.split('\n')[0]).toBe(
-      'level,code,category,definition,n,observed_agreement,expected_agreement,kappa,se,ci_low,ci_high,bootstrap_ci_low,bootstrap_ci_high,scott_pi,krippendorff_alpha,gwet_ac1,brennan_prediger,pabak,prevalence_index,bias_index,fleiss_kappa,table,note',
+      'level,code,category,definition,n,observed_agreement,expected_agreement,kappa,se,ci_low,ci_high,bootstrap_ci_low,bootstrap_ci_high,scott_pi,krippendorff_alpha,gwet_ac1,brennan_prediger,pabak,prevalence_index,bias_index,fleiss_kappa,scott_pi_se,scott_pi_ci_low,scott_pi_ci_high,krippendorff_alpha_se,krippendorff_alpha_ci_low,krippendorff_alpha_ci_high,gwet_ac1_se,gwet_ac1_ci_low,gwet_ac1_ci_high,brennan_prediger_se,brennan_prediger_ci_low,brennan_prediger_ci_high,ci_method,table,note',
     );
     expect(low.stdout.split('\n')[1]).toMatch(/^overall,,,pooled,6,[\d.]+,[\d.]+,0\.4286,/);
     const ok = await runCli(['reliability', '--annotations', '-', '--min-kappa', '0.4'], {

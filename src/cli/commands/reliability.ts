@@ -3,7 +3,7 @@ import { type Command, Option } from 'commander';
 import { computeReliability, headlineKappa } from '../../app/reliability.js';
 import type { FigureSet, ReliabilityReport } from '../../core/reliability.js';
 import { overallDefinitions } from '../../core/reliability.js';
-import { landisKoch } from '../../core/stats/index.js';
+import { type IntervalMethod, intervalMethods, landisKoch } from '../../core/stats/index.js';
 import { CheckFailed } from '../../errors.js';
 import { reliabilityCsv, rounded } from '../../report/reliability.js';
 import { addWorkspaceOption, collect, parseInteger, parseList, parseNumber } from '../common.js';
@@ -15,6 +15,24 @@ const interval = (low: number | null | undefined, high: number | null | undefine
   low === null || low === undefined || high === null || high === undefined
     ? '—'
     : `${rounded(low, 2)} – ${rounded(high, 2)}`;
+
+/** How the SE-based intervals were made, in words for the terminal; `units` gives t's degrees of freedom. */
+function intervalLabel(report: ReliabilityReport, units?: number): string {
+  const { method, level } = report.interval ?? { method: 'z', level: 0.95 };
+  const percent = `${rounded(level * 100, level * 100 === Math.round(level * 100) ? 0 : 2)} %`;
+  if (method === 'z') return `${percent} CI (z)`;
+  const degrees = units === undefined ? 'n − 1' : String(units - 1);
+  return `${percent} CI (t, ${degrees} df, upper bound capped at 1)`;
+}
+
+/** "0.835 (0.74 – 0.93)": an estimate with its SE-based interval. */
+function withInterval(
+  estimate: number | null | undefined,
+  low: number | null | undefined,
+  high: number | null | undefined,
+): string {
+  return `${show(estimate)} (${interval(low, high)})`;
+}
 
 function footnotes(items: Array<{ name: string; figures: FigureSet }>): string[] {
   const lines: string[] = [];
@@ -66,7 +84,10 @@ function renderTerminal(report: ReliabilityReport): string {
       overall.kappa === null
         ? `undefined (${overall.reasons['kappa']})`
         : `${show(overall.kappa)} ${chalk.dim(`[${landisKoch(overall.kappa)}]`)}`;
-    const ci = overall.ci_low !== null ? `, 95 % CI ${interval(overall.ci_low, overall.ci_high)}` : '';
+    const ci =
+      overall.ci_low !== null
+        ? `, ${intervalLabel(report, overall.n)} ${interval(overall.ci_low, overall.ci_high)}`
+        : '';
     const boot =
       overall.bootstrap_ci_low !== undefined
         ? `, bootstrap 95 % CI ${interval(overall.bootstrap_ci_low, overall.bootstrap_ci_high)}`
@@ -77,6 +98,10 @@ function renderTerminal(report: ReliabilityReport): string {
         `  ${overall.description}; observed agreement ${show(overall.observed_agreement)}, expected ${show(overall.expected_agreement)}`,
       ),
     );
+    if (overall.scott_pi !== null)
+      out.push(
+        `  π ${withInterval(overall.scott_pi, overall.scott_pi_ci_low, overall.scott_pi_ci_high)}, α ${withInterval(overall.krippendorff_alpha, overall.krippendorff_alpha_ci_low, overall.krippendorff_alpha_ci_high)}, AC1 ${withInterval(overall.gwet_ac1, overall.gwet_ac1_ci_low, overall.gwet_ac1_ci_high)}, BP ${withInterval(overall.brennan_prediger, overall.brennan_prediger_ci_low, overall.brennan_prediger_ci_high)}`,
+      );
   }
   out.push('');
   const hasBootstrap = report.bootstrap !== undefined;
@@ -88,7 +113,7 @@ function renderTerminal(report: ReliabilityReport): string {
     'B only',
     'p_o',
     'κ',
-    '95 % CI',
+    `${rounded((report.interval?.level ?? 0.95) * 100, 0)} % CI (${report.interval?.method ?? 'z'})`,
     ...(hasBootstrap ? ['bootstrap CI'] : []),
     'π',
     'α',
@@ -123,7 +148,7 @@ function renderTerminal(report: ReliabilityReport): string {
   for (const category of report.categories) {
     out.push('');
     out.push(
-      `${chalk.bold(`category ${category.category}`)} (exclusive: ${category.values.join(', ')}): κ ${show(category.kappa)}, 95 % CI ${interval(category.ci_low, category.ci_high)}, π ${show(category.scott_pi)}, α ${show(category.krippendorff_alpha)}, AC1 ${show(category.gwet_ac1)}`,
+      `${chalk.bold(`category ${category.category}`)} (exclusive: ${category.values.join(', ')}): κ ${withInterval(category.kappa, category.ci_low, category.ci_high)}, π ${withInterval(category.scott_pi, category.scott_pi_ci_low, category.scott_pi_ci_high)}, α ${withInterval(category.krippendorff_alpha, category.krippendorff_alpha_ci_low, category.krippendorff_alpha_ci_high)}, AC1 ${withInterval(category.gwet_ac1, category.gwet_ac1_ci_low, category.gwet_ac1_ci_high)}, BP ${withInterval(category.brennan_prediger, category.brennan_prediger_ci_low, category.brennan_prediger_ci_high)}; intervals: ${intervalLabel(report, category.n)}`,
     );
     out.push(
       renderTable(
@@ -193,6 +218,14 @@ export function registerReliability(program: Command): void {
       parseNumber('--level', { min: 0, minExclusive: true, max: 0.999999 }),
       0.95,
     )
+    .addOption(
+      new Option(
+        '--ci <method>',
+        'SE-based intervals: z (estimate ± z·SE, as vcd, psych, SAS) or t (± t(n − 1)·SE, upper bound capped at 1, as irrCAC)',
+      )
+        .choices(intervalMethods)
+        .default('z'),
+    )
     .option(
       '--min-kappa <x>',
       'exit with code 1 when the overall κ is below x',
@@ -224,6 +257,7 @@ Examples:
       bootstrap?: number;
       seed?: number;
       level: number;
+      ci: IntervalMethod;
       minKappa?: number;
       format: 'table' | 'csv' | 'json';
     }) => {
@@ -238,6 +272,7 @@ Examples:
         bootstrap: flags.bootstrap,
         seed: flags.seed,
         level: flags.level,
+        interval: flags.ci,
       });
       for (const warning of set.warnings) printFinding(warning);
       if (flags.format === 'json') writeOut(`${JSON.stringify(report, null, 2)}\n`);

@@ -69,8 +69,11 @@ export async function computeReliability(options: ReliabilityCommandOptions): Pr
   return { set, report };
 }
 
-/** The figure `--min-kappa` is checked against: the overall κ (Fleiss' κ for three or more coders). */
+/**
+ * The figure `--min-kappa` is checked against: the overall κ; for three or more coders Fleiss' κ
+ * generalised to missing ratings (Gwet 2014), which is Fleiss' own when every coder coded every unit.
+ */
 export function headlineKappa(report: ReliabilityReport): number | null {
-  if (report.multi) return report.multi.fleiss_kappa;
+  if (report.multi) return report.multi.fleiss_kappa_gwet ?? null;
   return report.overall?.kappa ?? null;
 }

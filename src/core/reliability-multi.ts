@@ -1,6 +1,7 @@
 /**
  * Reliability of three or more coders, with missing data (units not reviewed by every coder):
- * Fleiss' κ, Krippendorff's α and Gwet's AC1, per code (presence/absence) and overall (nominal or
+ * Fleiss' κ (Gwet's generalisation to missing ratings, and Fleiss' own on the complete units),
+ * Krippendorff's α and Gwet's AC1, per code (presence/absence) and overall (nominal or
  * pooled). The nominal values and the categories (q) follow the rules of `./reliability-tables.ts`;
  * units reviewed by one coder only are left out, as in the two-coder path.
  */
@@ -11,9 +12,12 @@ import { NominalScale } from './reliability-tables.js';
 import {
   type Figure,
   fleissKappa,
+  fleissKappaMissing,
   gwetAc1,
+  type IntervalMethod,
   krippendorffAlpha,
   type UnitCategoryCounts,
+  waldInterval,
 } from './stats/index.js';
 
 function value(figure: Figure, key: string, reasons: Record<string, string>): number | null {
@@ -21,9 +25,16 @@ function value(figure: Figure, key: string, reasons: Record<string, string>): nu
   return figure.value;
 }
 
-/** Fleiss' κ, Krippendorff's α and Gwet's AC1 of unit-by-category counts. */
-function multiFigures(unitCounts: UnitCategoryCounts, coderCount: number): MultiFigures {
+/** Fleiss' κ (with missing ratings, and on complete units), Krippendorff's α and Gwet's AC1 of unit-by-category counts. */
+function multiFigures(
+  unitCounts: UnitCategoryCounts,
+  coderCount: number,
+  level: number,
+  method: IntervalMethod,
+): MultiFigures {
   const reasons: Record<string, string> = {};
+  const gwet = fleissKappaMissing(unitCounts);
+  const interval = waldInterval(gwet.kappa, gwet.se, gwet.units, level, method);
   const pairable = unitCounts.filter((row) => row.reduce((sum, count) => sum + count, 0) >= 2);
   const complete = unitCounts.filter((row) => row.reduce((sum, count) => sum + count, 0) === coderCount);
   let fleiss: number | null = null;
@@ -31,6 +42,10 @@ function multiFigures(unitCounts: UnitCategoryCounts, coderCount: number): Multi
   else fleiss = value(fleissKappa(complete), 'fleiss_kappa', reasons);
   return {
     n: pairable.length,
+    fleiss_kappa_gwet: value(gwet.kappa, 'fleiss_kappa_gwet', reasons),
+    fleiss_kappa_gwet_se: value(gwet.se, 'fleiss_kappa_gwet_se', reasons),
+    fleiss_kappa_gwet_ci_low: value(interval.low, 'fleiss_kappa_gwet_ci_low', reasons),
+    fleiss_kappa_gwet_ci_high: value(interval.high, 'fleiss_kappa_gwet_ci_high', reasons),
     fleiss_kappa: fleiss,
     fleiss_n: complete.length,
     krippendorff_alpha: value(krippendorffAlpha(unitCounts), 'krippendorff_alpha', reasons),
@@ -70,6 +85,8 @@ export function multiCoderReliability(
   codebook: CodebookModel,
   options: ReliabilityOptions,
 ): ReliabilityReport {
+  const level = options.level ?? 0.95;
+  const method = options.interval ?? 'z';
   const units = new Set<number>();
   for (const coding of codings) for (const unit of coding.units) units.add(unit);
   const ordered = [...units].sort((left, right) => left - right);
@@ -86,7 +103,7 @@ export function multiCoderReliability(
     code: code.id,
     label: code.label,
     category: code.categoryId,
-    ...multiFigures(presenceCounts(perUnit, code.index), codings.length),
+    ...multiFigures(presenceCounts(perUnit, code.index), codings.length, level, method),
   }));
   const exclusiveOverall =
     codebook.exclusive || perUnit.every((list) => list.every((codesOfCoder) => codesOfCoder.length <= 1));
@@ -95,7 +112,7 @@ export function multiCoderReliability(
   else definition = options.overall;
   let overallFigures: MultiFigures;
   if (definition === 'nominal') {
-    overallFigures = multiFigures(nominalCounts(perUnit, codebook), codings.length);
+    overallFigures = multiFigures(nominalCounts(perUnit, codebook), codings.length, level, method);
   } else {
     // Pooled: every (unit, code) pair is one binary item; the coefficients are computed over all of them.
     const counts: number[][] = [];
@@ -106,7 +123,7 @@ export function multiCoderReliability(
         counts.push([present, list.length - present]);
       }
     }
-    overallFigures = { ...multiFigures(counts, codings.length), n: shared };
+    overallFigures = { ...multiFigures(counts, codings.length, level, method), n: shared };
   }
   return {
     coders,
@@ -116,6 +133,6 @@ export function multiCoderReliability(
     codes: [],
     categories: [],
     multi: { definition, ...overallFigures, codes },
-    interval: { method: options.interval ?? 'z', level: options.level ?? 0.95 },
+    interval: { method, level },
   };
 }

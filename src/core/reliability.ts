@@ -104,6 +104,16 @@ export interface OverallReliability extends FigureSet {
 
 export interface MultiFigures {
   n: number;
+  /**
+   * The headline: Fleiss' κ generalised to missing ratings (Gwet 2014; irrCAC `fleiss.kappa.raw`)
+   * over the n units coded by two or more, with its SE and interval. Equal to `fleiss_kappa` when
+   * every coder coded every unit.
+   */
+  fleiss_kappa_gwet?: number | null;
+  fleiss_kappa_gwet_se?: number | null;
+  fleiss_kappa_gwet_ci_low?: number | null;
+  fleiss_kappa_gwet_ci_high?: number | null;
+  /** Fleiss' (1971) κ over the `fleiss_n` units coded by every coder. */
   fleiss_kappa: number | null;
   /** Units coded by every coder (Fleiss' κ needs the same number of coders on each unit). */
   fleiss_n: number;

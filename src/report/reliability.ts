@@ -37,6 +37,10 @@ export const reliabilityCsvColumns = [
   'brennan_prediger_se',
   'brennan_prediger_ci_low',
   'brennan_prediger_ci_high',
+  'fleiss_kappa_gwet',
+  'fleiss_kappa_gwet_se',
+  'fleiss_kappa_gwet_ci_low',
+  'fleiss_kappa_gwet_ci_high',
   'ci_method',
   'table',
   'note',
@@ -125,6 +129,10 @@ export function reliabilityRows(report: ReliabilityReport): CsvCell[][] {
       extra: Partial<Record<(typeof reliabilityCsvColumns)[number], CsvCell>>,
     ) => ({
       n: figures.n,
+      fleiss_kappa_gwet: rounded(figures.fleiss_kappa_gwet),
+      fleiss_kappa_gwet_se: rounded(figures.fleiss_kappa_gwet_se),
+      fleiss_kappa_gwet_ci_low: rounded(figures.fleiss_kappa_gwet_ci_low),
+      fleiss_kappa_gwet_ci_high: rounded(figures.fleiss_kappa_gwet_ci_high),
       fleiss_kappa: rounded(figures.fleiss_kappa),
       krippendorff_alpha: rounded(figures.krippendorff_alpha),
       gwet_ac1: rounded(figures.gwet_ac1),
@@ -139,7 +147,11 @@ export function reliabilityRows(report: ReliabilityReport): CsvCell[][] {
   }
   return rows.map((row) =>
     reliabilityCsvColumns.map((column) =>
-      column === 'ci_method' ? ('se' in row ? method : '') : (row[column] ?? ''),
+      column === 'ci_method'
+        ? 'se' in row || 'fleiss_kappa_gwet_se' in row
+          ? method
+          : ''
+        : (row[column] ?? ''),
     ),
   );
 }

@@ -149,7 +149,7 @@ describe('coding reliability on explicit files', () => {
     close(withT.overall.brennan_prediger_se, 0.04693346354148601);
     close(withT.overall.brennan_prediger_ci_low, 0.7418738260443205);
     close(withT.overall.brennan_prediger_ci_high, 0.9281261739556799);
-    close(withT.overall.gwet_ac1_ci_low, 0.7635777165684488);
+    close(withT.overall.gwet_ac1_ci_low, 0.7635777165684487);
     const text = await runCli(
       ['reliability', '--annotations', 'c.csv', '--overall', 'nominal', '--ci', 't'],
       {
@@ -162,7 +162,7 @@ describe('coding reliability on explicit files', () => {
       ['reliability', '--annotations', 'c.csv', '--overall', 'nominal', '--ci', 't', '--format', 'csv'],
       { cwd: folder },
     );
-    expect(csv.stdout.split('\n')[1]).toMatch(/,0\.7419,0\.9281,t,"\[\[/);
+    expect(csv.stdout.split('\n')[1]).toMatch(/,0\.7419,0\.9281,,,,,t,"\[\[/);
   });
 
   it('gives a unit with several codes the composite value a+b under --overall nominal', async () => {
@@ -224,7 +224,7 @@ describe('coding reliability on explicit files', () => {
     expect(low.code).toBe(1);
     expect(low.stderr).toContain('the overall κ 0.4286 is below --min-kappa 0.8');
     expect(low.stdout.split('\n')[0]).toBe(
-      'level,code,category,definition,n,observed_agreement,expected_agreement,kappa,se,ci_low,ci_high,bootstrap_ci_low,bootstrap_ci_high,scott_pi,krippendorff_alpha,gwet_ac1,brennan_prediger,pabak,prevalence_index,bias_index,fleiss_kappa,scott_pi_se,scott_pi_ci_low,scott_pi_ci_high,krippendorff_alpha_se,krippendorff_alpha_ci_low,krippendorff_alpha_ci_high,gwet_ac1_se,gwet_ac1_ci_low,gwet_ac1_ci_high,brennan_prediger_se,brennan_prediger_ci_low,brennan_prediger_ci_high,ci_method,table,note',
+      'level,code,category,definition,n,observed_agreement,expected_agreement,kappa,se,ci_low,ci_high,bootstrap_ci_low,bootstrap_ci_high,scott_pi,krippendorff_alpha,gwet_ac1,brennan_prediger,pabak,prevalence_index,bias_index,fleiss_kappa,scott_pi_se,scott_pi_ci_low,scott_pi_ci_high,krippendorff_alpha_se,krippendorff_alpha_ci_low,krippendorff_alpha_ci_high,gwet_ac1_se,gwet_ac1_ci_low,gwet_ac1_ci_high,brennan_prediger_se,brennan_prediger_ci_low,brennan_prediger_ci_high,fleiss_kappa_gwet,fleiss_kappa_gwet_se,fleiss_kappa_gwet_ci_low,fleiss_kappa_gwet_ci_high,ci_method,table,note',
     );
     expect(low.stdout.split('\n')[1]).toMatch(/^overall,,,pooled,6,[\d.]+,[\d.]+,0\.4286,/);
     const ok = await runCli(['reliability', '--annotations', '-', '--min-kappa', '0.4'], {
@@ -297,6 +297,50 @@ describe('coding reliability on explicit files', () => {
     expect(report.multi.n).toBe(11);
     close(report.multi.krippendorff_alpha, 0.7434210526315789);
     expect(report.multi.krippendorff_alpha.toFixed(3)).toBe('0.743');
+    // Fleiss' κ generalised to missing ratings over the 11 units coded by two or more: irrCAC 1.4
+    // fleiss.kappa.raw(cac.raw4raters[1:11, ]) in R 4.2.2 → 0.76248313090418363 (on all 12 rows,
+    // with unit 12 rated once, irrCAC gives 0.76117: unit 12 counts in no figure here).
+    close(report.multi.fleiss_kappa_gwet, 0.7624831309041836);
+    expect(report.multi.fleiss_n).toBe(8);
+  });
+
+  it("makes Fleiss' κ with missing ratings the headline for three or more coders (irrCAC cac.raw5obser)", async () => {
+    // irrCAC cac.raw5obser (Gwet 2014): 15 units, 5 observers, values 0–3; only unit 14 has all five.
+    const matrix = [
+      [1, 1, 2, null, 0, 0, 1, 1, 2, 2, null, 0, 1, 3, 1],
+      [1, 1, 3, 0, 0, 0, 0, null, 2, 1, 1, 0, 2, 3, 1],
+      [2, 0, 3, 0, 0, 0, 2, 2, 2, 1, 0, 0, 2, 2, 1],
+      [null, 1, 3, null, null, null, null, 0, null, 1, 0, 0, 2, 2, null],
+      [2, null, null, 0, 0, 0, 1, null, 2, null, null, null, null, 3, 1],
+    ];
+    const lines = ['unit_id,coder,code'];
+    for (const [observer, values] of matrix.entries())
+      for (const [unit, value] of values.entries())
+        if (value !== null) lines.push(`u${unit + 1},obs${observer + 1},v${value}`);
+    const folder = await temporaryFolder();
+    await writeFiles(folder, { 'o.csv': `${lines.join('\n')}\n` });
+    const json = await runCli(['reliability', '--annotations', 'o.csv', '--ci', 't', '--format', 'json'], {
+      cwd: folder,
+    });
+    const report = JSON.parse(json.stdout);
+    // irrCAC 1.4 fleiss.kappa.raw(cac.raw5obser) run in R 4.2.2: 0.45762168677216974, se
+    // 0.12045007194006528, t interval (0.19928197591637592, 0.71596139762796351); README prints 0.458.
+    close(report.multi.fleiss_kappa_gwet, 0.45762168677216974);
+    close(report.multi.fleiss_kappa_gwet_se, 0.12045007194006528);
+    close(report.multi.fleiss_kappa_gwet_ci_low, 0.19928197591637592);
+    close(report.multi.fleiss_kappa_gwet_ci_high, 0.7159613976279635);
+    // Fleiss' own κ on the one unit every observer coded: −0.25 (the issue's figure), kept beside it.
+    expect(report.multi.fleiss_n).toBe(1);
+    close(report.multi.fleiss_kappa, -0.25);
+    const text = await runCli(['reliability', '--annotations', 'o.csv', '--ci', 't'], { cwd: folder });
+    expect(text.stdout).toContain("overall Fleiss' κ (nominal) = 0.458");
+    expect(text.stdout).toContain('95 % CI (t, 14 df, upper bound capped at 1) 0.20 – 0.72');
+    expect(text.stdout).toContain("Fleiss' κ on the 1 units coded by all -0.250");
+    const check = await runCli(['reliability', '--annotations', 'o.csv', '--min-kappa', '0.5'], {
+      cwd: folder,
+    });
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain('the overall κ 0.4576 is below --min-kappa 0.5');
   });
 });
 

@@ -52,21 +52,31 @@ function renderTerminal(report: ReliabilityReport): string {
         `${report.coders.length} coders (${report.coders.join(', ')}): ${report.n_units} units coded by two or more, ${report.units_not_shared} not by all`,
       ),
     );
+    const headline =
+      multi.fleiss_kappa_gwet === null || multi.fleiss_kappa_gwet === undefined
+        ? `undefined (${multi.reasons['fleiss_kappa_gwet']})`
+        : `${show(multi.fleiss_kappa_gwet)} ${chalk.dim(`[${landisKoch(multi.fleiss_kappa_gwet)}]`)}, ${intervalLabel(report, multi.n)} ${interval(multi.fleiss_kappa_gwet_ci_low, multi.fleiss_kappa_gwet_ci_high)}`;
+    out.push(`${chalk.bold(`overall Fleiss' κ (${multi.definition})`)} = ${headline}`);
     out.push(
-      `overall (${multi.definition}): Fleiss' κ ${show(multi.fleiss_kappa)} (${multi.fleiss_n} units coded by all), Krippendorff's α ${show(multi.krippendorff_alpha)}, Gwet's AC1 ${show(multi.gwet_ac1)}`,
+      chalk.dim(
+        `  Fleiss' κ generalised to missing ratings (Gwet 2014) over the ${multi.n} units coded by two or more; Fleiss' κ on the ${multi.fleiss_n} units coded by all ${show(multi.fleiss_kappa)}`,
+      ),
+      `  Krippendorff's α ${show(multi.krippendorff_alpha)}, Gwet's AC1 ${show(multi.gwet_ac1)}`,
       '',
     );
     out.push(
       renderTable(
-        ['code', 'n', 'Fleiss κ', 'Krippendorff α', 'Gwet AC1'],
+        ['code', 'n', 'Fleiss κ', 'SE', 'Fleiss κ (all coders)', 'Krippendorff α', 'Gwet AC1'],
         multi.codes.map((code) => [
           code.code,
           code.n,
+          show(code.fleiss_kappa_gwet),
+          show(code.fleiss_kappa_gwet_se),
           show(code.fleiss_kappa),
           show(code.krippendorff_alpha),
           show(code.gwet_ac1),
         ]),
-        { right: new Set([1, 2, 3, 4]) },
+        { right: new Set([1, 2, 3, 4, 5, 6]) },
       ),
     );
     return `${out.join('\n')}\n`;

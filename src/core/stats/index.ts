@@ -26,6 +26,12 @@ export {
 } from './confidence-interval.js';
 export { FLEISS_SINGLE_CATEGORY, fleissKappa } from './fleiss-kappa.js';
 export {
+  FLEISS_MISSING_SINGLE_CATEGORY,
+  FLEISS_NOTHING_PAIRABLE,
+  type FleissKappaMissing,
+  fleissKappaMissing,
+} from './fleiss-kappa-missing.js';
+export {
   AC1_NOTHING_PAIRABLE,
   AC1_ONE_CATEGORY,
   gwetAc1,

@@ -8,8 +8,10 @@
 import type { CodebookModel } from './codebook.js';
 import type { Codings } from './codings.js';
 import type { MultiFigures, ReliabilityOptions, ReliabilityReport } from './reliability.js';
+import { addAlphaBootstrap } from './reliability-bootstrap.js';
 import { NominalScale } from './reliability-tables.js';
 import {
+  coincidenceMatrix,
   type Figure,
   fleissKappa,
   fleissKappaMissing,
@@ -31,6 +33,7 @@ function multiFigures(
   coderCount: number,
   level: number,
   method: IntervalMethod,
+  bootstrap: ReliabilityOptions['bootstrap'],
 ): MultiFigures {
   const reasons: Record<string, string> = {};
   const gwet = fleissKappaMissing(unitCounts);
@@ -40,7 +43,7 @@ function multiFigures(
   let fleiss: number | null = null;
   if (complete.length === 0) reasons['fleiss_kappa'] = 'no unit was coded by every coder';
   else fleiss = value(fleissKappa(complete), 'fleiss_kappa', reasons);
-  return {
+  const figures: MultiFigures = {
     n: pairable.length,
     fleiss_kappa_gwet: value(gwet.kappa, 'fleiss_kappa_gwet', reasons),
     fleiss_kappa_gwet_se: value(gwet.se, 'fleiss_kappa_gwet_se', reasons),
@@ -52,6 +55,8 @@ function multiFigures(
     gwet_ac1: value(gwetAc1(unitCounts), 'gwet_ac1', reasons),
     reasons,
   };
+  if (bootstrap) addAlphaBootstrap(figures, coincidenceMatrix(unitCounts), coderCount, bootstrap, level);
+  return figures;
 }
 
 /** Per unit, the number of coders who gave it code `code` and who did not: a 2-column row. */
@@ -103,7 +108,7 @@ export function multiCoderReliability(
     code: code.id,
     label: code.label,
     category: code.categoryId,
-    ...multiFigures(presenceCounts(perUnit, code.index), codings.length, level, method),
+    ...multiFigures(presenceCounts(perUnit, code.index), codings.length, level, method, options.bootstrap),
   }));
   const exclusiveOverall =
     codebook.exclusive || perUnit.every((list) => list.every((codesOfCoder) => codesOfCoder.length <= 1));
@@ -112,7 +117,13 @@ export function multiCoderReliability(
   else definition = options.overall;
   let overallFigures: MultiFigures;
   if (definition === 'nominal') {
-    overallFigures = multiFigures(nominalCounts(perUnit, codebook), codings.length, level, method);
+    overallFigures = multiFigures(
+      nominalCounts(perUnit, codebook),
+      codings.length,
+      level,
+      method,
+      options.bootstrap,
+    );
   } else {
     // Pooled: every (unit, code) pair is one binary item; the coefficients are computed over all of them.
     const counts: number[][] = [];
@@ -123,7 +134,7 @@ export function multiCoderReliability(
         counts.push([present, list.length - present]);
       }
     }
-    overallFigures = { ...multiFigures(counts, codings.length, level, method), n: shared };
+    overallFigures = { ...multiFigures(counts, codings.length, level, method, options.bootstrap), n: shared };
   }
   return {
     coders,
@@ -134,5 +145,6 @@ export function multiCoderReliability(
     categories: [],
     multi: { definition, ...overallFigures, codes },
     interval: { method, level },
+    ...(options.bootstrap ? { bootstrap: { ...options.bootstrap, level } } : {}),
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { CodebookModel } from './codebook.js';
 import type { Codings } from './codings.js';
+import { addAlphaBootstrap } from './reliability-bootstrap.js';
 import {
   codeTable,
   type NominalVariable,
@@ -16,6 +17,7 @@ import {
 } from './reliability-tables.js';
 import {
   type AgreementTable,
+  type AlphaBootstrap,
   type BootstrapInterval,
   biasIndex,
   bootstrapPercentiles,
@@ -74,6 +76,8 @@ export interface FigureSet {
   bias_index?: number | null;
   bootstrap_ci_low?: number | null;
   bootstrap_ci_high?: number | null;
+  /** With --bootstrap: α's bootstrap of Hayes & Krippendorff (2007), or null with the reason. */
+  krippendorff_alpha_bootstrap?: AlphaBootstrap | null;
   /** Why a figure is null, by its key. */
   reasons: Record<string, string>;
 }
@@ -118,6 +122,8 @@ export interface MultiFigures {
   /** Units coded by every coder (Fleiss' κ needs the same number of coders on each unit). */
   fleiss_n: number;
   krippendorff_alpha: number | null;
+  /** With --bootstrap: α's bootstrap of Hayes & Krippendorff (2007), or null with the reason. */
+  krippendorff_alpha_bootstrap?: AlphaBootstrap | null;
   gwet_ac1: number | null;
   reasons: Record<string, string>;
 }
@@ -408,7 +414,17 @@ export function twoCoderReliability(
       seed: options.bootstrap.seed,
       level,
     });
-    for (const [index, target] of targets.entries()) applyInterval(target.figures, intervals[index]!);
+    for (const [index, target] of targets.entries()) {
+      applyInterval(target.figures, intervals[index]!);
+      const table = (target.figures as { table?: number[][] }).table;
+      if (table) {
+        // Two coders: the coincidence matrix is the table plus its transpose.
+        const coincidences = table.map((row, first) =>
+          row.map((cell, second) => cell + table[second]![first]!),
+        );
+        addAlphaBootstrap(target.figures, coincidences, 2, options.bootstrap, level);
+      }
+    }
   }
   return {
     coders,

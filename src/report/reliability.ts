@@ -1,5 +1,6 @@
 /** Reliability results as CSV rows and rounded numbers: shared by `coding reliability` and `coding report`. */
 import type { FigureSet, ReliabilityReport } from '../core/reliability.js';
+import type { AlphaBootstrap } from '../core/stats/index.js';
 import { type CsvCell, toCsv } from '../io/csv-write.js';
 
 /** CSV columns of `coding reliability --format csv`: one row per overall figure, code, category, and (3+ coders) multi figure. */
@@ -41,6 +42,10 @@ export const reliabilityCsvColumns = [
   'fleiss_kappa_gwet_se',
   'fleiss_kappa_gwet_ci_low',
   'fleiss_kappa_gwet_ci_high',
+  'alpha_boot_ci_low',
+  'alpha_boot_ci_high',
+  'q_alpha_below_0667',
+  'q_alpha_below_0800',
   'ci_method',
   'table',
   'note',
@@ -60,6 +65,21 @@ function notes(reasons: Record<string, string>): string {
   for (const [key, reason] of Object.entries(reasons))
     byReason.set(reason, [...(byReason.get(reason) ?? []), key]);
   return [...byReason].map(([reason, keys]) => `${keys.join(', ')}: ${reason}`).join('; ');
+}
+
+/** α's bootstrap (Hayes & Krippendorff 2007) as CSV cells: its interval and q(α < 0.667), q(α < 0.800). */
+function alphaBootstrapCells(
+  bootstrap: AlphaBootstrap | null | undefined,
+): Partial<Record<(typeof reliabilityCsvColumns)[number], CsvCell>> {
+  if (!bootstrap) return {};
+  const below = (minimum: number) =>
+    rounded(bootstrap.below.find((entry) => entry.minimum === minimum)?.probability);
+  return {
+    alpha_boot_ci_low: rounded(bootstrap.low),
+    alpha_boot_ci_high: rounded(bootstrap.high),
+    q_alpha_below_0667: below(0.667),
+    q_alpha_below_0800: below(0.8),
+  };
 }
 
 function figureCells(figures: FigureSet): Partial<Record<(typeof reliabilityCsvColumns)[number], CsvCell>> {
@@ -92,6 +112,7 @@ function figureCells(figures: FigureSet): Partial<Record<(typeof reliabilityCsvC
     brennan_prediger_se: rounded(figures.brennan_prediger_se),
     brennan_prediger_ci_low: rounded(figures.brennan_prediger_ci_low),
     brennan_prediger_ci_high: rounded(figures.brennan_prediger_ci_high),
+    ...alphaBootstrapCells(figures.krippendorff_alpha_bootstrap),
     note: notes(figures.reasons),
   };
 }
@@ -136,6 +157,7 @@ export function reliabilityRows(report: ReliabilityReport): CsvCell[][] {
       fleiss_kappa: rounded(figures.fleiss_kappa),
       krippendorff_alpha: rounded(figures.krippendorff_alpha),
       gwet_ac1: rounded(figures.gwet_ac1),
+      ...alphaBootstrapCells(figures.krippendorff_alpha_bootstrap),
       note: [notes(figures.reasons), `Fleiss' kappa over the ${figures.fleiss_n} units coded by every coder`]
         .filter((text) => text !== '')
         .join('; '),

@@ -162,7 +162,7 @@ describe('coding reliability on explicit files', () => {
       ['reliability', '--annotations', 'c.csv', '--overall', 'nominal', '--ci', 't', '--format', 'csv'],
       { cwd: folder },
     );
-    expect(csv.stdout.split('\n')[1]).toMatch(/,0\.7419,0\.9281,,,,,t,"\[\[/);
+    expect(csv.stdout.split('\n')[1]).toMatch(/,0\.7419,0\.9281,,,,,,,,,t,"\[\[/);
   });
 
   it('gives a unit with several codes the composite value a+b under --overall nominal', async () => {
@@ -224,7 +224,7 @@ describe('coding reliability on explicit files', () => {
     expect(low.code).toBe(1);
     expect(low.stderr).toContain('the overall κ 0.4286 is below --min-kappa 0.8');
     expect(low.stdout.split('\n')[0]).toBe(
-      'level,code,category,definition,n,observed_agreement,expected_agreement,kappa,se,ci_low,ci_high,bootstrap_ci_low,bootstrap_ci_high,scott_pi,krippendorff_alpha,gwet_ac1,brennan_prediger,pabak,prevalence_index,bias_index,fleiss_kappa,scott_pi_se,scott_pi_ci_low,scott_pi_ci_high,krippendorff_alpha_se,krippendorff_alpha_ci_low,krippendorff_alpha_ci_high,gwet_ac1_se,gwet_ac1_ci_low,gwet_ac1_ci_high,brennan_prediger_se,brennan_prediger_ci_low,brennan_prediger_ci_high,fleiss_kappa_gwet,fleiss_kappa_gwet_se,fleiss_kappa_gwet_ci_low,fleiss_kappa_gwet_ci_high,ci_method,table,note',
+      'level,code,category,definition,n,observed_agreement,expected_agreement,kappa,se,ci_low,ci_high,bootstrap_ci_low,bootstrap_ci_high,scott_pi,krippendorff_alpha,gwet_ac1,brennan_prediger,pabak,prevalence_index,bias_index,fleiss_kappa,scott_pi_se,scott_pi_ci_low,scott_pi_ci_high,krippendorff_alpha_se,krippendorff_alpha_ci_low,krippendorff_alpha_ci_high,gwet_ac1_se,gwet_ac1_ci_low,gwet_ac1_ci_high,brennan_prediger_se,brennan_prediger_ci_low,brennan_prediger_ci_high,fleiss_kappa_gwet,fleiss_kappa_gwet_se,fleiss_kappa_gwet_ci_low,fleiss_kappa_gwet_ci_high,alpha_boot_ci_low,alpha_boot_ci_high,q_alpha_below_0667,q_alpha_below_0800,ci_method,table,note',
     );
     expect(low.stdout.split('\n')[1]).toMatch(/^overall,,,pooled,6,[\d.]+,[\d.]+,0\.4286,/);
     const ok = await runCli(['reliability', '--annotations', '-', '--min-kappa', '0.4'], {
@@ -302,6 +302,36 @@ describe('coding reliability on explicit files', () => {
     // with unit 12 rated once, irrCAC gives 0.76117: unit 12 counts in no figure here).
     close(report.multi.fleiss_kappa_gwet, 0.7624831309041836);
     expect(report.multi.fleiss_n).toBe(8);
+    // α's bootstrap (Hayes & Krippendorff 2007): centred on the same α, M = (4 − 1) · 40 / 2 = 60
+    // pairs, and byte-identical output for the same seed.
+    const args = [
+      'reliability',
+      '--annotations',
+      'k.csv',
+      '--bootstrap',
+      '2000',
+      '--seed',
+      '5',
+      '--format',
+      'json',
+    ];
+    const first = await runCli(args, { cwd: folder });
+    const again = await runCli(args, { cwd: folder });
+    expect(again.stdout).toBe(first.stdout);
+    const boot = JSON.parse(first.stdout).multi.krippendorff_alpha_bootstrap;
+    close(boot.alpha, 0.7434210526315789);
+    expect(boot.pairs).toBe(60);
+    expect(boot.below.map((entry: { minimum: number }) => entry.minimum)).toEqual([0.667, 0.8]);
+    expect(boot.below[0].probability).toBeLessThanOrEqual(boot.below[1].probability);
+    const text = await runCli(
+      ['reliability', '--annotations', 'k.csv', '--bootstrap', '2000', '--seed', '5'],
+      {
+        cwd: folder,
+      },
+    );
+    expect(text.stdout).toMatch(
+      /α bootstrap \(Hayes & Krippendorff 2007; 2000 resamples of 60 pairs\): 95 % [\d.]+ – [\d.]+; q\(α < 0\.667\) = [\d.]+, q\(α < 0\.800\) = [\d.]+/,
+    );
   });
 
   it("makes Fleiss' κ with missing ratings the headline for three or more coders (irrCAC cac.raw5obser)", async () => {

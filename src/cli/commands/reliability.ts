@@ -3,7 +3,12 @@ import { type Command, Option } from 'commander';
 import { computeReliability, headlineKappa } from '../../app/reliability.js';
 import type { FigureSet, ReliabilityReport } from '../../core/reliability.js';
 import { overallDefinitions } from '../../core/reliability.js';
-import { type IntervalMethod, intervalMethods, landisKoch } from '../../core/stats/index.js';
+import {
+  type AlphaBootstrap,
+  type IntervalMethod,
+  intervalMethods,
+  landisKoch,
+} from '../../core/stats/index.js';
 import { CheckFailed } from '../../errors.js';
 import { reliabilityCsv, rounded } from '../../report/reliability.js';
 import { addWorkspaceOption, collect, parseInteger, parseList, parseNumber } from '../common.js';
@@ -34,6 +39,21 @@ function withInterval(
   return `${show(estimate)} (${interval(low, high)})`;
 }
 
+/** One line on α's bootstrap (Hayes & Krippendorff 2007), or nothing without --bootstrap. */
+function alphaBootstrapLine(
+  bootstrap: AlphaBootstrap | null | undefined,
+  reason: string | undefined,
+): string[] {
+  if (bootstrap === undefined) return [];
+  if (bootstrap === null) return [`  α bootstrap: undefined — ${reason ?? 'no reason given'}`];
+  const below = bootstrap.below
+    .map((entry) => `q(α < ${rounded(entry.minimum, 3)}) = ${rounded(entry.probability, 3)}`)
+    .join(', ');
+  return [
+    `  α bootstrap (Hayes & Krippendorff 2007; ${bootstrap.resamples} resamples of ${bootstrap.pairs} pairs): ${rounded(bootstrap.level * 100, 0)} % ${interval(bootstrap.low, bootstrap.high)}; ${below}`,
+  ];
+}
+
 function footnotes(items: Array<{ name: string; figures: FigureSet }>): string[] {
   const lines: string[] = [];
   for (const { name, figures } of items) {
@@ -62,6 +82,10 @@ function renderTerminal(report: ReliabilityReport): string {
         `  Fleiss' κ generalised to missing ratings (Gwet 2014) over the ${multi.n} units coded by two or more; Fleiss' κ on the ${multi.fleiss_n} units coded by all ${show(multi.fleiss_kappa)}`,
       ),
       `  Krippendorff's α ${show(multi.krippendorff_alpha)}, Gwet's AC1 ${show(multi.gwet_ac1)}`,
+      ...alphaBootstrapLine(
+        multi.krippendorff_alpha_bootstrap,
+        multi.reasons['krippendorff_alpha_bootstrap'],
+      ),
       '',
     );
     out.push(
@@ -112,6 +136,12 @@ function renderTerminal(report: ReliabilityReport): string {
       out.push(
         `  π ${withInterval(overall.scott_pi, overall.scott_pi_ci_low, overall.scott_pi_ci_high)}, α ${withInterval(overall.krippendorff_alpha, overall.krippendorff_alpha_ci_low, overall.krippendorff_alpha_ci_high)}, AC1 ${withInterval(overall.gwet_ac1, overall.gwet_ac1_ci_low, overall.gwet_ac1_ci_high)}, BP ${withInterval(overall.brennan_prediger, overall.brennan_prediger_ci_low, overall.brennan_prediger_ci_high)}`,
       );
+    out.push(
+      ...alphaBootstrapLine(
+        overall.krippendorff_alpha_bootstrap,
+        overall.reasons['krippendorff_alpha_bootstrap'],
+      ),
+    );
   }
   out.push('');
   const hasBootstrap = report.bootstrap !== undefined;

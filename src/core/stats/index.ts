@@ -47,6 +47,12 @@ export {
   krippendorffAlphaFromTable,
   krippendorffAlphaStandardError,
 } from './krippendorff-alpha.js';
+export {
+  type AlphaBootstrap,
+  type AlphaBootstrapOptions,
+  alphaMinima,
+  krippendorffAlphaBootstrap,
+} from './krippendorff-bootstrap.js';
 export { normalQuantile } from './normal.js';
 export { pooledKappa } from './pooled-kappa.js';
 export { biasIndex, prevalenceIndex } from './prevalence-bias.js';

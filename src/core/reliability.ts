@@ -6,7 +6,7 @@
  */
 import type { CodebookModel } from './codebook.js';
 import type { Codings } from './codings.js';
-import { addAlphaBootstrap } from './reliability-bootstrap.js';
+import { addAlphaBootstrap, applyInterval, ResampledCells } from './reliability-bootstrap.js';
 import {
   codeTable,
   type NominalVariable,
@@ -18,7 +18,6 @@ import {
 import {
   type AgreementTable,
   type AlphaBootstrap,
-  type BootstrapInterval,
   biasIndex,
   bootstrapPercentiles,
   brennanPrediger,
@@ -160,42 +159,84 @@ function value(figure: Figure, key: string, reasons: Record<string, string>): nu
   return figure.value;
 }
 
-/** The coefficients with an SE and an interval, each with its estimate and SE on a table. */
-const coefficients = [
-  { key: 'kappa', estimate: cohenKappa, standardError: cohenKappaStandardError },
-  { key: 'scott_pi', estimate: scottPi, standardError: scottPiStandardError },
-  {
-    key: 'krippendorff_alpha',
-    estimate: krippendorffAlphaFromTable,
-    standardError: krippendorffAlphaStandardError,
-  },
-  { key: 'gwet_ac1', estimate: gwetAc1FromTable, standardError: gwetAc1StandardError },
-  { key: 'brennan_prediger', estimate: brennanPrediger, standardError: brennanPredigerStandardError },
-] as const;
+/** A coefficient of a table with its SE and SE-based interval, each a number or null (reason in `reasons`). */
+interface WithInterval {
+  value: number | null;
+  se: number | null;
+  low: number | null;
+  high: number | null;
+}
+
+/**
+ * One coefficient with its SE and interval; the reasons go under `key`, and under `prefix` + se,
+ * ci_low, ci_high (κ keeps its historical keys se, ci_low, ci_high: an empty prefix).
+ */
+function withInterval(
+  point: Figure,
+  se: Figure,
+  units: number,
+  level: number,
+  method: IntervalMethod,
+  key: string,
+  prefix: string,
+  reasons: Record<string, string>,
+): WithInterval {
+  const interval = waldInterval(point, se, units, level, method);
+  return {
+    value: value(point, key, reasons),
+    se: value(se, `${prefix}se`, reasons),
+    low: value(interval.low, `${prefix}ci_low`, reasons),
+    high: value(interval.high, `${prefix}ci_high`, reasons),
+  };
+}
 
 /** Every two-coder figure of a k×k table, with SE-based intervals made by `method`. */
 export function figuresOfTable(table: AgreementTable, level = 0.95, method: IntervalMethod = 'z'): FigureSet {
   const reasons: Record<string, string> = {};
   const n = table.reduce((sum, row) => sum + row.reduce((rowSum, cell) => rowSum + cell, 0), 0);
-  const figures: Record<string, number | null> = {};
-  for (const { key, estimate, standardError } of coefficients) {
-    const point = estimate(table);
-    const se = standardError(table);
-    const interval = waldInterval(point, se, n, level, method);
-    // κ keeps its historical keys se, ci_low, ci_high; the others are prefixed with their name.
-    const prefix = key === 'kappa' ? '' : `${key}_`;
-    figures[key] = value(point, key, reasons);
-    figures[`${prefix}se`] = value(se, `${prefix}se`, reasons);
-    figures[`${prefix}ci_low`] = value(interval.low, `${prefix}ci_low`, reasons);
-    figures[`${prefix}ci_high`] = value(interval.high, `${prefix}ci_high`, reasons);
-  }
-  const result = {
+  const of = (point: Figure, se: Figure, key: string, prefix: string) =>
+    withInterval(point, se, n, level, method, key, prefix, reasons);
+  const kappa = of(cohenKappa(table), cohenKappaStandardError(table), 'kappa', '');
+  const pi = of(scottPi(table), scottPiStandardError(table), 'scott_pi', 'scott_pi_');
+  const alpha = of(
+    krippendorffAlphaFromTable(table),
+    krippendorffAlphaStandardError(table),
+    'krippendorff_alpha',
+    'krippendorff_alpha_',
+  );
+  const ac1 = of(gwetAc1FromTable(table), gwetAc1StandardError(table), 'gwet_ac1', 'gwet_ac1_');
+  const bp = of(
+    brennanPrediger(table),
+    brennanPredigerStandardError(table),
+    'brennan_prediger',
+    'brennan_prediger_',
+  );
+  const result: FigureSet = {
     n,
     observed_agreement: n === 0 ? null : observedAgreement(table),
     expected_agreement: n === 0 ? null : cohenExpectedAgreement(table),
-    ...figures,
+    kappa: kappa.value,
+    se: kappa.se,
+    ci_low: kappa.low,
+    ci_high: kappa.high,
+    scott_pi: pi.value,
+    scott_pi_se: pi.se,
+    scott_pi_ci_low: pi.low,
+    scott_pi_ci_high: pi.high,
+    krippendorff_alpha: alpha.value,
+    krippendorff_alpha_se: alpha.se,
+    krippendorff_alpha_ci_low: alpha.low,
+    krippendorff_alpha_ci_high: alpha.high,
+    gwet_ac1: ac1.value,
+    gwet_ac1_se: ac1.se,
+    gwet_ac1_ci_low: ac1.low,
+    gwet_ac1_ci_high: ac1.high,
+    brennan_prediger: bp.value,
+    brennan_prediger_se: bp.se,
+    brennan_prediger_ci_low: bp.low,
+    brennan_prediger_ci_high: bp.high,
     reasons,
-  } as unknown as FigureSet;
+  };
   if (n === 0) {
     reasons['observed_agreement'] = 'no units';
     reasons['expected_agreement'] = 'no units';
@@ -228,71 +269,6 @@ function pooledFigures(
     expected += cohenExpectedAgreement(table);
   }
   return { kappa: pooledKappa(tables), observed: observed / codeCount, expected: expected / codeCount };
-}
-
-/** Put a bootstrap interval into a figure set, with the reason when it is (partly) undefined. */
-function applyInterval(figures: FigureSet, interval: BootstrapInterval): void {
-  figures.bootstrap_ci_low = interval.low;
-  figures.bootstrap_ci_high = interval.high;
-  if (interval.low === null) {
-    figures.reasons['bootstrap_ci_low'] = 'the statistic is undefined on every resample';
-    figures.reasons['bootstrap_ci_high'] = 'the statistic is undefined on every resample';
-  } else if (interval.undefinedResamples > 0) {
-    figures.reasons['bootstrap'] =
-      `${interval.undefinedResamples} of ${interval.resamples} resamples left the statistic undefined and were left out`;
-  }
-}
-
-/**
- * Per resample, the cells [both, only A, only B] of every code, computed once from the resampled
- * pattern counts and shared by the statistics of that resample.
- */
-class ResampledCells {
-  readonly cells: Float64Array;
-  private readonly entries: Int32Array;
-  private readonly offsets: Int32Array;
-
-  constructor(
-    private readonly patterns: PatternSet,
-    private readonly codeCount: number,
-  ) {
-    this.cells = new Float64Array(codeCount * 3);
-    const entries: number[] = [];
-    const offsets = [0];
-    for (let pattern = 0; pattern < patterns.counts.length; pattern++) {
-      const codesA = patterns.codesA[pattern]!;
-      const codesB = patterns.codesB[pattern]!;
-      for (const code of codesA) entries.push(code * 3 + (codesB.includes(code) ? 0 : 1));
-      for (const code of codesB) if (!codesA.includes(code)) entries.push(code * 3 + 2);
-      offsets.push(entries.length);
-    }
-    this.entries = Int32Array.from(entries);
-    this.offsets = Int32Array.from(offsets);
-  }
-
-  update(counts: ArrayLike<number>): void {
-    this.cells.fill(0);
-    for (let pattern = 0; pattern < this.patterns.counts.length; pattern++) {
-      const count = counts[pattern]!;
-      if (count === 0) continue;
-      for (let entry = this.offsets[pattern]!; entry < this.offsets[pattern + 1]!; entry++)
-        this.cells[this.entries[entry]!]! += count;
-    }
-  }
-
-  table(code: number): number[][] {
-    const both = this.cells[code * 3]!;
-    const onlyA = this.cells[code * 3 + 1]!;
-    const onlyB = this.cells[code * 3 + 2]!;
-    return [
-      [both, onlyA],
-      [onlyB, this.patterns.n - both - onlyA - onlyB],
-    ];
-  }
-
-  pooledKappa(): number | null {
-    return pooledKappa(Array.from({ length: this.codeCount }, (_, code) => this.table(code))).value;
-  }
 }
 
 /** Words saying which values the nominal overall table has, for people. */
@@ -381,27 +357,38 @@ export function twoCoderReliability(
       const reasons: Record<string, string> = {};
       const notPooled =
         'not defined for pooled kappa; see the per-code figures and, with --bootstrap, the bootstrap interval';
-      const undefinedKeys = ['se', 'ci_low', 'ci_high'];
-      for (const { key } of coefficients.slice(1))
-        undefinedKeys.push(key, `${key}_se`, `${key}_ci_low`, `${key}_ci_high`);
-      const nulls: Record<string, null> = {};
-      for (const key of undefinedKeys) {
-        nulls[key] = null;
-        reasons[key] = notPooled;
-      }
+      // Every figure but κ, p_o and p_e is undefined for the pooled κ: null with the reason.
+      const none = { value: null, se: null, low: null, high: null };
       overall = {
         definition,
         description: `pooled kappa (De Vries et al. 2008): (mean p_o - mean p_e) / (1 - mean p_e) over the ${codeCount} codes' presence/absence tables`,
         n: patterns.n,
         observed_agreement: pooled.observed,
         expected_agreement: pooled.expected,
-        ...(nulls as unknown as Omit<
-          FigureSet,
-          'n' | 'observed_agreement' | 'expected_agreement' | 'kappa' | 'reasons'
-        >),
         kappa: value(pooled.kappa, 'kappa', reasons),
+        se: none.se,
+        ci_low: none.low,
+        ci_high: none.high,
+        scott_pi: none.value,
+        scott_pi_se: none.se,
+        scott_pi_ci_low: none.low,
+        scott_pi_ci_high: none.high,
+        krippendorff_alpha: none.value,
+        krippendorff_alpha_se: none.se,
+        krippendorff_alpha_ci_low: none.low,
+        krippendorff_alpha_ci_high: none.high,
+        gwet_ac1: none.value,
+        gwet_ac1_se: none.se,
+        gwet_ac1_ci_low: none.low,
+        gwet_ac1_ci_high: none.high,
+        brennan_prediger: none.value,
+        brennan_prediger_se: none.se,
+        brennan_prediger_ci_low: none.low,
+        brennan_prediger_ci_high: none.high,
         reasons,
       };
+      for (const [key, figure] of Object.entries(overall))
+        if (figure === null && key !== 'kappa') reasons[key] = notPooled;
       targets.push({ figures: overall, statistic: () => resampled.pooledKappa() });
     }
   }

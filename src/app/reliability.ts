@@ -5,7 +5,8 @@ import {
   type ReliabilityReport,
   twoCoderReliability,
 } from '../core/reliability.js';
-import { InputError } from '../errors.js';
+import type { IntervalMethod } from '../core/stats/index.js';
+import { InputError, UsageError } from '../errors.js';
 import { type AnnotationSet, type AnnotationSetOptions, loadAnnotationSet } from './annotation-set.js';
 
 export interface ReliabilityCommandOptions extends AnnotationSetOptions {
@@ -15,6 +16,8 @@ export interface ReliabilityCommandOptions extends AnnotationSetOptions {
   bootstrap?: number | undefined;
   seed?: number | undefined;
   level?: number | undefined;
+  /** SE-based intervals: z (default) or t(n − 1) with the upper bound capped at 1. */
+  interval?: IntervalMethod | undefined;
 }
 
 export interface ReliabilityResult {
@@ -22,7 +25,23 @@ export interface ReliabilityResult {
   report: ReliabilityReport;
 }
 
+/** Refuses a coder named twice in --coders: agreement of a coder with themself is 1 by construction, not a finding. */
+function checkDistinctCoders(coders: readonly string[] | undefined): void {
+  if (coders === undefined) return;
+  const seen = new Set<string>();
+  for (const coder of coders) {
+    if (seen.has(coder)) {
+      throw new UsageError(
+        `--coders names coder "${coder}" twice: agreement is measured between different coders, and a coder compared with themself agrees perfectly by construction`,
+        { hint: 'name each coder once, e.g. --coders coder1,coder2.' },
+      );
+    }
+    seen.add(coder);
+  }
+}
+
 export async function computeReliability(options: ReliabilityCommandOptions): Promise<ReliabilityResult> {
+  checkDistinctCoders(options.coders);
   const set = options.set ?? (await loadAnnotationSet(options));
   const settings = set.study?.workspace.config.reliability;
   const overall = options.overall ?? settings?.overall ?? 'auto';
@@ -32,6 +51,7 @@ export async function computeReliability(options: ReliabilityCommandOptions): Pr
     overall,
     ...(resamples > 0 ? { bootstrap: { resamples, seed } } : {}),
     ...(options.level !== undefined ? { level: options.level } : {}),
+    ...(options.interval !== undefined ? { interval: options.interval } : {}),
   };
   const codings = set.coders.map((coder) => set.byCoder.get(coder)!.codings);
   const report =
@@ -49,8 +69,11 @@ export async function computeReliability(options: ReliabilityCommandOptions): Pr
   return { set, report };
 }
 
-/** The figure `--min-kappa` is checked against: the overall κ (Fleiss' κ for three or more coders). */
+/**
+ * The figure `--min-kappa` is checked against: the overall κ; for three or more coders Fleiss' κ
+ * generalised to missing ratings (Gwet 2014), which is Fleiss' own when every coder coded every unit.
+ */
 export function headlineKappa(report: ReliabilityReport): number | null {
-  if (report.multi) return report.multi.fleiss_kappa;
+  if (report.multi) return report.multi.fleiss_kappa_gwet ?? null;
   return report.overall?.kappa ?? null;
 }

@@ -6,29 +6,38 @@
  */
 import type { CodebookModel } from './codebook.js';
 import type { Codings } from './codings.js';
-import { forEachCommonUnit } from './compare.js';
+import { addAlphaBootstrap, applyInterval, ResampledCells } from './reliability-bootstrap.js';
+import {
+  codeTable,
+  type NominalVariable,
+  nominalTableOf,
+  nominalVariable,
+  type PatternSet,
+  unitPatterns,
+} from './reliability-tables.js';
 import {
   type AgreementTable,
-  type BootstrapInterval,
+  type AlphaBootstrap,
   biasIndex,
   bootstrapPercentiles,
   brennanPrediger,
+  brennanPredigerStandardError,
   cohenExpectedAgreement,
   cohenKappa,
-  cohenKappaConfidenceInterval,
   cohenKappaStandardError,
   type Figure,
-  fleissKappa,
-  gwetAc1,
   gwetAc1FromTable,
-  krippendorffAlpha,
+  gwetAc1StandardError,
+  type IntervalMethod,
   krippendorffAlphaFromTable,
+  krippendorffAlphaStandardError,
   observedAgreement,
   pabak,
   pooledKappa,
   prevalenceIndex,
   scottPi,
-  type UnitCategoryCounts,
+  scottPiStandardError,
+  waldInterval,
 } from './stats/index.js';
 
 export const overallDefinitions = ['auto', 'nominal', 'pooled'] as const;
@@ -44,15 +53,30 @@ export interface FigureSet {
   ci_low: number | null;
   ci_high: number | null;
   scott_pi: number | null;
+  /** SE and interval of π, α, AC1 and BP (Gwet 2014): every table figure has them. */
+  scott_pi_se?: number | null;
+  scott_pi_ci_low?: number | null;
+  scott_pi_ci_high?: number | null;
   krippendorff_alpha: number | null;
+  krippendorff_alpha_se?: number | null;
+  krippendorff_alpha_ci_low?: number | null;
+  krippendorff_alpha_ci_high?: number | null;
   gwet_ac1: number | null;
+  gwet_ac1_se?: number | null;
+  gwet_ac1_ci_low?: number | null;
+  gwet_ac1_ci_high?: number | null;
   brennan_prediger: number | null;
+  brennan_prediger_se?: number | null;
+  brennan_prediger_ci_low?: number | null;
+  brennan_prediger_ci_high?: number | null;
   /** Binary tables only. */
   pabak?: number | null;
   prevalence_index?: number | null;
   bias_index?: number | null;
   bootstrap_ci_low?: number | null;
   bootstrap_ci_high?: number | null;
+  /** With --bootstrap: α's bootstrap of Hayes & Krippendorff (2007), or null with the reason. */
+  krippendorff_alpha_bootstrap?: AlphaBootstrap | null;
   /** Why a figure is null, by its key. */
   reasons: Record<string, string>;
 }
@@ -83,10 +107,22 @@ export interface OverallReliability extends FigureSet {
 
 export interface MultiFigures {
   n: number;
+  /**
+   * The headline: Fleiss' κ generalised to missing ratings (Gwet 2014; irrCAC `fleiss.kappa.raw`)
+   * over the n units coded by two or more, with its SE and interval. Equal to `fleiss_kappa` when
+   * every coder coded every unit.
+   */
+  fleiss_kappa_gwet?: number | null;
+  fleiss_kappa_gwet_se?: number | null;
+  fleiss_kappa_gwet_ci_low?: number | null;
+  fleiss_kappa_gwet_ci_high?: number | null;
+  /** Fleiss' (1971) κ over the `fleiss_n` units coded by every coder. */
   fleiss_kappa: number | null;
   /** Units coded by every coder (Fleiss' κ needs the same number of coders on each unit). */
   fleiss_n: number;
   krippendorff_alpha: number | null;
+  /** With --bootstrap: α's bootstrap of Hayes & Krippendorff (2007), or null with the reason. */
+  krippendorff_alpha_bootstrap?: AlphaBootstrap | null;
   gwet_ac1: number | null;
   reasons: Record<string, string>;
 }
@@ -106,12 +142,16 @@ export interface ReliabilityReport {
   categories: CategoryReliability[];
   multi?: MultiReliability;
   bootstrap?: { resamples: number; seed: number; level: number };
+  /** How the SE-based intervals were made: `z` (estimate ± z·SE) or `t` (± t(n − 1)·SE, upper bound capped at 1). */
+  interval?: { method: IntervalMethod; level: number };
 }
 
 export interface ReliabilityOptions {
   overall: OverallDefinition;
   bootstrap?: { resamples: number; seed: number } | undefined;
   level?: number;
+  /** SE-based intervals: z (default) or t(n − 1) capped at 1 (irrCAC). */
+  interval?: IntervalMethod | undefined;
 }
 
 function value(figure: Figure, key: string, reasons: Record<string, string>): number | null {
@@ -119,23 +159,82 @@ function value(figure: Figure, key: string, reasons: Record<string, string>): nu
   return figure.value;
 }
 
-/** Every two-coder figure of a k×k table. */
-export function figuresOfTable(table: AgreementTable, level = 0.95): FigureSet {
+/** A coefficient of a table with its SE and SE-based interval, each a number or null (reason in `reasons`). */
+interface WithInterval {
+  value: number | null;
+  se: number | null;
+  low: number | null;
+  high: number | null;
+}
+
+/**
+ * One coefficient with its SE and interval; the reasons go under `key`, and under `prefix` + se,
+ * ci_low, ci_high (κ keeps its historical keys se, ci_low, ci_high: an empty prefix).
+ */
+function withInterval(
+  point: Figure,
+  se: Figure,
+  units: number,
+  level: number,
+  method: IntervalMethod,
+  key: string,
+  prefix: string,
+  reasons: Record<string, string>,
+): WithInterval {
+  const interval = waldInterval(point, se, units, level, method);
+  return {
+    value: value(point, key, reasons),
+    se: value(se, `${prefix}se`, reasons),
+    low: value(interval.low, `${prefix}ci_low`, reasons),
+    high: value(interval.high, `${prefix}ci_high`, reasons),
+  };
+}
+
+/** Every two-coder figure of a k×k table, with SE-based intervals made by `method`. */
+export function figuresOfTable(table: AgreementTable, level = 0.95, method: IntervalMethod = 'z'): FigureSet {
   const reasons: Record<string, string> = {};
   const n = table.reduce((sum, row) => sum + row.reduce((rowSum, cell) => rowSum + cell, 0), 0);
-  const interval = cohenKappaConfidenceInterval(table, level);
-  const figures: FigureSet = {
+  const of = (point: Figure, se: Figure, key: string, prefix: string) =>
+    withInterval(point, se, n, level, method, key, prefix, reasons);
+  const kappa = of(cohenKappa(table), cohenKappaStandardError(table), 'kappa', '');
+  const pi = of(scottPi(table), scottPiStandardError(table), 'scott_pi', 'scott_pi_');
+  const alpha = of(
+    krippendorffAlphaFromTable(table),
+    krippendorffAlphaStandardError(table),
+    'krippendorff_alpha',
+    'krippendorff_alpha_',
+  );
+  const ac1 = of(gwetAc1FromTable(table), gwetAc1StandardError(table), 'gwet_ac1', 'gwet_ac1_');
+  const bp = of(
+    brennanPrediger(table),
+    brennanPredigerStandardError(table),
+    'brennan_prediger',
+    'brennan_prediger_',
+  );
+  const result: FigureSet = {
     n,
     observed_agreement: n === 0 ? null : observedAgreement(table),
     expected_agreement: n === 0 ? null : cohenExpectedAgreement(table),
-    kappa: value(cohenKappa(table), 'kappa', reasons),
-    se: value(cohenKappaStandardError(table), 'se', reasons),
-    ci_low: value(interval.low, 'ci_low', reasons),
-    ci_high: value(interval.high, 'ci_high', reasons),
-    scott_pi: value(scottPi(table), 'scott_pi', reasons),
-    krippendorff_alpha: value(krippendorffAlphaFromTable(table), 'krippendorff_alpha', reasons),
-    gwet_ac1: value(gwetAc1FromTable(table), 'gwet_ac1', reasons),
-    brennan_prediger: value(brennanPrediger(table), 'brennan_prediger', reasons),
+    kappa: kappa.value,
+    se: kappa.se,
+    ci_low: kappa.low,
+    ci_high: kappa.high,
+    scott_pi: pi.value,
+    scott_pi_se: pi.se,
+    scott_pi_ci_low: pi.low,
+    scott_pi_ci_high: pi.high,
+    krippendorff_alpha: alpha.value,
+    krippendorff_alpha_se: alpha.se,
+    krippendorff_alpha_ci_low: alpha.low,
+    krippendorff_alpha_ci_high: alpha.high,
+    gwet_ac1: ac1.value,
+    gwet_ac1_se: ac1.se,
+    gwet_ac1_ci_low: ac1.low,
+    gwet_ac1_ci_high: ac1.high,
+    brennan_prediger: bp.value,
+    brennan_prediger_se: bp.se,
+    brennan_prediger_ci_low: bp.low,
+    brennan_prediger_ci_high: bp.high,
     reasons,
   };
   if (n === 0) {
@@ -143,116 +242,11 @@ export function figuresOfTable(table: AgreementTable, level = 0.95): FigureSet {
     reasons['expected_agreement'] = 'no units';
   }
   if (table.length === 2) {
-    figures.pabak = value(pabak(table), 'pabak', reasons);
-    figures.prevalence_index = value(prevalenceIndex(table), 'prevalence_index', reasons);
-    figures.bias_index = value(biasIndex(table), 'bias_index', reasons);
+    result.pabak = value(pabak(table), 'pabak', reasons);
+    result.prevalence_index = value(prevalenceIndex(table), 'prevalence_index', reasons);
+    result.bias_index = value(biasIndex(table), 'bias_index', reasons);
   }
-  return figures;
-}
-
-/**
- * The distinct patterns of two coders' codes over their common units, with counts: the basis of
- * every table and of the bootstrap (which resamples units by resampling pattern counts).
- */
-export interface PatternSet {
-  /** For each pattern, coder A's and coder B's sorted code indices. */
-  codesA: number[][];
-  codesB: number[][];
-  counts: number[];
-  n: number;
-}
-
-export function unitPatterns(a: Codings, b: Codings): PatternSet {
-  const patterns: PatternSet = { codesA: [], codesB: [], counts: [], n: 0 };
-  // A pattern's key: both coders' codes as bit masks in one number while they fit in 2 × 26 bits,
-  // else as text.
-  const numeric = new Map<number, number>();
-  const textual = new Map<string, number>();
-  const mask = (codes: Int32Array): number => {
-    let bits = 0;
-    for (const code of codes) {
-      if (code >= 26) return -1;
-      bits |= 1 << code;
-    }
-    return bits;
-  };
-  forEachCommonUnit(a, b, (_unit, positionA, positionB) => {
-    const codesA = a.codesAt(positionA);
-    const codesB = b.codesAt(positionB);
-    const maskA = mask(codesA);
-    const maskB = mask(codesB);
-    let pattern: number | undefined;
-    let numericKey = -1;
-    let textKey = '';
-    if (maskA >= 0 && maskB >= 0) {
-      numericKey = maskA * 2 ** 26 + maskB;
-      pattern = numeric.get(numericKey);
-    } else {
-      textKey = `${codesA.join(',')}|${codesB.join(',')}`;
-      pattern = textual.get(textKey);
-    }
-    if (pattern === undefined) {
-      pattern = patterns.counts.length;
-      if (numericKey >= 0) numeric.set(numericKey, pattern);
-      else textual.set(textKey, pattern);
-      patterns.codesA.push([...codesA]);
-      patterns.codesB.push([...codesB]);
-      patterns.counts.push(0);
-    }
-    patterns.counts[pattern]!++;
-    patterns.n++;
-  });
-  return patterns;
-}
-
-/** The 2×2 table of a code from pattern counts: rows A present/absent, columns B present/absent. */
-export function codeTable(
-  patterns: PatternSet,
-  code: number,
-  counts: ArrayLike<number> = patterns.counts,
-): number[][] {
-  let both = 0;
-  let onlyA = 0;
-  let onlyB = 0;
-  let n = 0;
-  for (let pattern = 0; pattern < patterns.codesA.length; pattern++) {
-    const count = counts[pattern]!;
-    n += count;
-    if (count === 0) continue;
-    const inA = patterns.codesA[pattern]!.includes(code);
-    const inB = patterns.codesB[pattern]!.includes(code);
-    if (inA && inB) both += count;
-    else if (inA) onlyA += count;
-    else if (inB) onlyB += count;
-  }
-  return [
-    [both, onlyA],
-    [onlyB, n - both - onlyA - onlyB],
-  ];
-}
-
-/** The value of a nominal variable (a set of mutually exclusive codes) on a unit: the code's position, or the last ("none"). */
-function nominalValue(codes: readonly number[], members: readonly number[]): number {
-  for (const [position, code] of members.entries()) if (codes.includes(code)) return position;
-  return members.length;
-}
-
-/** The k×k confusion matrix of a nominal variable (codes `members` plus "none"). */
-export function nominalTable(
-  patterns: PatternSet,
-  members: readonly number[],
-  counts: ArrayLike<number> = patterns.counts,
-): number[][] {
-  const size = members.length + 1;
-  const table = Array.from({ length: size }, () => new Array<number>(size).fill(0));
-  for (let pattern = 0; pattern < patterns.codesA.length; pattern++) {
-    const count = counts[pattern]!;
-    if (count === 0) continue;
-    table[nominalValue(patterns.codesA[pattern]!, members)]![
-      nominalValue(patterns.codesB[pattern]!, members)
-    ]! += count;
-  }
-  return table;
+  return result;
 }
 
 /** True when no coder gives a unit more than one code: the codes then form one nominal variable. */
@@ -277,69 +271,16 @@ function pooledFigures(
   return { kappa: pooledKappa(tables), observed: observed / codeCount, expected: expected / codeCount };
 }
 
-/** Put a bootstrap interval into a figure set, with the reason when it is (partly) undefined. */
-function applyInterval(figures: FigureSet, interval: BootstrapInterval): void {
-  figures.bootstrap_ci_low = interval.low;
-  figures.bootstrap_ci_high = interval.high;
-  if (interval.low === null) {
-    figures.reasons['bootstrap_ci_low'] = 'the statistic is undefined on every resample';
-    figures.reasons['bootstrap_ci_high'] = 'the statistic is undefined on every resample';
-  } else if (interval.undefinedResamples > 0) {
-    figures.reasons['bootstrap'] =
-      `${interval.undefinedResamples} of ${interval.resamples} resamples left the statistic undefined and were left out`;
-  }
-}
-
-/**
- * Per resample, the cells [both, only A, only B] of every code, computed once from the resampled
- * pattern counts and shared by the statistics of that resample.
- */
-class ResampledCells {
-  readonly cells: Float64Array;
-  private readonly entries: Int32Array;
-  private readonly offsets: Int32Array;
-
-  constructor(
-    private readonly patterns: PatternSet,
-    private readonly codeCount: number,
-  ) {
-    this.cells = new Float64Array(codeCount * 3);
-    const entries: number[] = [];
-    const offsets = [0];
-    for (let pattern = 0; pattern < patterns.counts.length; pattern++) {
-      const codesA = patterns.codesA[pattern]!;
-      const codesB = patterns.codesB[pattern]!;
-      for (const code of codesA) entries.push(code * 3 + (codesB.includes(code) ? 0 : 1));
-      for (const code of codesB) if (!codesA.includes(code)) entries.push(code * 3 + 2);
-      offsets.push(entries.length);
-    }
-    this.entries = Int32Array.from(entries);
-    this.offsets = Int32Array.from(offsets);
-  }
-
-  update(counts: ArrayLike<number>): void {
-    this.cells.fill(0);
-    for (let pattern = 0; pattern < this.patterns.counts.length; pattern++) {
-      const count = counts[pattern]!;
-      if (count === 0) continue;
-      for (let entry = this.offsets[pattern]!; entry < this.offsets[pattern + 1]!; entry++)
-        this.cells[this.entries[entry]!]! += count;
-    }
-  }
-
-  table(code: number): number[][] {
-    const both = this.cells[code * 3]!;
-    const onlyA = this.cells[code * 3 + 1]!;
-    const onlyB = this.cells[code * 3 + 2]!;
-    return [
-      [both, onlyA],
-      [onlyB, this.patterns.n - both - onlyA - onlyB],
-    ];
-  }
-
-  pooledKappa(): number | null {
-    return pooledKappa(Array.from({ length: this.codeCount }, (_, code) => this.table(code))).value;
-  }
+/** Words saying which values the nominal overall table has, for people. */
+function nominalDescription(variable: NominalVariable, codeCount: number): string {
+  const composites = variable.scale.compositeCount;
+  const none = variable.values.at(-1) === 'none';
+  return (
+    `Cohen's kappa on the nominal table of the ${codeCount} code${codeCount === 1 ? '' : 's'}` +
+    (composites > 0 ? `, ${composites} composite value${composites === 1 ? '' : 's'}` : '') +
+    (none ? ' and "none"' : '') +
+    '; the value of a unit is the whole set of codes a coder gave it (several codes make one composite value such as a+b)'
+  );
 }
 
 /** Reliability of two coders. */
@@ -351,6 +292,7 @@ export function twoCoderReliability(
   options: ReliabilityOptions,
 ): ReliabilityReport {
   const level = options.level ?? 0.95;
+  const method = options.interval ?? 'z';
   const patterns = unitPatterns(a, b);
   const codeCount = codebook.codes.length;
   const resampled = new ResampledCells(patterns, codeCount);
@@ -362,7 +304,7 @@ export function twoCoderReliability(
       code: code.id,
       label: code.label,
       category: code.categoryId,
-      ...figuresOfTable(table, level),
+      ...figuresOfTable(table, level, method),
       table,
     };
     targets.push({ figures, statistic: () => cohenKappa(resampled.table(code.index)).value });
@@ -372,17 +314,17 @@ export function twoCoderReliability(
     .filter((category) => category.exclusive)
     .map((category) => {
       const members = category.codeIds.map((id) => codebook.codeById.get(id)!.index);
-      const table = nominalTable(patterns, members);
+      const variable = nominalVariable(patterns, members, category.codeIds);
       const figures: CategoryReliability = {
         category: category.id,
         label: category.label,
-        values: [...category.codeIds, 'none'],
-        ...figuresOfTable(table, level),
-        table,
+        values: variable.values,
+        ...figuresOfTable(variable.table, level, method),
+        table: variable.table,
       };
       targets.push({
         figures,
-        statistic: (counts) => cohenKappa(nominalTable(patterns, members, counts)).value,
+        statistic: (counts) => cohenKappa(nominalTableOf(variable, counts)).value,
       });
       return figures;
     });
@@ -394,27 +336,29 @@ export function twoCoderReliability(
   let overall: OverallReliability | null = null;
   if (patterns.n > 0 && codeCount > 0) {
     if (definition === 'nominal') {
-      const members = codebook.codes.map((code) => code.index);
-      const multiple = !atMostOneCode(patterns);
-      const table = nominalTable(patterns, members);
+      const variable = nominalVariable(
+        patterns,
+        codebook.codes.map((code) => code.index),
+        codebook.codes.map((code) => code.id),
+      );
       overall = {
         definition,
-        description:
-          `Cohen's kappa on the nominal table of the ${codeCount} code${codeCount === 1 ? '' : 's'} plus "none" (one value per unit)` +
-          (multiple ? '; units with several codes count under the first of them in codebook order' : ''),
-        values: [...codebook.codes.map((code) => code.id), 'none'],
-        table,
-        ...figuresOfTable(table, level),
+        description: nominalDescription(variable, codeCount),
+        values: variable.values,
+        table: variable.table,
+        ...figuresOfTable(variable.table, level, method),
       };
       targets.push({
         figures: overall,
-        statistic: (counts) => cohenKappa(nominalTable(patterns, members, counts)).value,
+        statistic: (counts) => cohenKappa(nominalTableOf(variable, counts)).value,
       });
     } else {
       const pooled = pooledFigures(patterns, codeCount);
       const reasons: Record<string, string> = {};
       const notPooled =
         'not defined for pooled kappa; see the per-code figures and, with --bootstrap, the bootstrap interval';
+      // Every figure but κ, p_o and p_e is undefined for the pooled κ: null with the reason.
+      const none = { value: null, se: null, low: null, high: null };
       overall = {
         definition,
         description: `pooled kappa (De Vries et al. 2008): (mean p_o - mean p_e) / (1 - mean p_e) over the ${codeCount} codes' presence/absence tables`,
@@ -422,26 +366,29 @@ export function twoCoderReliability(
         observed_agreement: pooled.observed,
         expected_agreement: pooled.expected,
         kappa: value(pooled.kappa, 'kappa', reasons),
-        se: null,
-        ci_low: null,
-        ci_high: null,
-        scott_pi: null,
-        krippendorff_alpha: null,
-        gwet_ac1: null,
-        brennan_prediger: null,
+        se: none.se,
+        ci_low: none.low,
+        ci_high: none.high,
+        scott_pi: none.value,
+        scott_pi_se: none.se,
+        scott_pi_ci_low: none.low,
+        scott_pi_ci_high: none.high,
+        krippendorff_alpha: none.value,
+        krippendorff_alpha_se: none.se,
+        krippendorff_alpha_ci_low: none.low,
+        krippendorff_alpha_ci_high: none.high,
+        gwet_ac1: none.value,
+        gwet_ac1_se: none.se,
+        gwet_ac1_ci_low: none.low,
+        gwet_ac1_ci_high: none.high,
+        brennan_prediger: none.value,
+        brennan_prediger_se: none.se,
+        brennan_prediger_ci_low: none.low,
+        brennan_prediger_ci_high: none.high,
         reasons,
       };
-      for (const key of [
-        'se',
-        'ci_low',
-        'ci_high',
-        'scott_pi',
-        'krippendorff_alpha',
-        'gwet_ac1',
-        'brennan_prediger',
-      ]) {
-        reasons[key] = notPooled;
-      }
+      for (const [key, figure] of Object.entries(overall))
+        if (figure === null && key !== 'kappa') reasons[key] = notPooled;
       targets.push({ figures: overall, statistic: () => resampled.pooledKappa() });
     }
   }
@@ -454,7 +401,17 @@ export function twoCoderReliability(
       seed: options.bootstrap.seed,
       level,
     });
-    for (const [index, target] of targets.entries()) applyInterval(target.figures, intervals[index]!);
+    for (const [index, target] of targets.entries()) {
+      applyInterval(target.figures, intervals[index]!);
+      const table = (target.figures as { table?: number[][] }).table;
+      if (table) {
+        // Two coders: the coincidence matrix is the table plus its transpose.
+        const coincidences = table.map((row, first) =>
+          row.map((cell, second) => cell + table[second]![first]!),
+        );
+        addAlphaBootstrap(target.figures, coincidences, 2, options.bootstrap, level);
+      }
+    }
   }
   return {
     coders,
@@ -464,88 +421,8 @@ export function twoCoderReliability(
     codes,
     categories,
     ...(options.bootstrap ? { bootstrap: { ...options.bootstrap, level } } : {}),
+    interval: { method, level },
   };
 }
 
-/** Fleiss' κ, Krippendorff's α and Gwet's AC1 of unit-by-category counts. */
-function multiFigures(unitCounts: UnitCategoryCounts, coderCount: number): MultiFigures {
-  const reasons: Record<string, string> = {};
-  const pairable = unitCounts.filter((row) => row.reduce((sum, count) => sum + count, 0) >= 2);
-  const complete = unitCounts.filter((row) => row.reduce((sum, count) => sum + count, 0) === coderCount);
-  let fleiss: number | null = null;
-  if (complete.length === 0) reasons['fleiss_kappa'] = 'no unit was coded by every coder';
-  else fleiss = value(fleissKappa(complete), 'fleiss_kappa', reasons);
-  return {
-    n: pairable.length,
-    fleiss_kappa: fleiss,
-    fleiss_n: complete.length,
-    krippendorff_alpha: value(krippendorffAlpha(unitCounts), 'krippendorff_alpha', reasons),
-    gwet_ac1: value(gwetAc1(unitCounts), 'gwet_ac1', reasons),
-    reasons,
-  };
-}
-
-/** Reliability of three or more coders, with missing data (units not reviewed by every coder). */
-export function multiCoderReliability(
-  coders: string[],
-  codings: Codings[],
-  codebook: CodebookModel,
-  options: ReliabilityOptions,
-): ReliabilityReport {
-  const units = new Set<number>();
-  for (const coding of codings) for (const unit of coding.units) units.add(unit);
-  const ordered = [...units].sort((left, right) => left - right);
-  // Per unit, the code lists of the coders who reviewed it.
-  const perUnit = ordered.map((unit) =>
-    codings.map((coding) => coding.codesOf(unit)).filter((codes): codes is Int32Array => codes !== undefined),
-  );
-  const shared = perUnit.filter((list) => list.length >= 2).length;
-  const codes = codebook.codes.map((code) => {
-    const counts = perUnit.map((list) => {
-      let present = 0;
-      for (const codesOfCoder of list) if (codesOfCoder.includes(code.index)) present++;
-      return [present, list.length - present];
-    });
-    return {
-      code: code.id,
-      label: code.label,
-      category: code.categoryId,
-      ...multiFigures(counts, codings.length),
-    };
-  });
-  const exclusiveOverall =
-    codebook.exclusive || perUnit.every((list) => list.every((codesOfCoder) => codesOfCoder.length <= 1));
-  let definition: 'nominal' | 'pooled';
-  if (options.overall === 'auto') definition = exclusiveOverall ? 'nominal' : 'pooled';
-  else definition = options.overall;
-  let overallFigures: MultiFigures;
-  if (definition === 'nominal') {
-    const size = codebook.codes.length + 1;
-    const counts = perUnit.map((list) => {
-      const row = new Array<number>(size).fill(0);
-      for (const codesOfCoder of list) row[codesOfCoder.length === 0 ? size - 1 : codesOfCoder[0]!]!++;
-      return row;
-    });
-    overallFigures = multiFigures(counts, codings.length);
-  } else {
-    // Pooled: every (unit, code) pair is one binary item; the coefficients are computed over all of them.
-    const counts: number[][] = [];
-    for (const list of perUnit) {
-      for (const code of codebook.codes) {
-        let present = 0;
-        for (const codesOfCoder of list) if (codesOfCoder.includes(code.index)) present++;
-        counts.push([present, list.length - present]);
-      }
-    }
-    overallFigures = { ...multiFigures(counts, codings.length), n: shared };
-  }
-  return {
-    coders,
-    n_units: shared,
-    units_not_shared: perUnit.filter((list) => list.length < codings.length).length,
-    overall: null,
-    codes: [],
-    categories: [],
-    multi: { definition, ...overallFigures, codes },
-  };
-}
+export { multiCoderReliability } from './reliability-multi.js';

@@ -1,5 +1,6 @@
 /** Reliability results as CSV rows and rounded numbers: shared by `coding reliability` and `coding report`. */
 import type { FigureSet, ReliabilityReport } from '../core/reliability.js';
+import type { AlphaBootstrap } from '../core/stats/index.js';
 import { type CsvCell, toCsv } from '../io/csv-write.js';
 
 /** CSV columns of `coding reliability --format csv`: one row per overall figure, code, category, and (3+ coders) multi figure. */
@@ -25,6 +26,27 @@ export const reliabilityCsvColumns = [
   'prevalence_index',
   'bias_index',
   'fleiss_kappa',
+  'scott_pi_se',
+  'scott_pi_ci_low',
+  'scott_pi_ci_high',
+  'krippendorff_alpha_se',
+  'krippendorff_alpha_ci_low',
+  'krippendorff_alpha_ci_high',
+  'gwet_ac1_se',
+  'gwet_ac1_ci_low',
+  'gwet_ac1_ci_high',
+  'brennan_prediger_se',
+  'brennan_prediger_ci_low',
+  'brennan_prediger_ci_high',
+  'fleiss_kappa_gwet',
+  'fleiss_kappa_gwet_se',
+  'fleiss_kappa_gwet_ci_low',
+  'fleiss_kappa_gwet_ci_high',
+  'alpha_boot_ci_low',
+  'alpha_boot_ci_high',
+  'q_alpha_below_0667',
+  'q_alpha_below_0800',
+  'ci_method',
   'table',
   'note',
 ] as const;
@@ -45,6 +67,21 @@ function notes(reasons: Record<string, string>): string {
   return [...byReason].map(([reason, keys]) => `${keys.join(', ')}: ${reason}`).join('; ');
 }
 
+/** α's bootstrap (Hayes & Krippendorff 2007) as CSV cells: its interval and q(α < 0.667), q(α < 0.800). */
+function alphaBootstrapCells(
+  bootstrap: AlphaBootstrap | null | undefined,
+): Partial<Record<(typeof reliabilityCsvColumns)[number], CsvCell>> {
+  if (!bootstrap) return {};
+  const below = (minimum: number) =>
+    rounded(bootstrap.below.find((entry) => entry.minimum === minimum)?.probability);
+  return {
+    alpha_boot_ci_low: rounded(bootstrap.low),
+    alpha_boot_ci_high: rounded(bootstrap.high),
+    q_alpha_below_0667: below(0.667),
+    q_alpha_below_0800: below(0.8),
+  };
+}
+
 function figureCells(figures: FigureSet): Partial<Record<(typeof reliabilityCsvColumns)[number], CsvCell>> {
   return {
     n: figures.n,
@@ -63,12 +100,26 @@ function figureCells(figures: FigureSet): Partial<Record<(typeof reliabilityCsvC
     pabak: rounded(figures.pabak),
     prevalence_index: rounded(figures.prevalence_index),
     bias_index: rounded(figures.bias_index),
+    scott_pi_se: rounded(figures.scott_pi_se),
+    scott_pi_ci_low: rounded(figures.scott_pi_ci_low),
+    scott_pi_ci_high: rounded(figures.scott_pi_ci_high),
+    krippendorff_alpha_se: rounded(figures.krippendorff_alpha_se),
+    krippendorff_alpha_ci_low: rounded(figures.krippendorff_alpha_ci_low),
+    krippendorff_alpha_ci_high: rounded(figures.krippendorff_alpha_ci_high),
+    gwet_ac1_se: rounded(figures.gwet_ac1_se),
+    gwet_ac1_ci_low: rounded(figures.gwet_ac1_ci_low),
+    gwet_ac1_ci_high: rounded(figures.gwet_ac1_ci_high),
+    brennan_prediger_se: rounded(figures.brennan_prediger_se),
+    brennan_prediger_ci_low: rounded(figures.brennan_prediger_ci_low),
+    brennan_prediger_ci_high: rounded(figures.brennan_prediger_ci_high),
+    ...alphaBootstrapCells(figures.krippendorff_alpha_bootstrap),
     note: notes(figures.reasons),
   };
 }
 
 export function reliabilityRows(report: ReliabilityReport): CsvCell[][] {
   const rows: Array<Partial<Record<(typeof reliabilityCsvColumns)[number], CsvCell>>> = [];
+  const method = report.interval?.method ?? 'z';
   if (report.overall) {
     rows.push({
       level: 'overall',
@@ -99,9 +150,14 @@ export function reliabilityRows(report: ReliabilityReport): CsvCell[][] {
       extra: Partial<Record<(typeof reliabilityCsvColumns)[number], CsvCell>>,
     ) => ({
       n: figures.n,
+      fleiss_kappa_gwet: rounded(figures.fleiss_kappa_gwet),
+      fleiss_kappa_gwet_se: rounded(figures.fleiss_kappa_gwet_se),
+      fleiss_kappa_gwet_ci_low: rounded(figures.fleiss_kappa_gwet_ci_low),
+      fleiss_kappa_gwet_ci_high: rounded(figures.fleiss_kappa_gwet_ci_high),
       fleiss_kappa: rounded(figures.fleiss_kappa),
       krippendorff_alpha: rounded(figures.krippendorff_alpha),
       gwet_ac1: rounded(figures.gwet_ac1),
+      ...alphaBootstrapCells(figures.krippendorff_alpha_bootstrap),
       note: [notes(figures.reasons), `Fleiss' kappa over the ${figures.fleiss_n} units coded by every coder`]
         .filter((text) => text !== '')
         .join('; '),
@@ -111,7 +167,15 @@ export function reliabilityRows(report: ReliabilityReport): CsvCell[][] {
     for (const code of multi.codes)
       rows.push(multiRow(code, { level: 'multi_code', code: code.code, category: code.category }));
   }
-  return rows.map((row) => reliabilityCsvColumns.map((column) => row[column] ?? ''));
+  return rows.map((row) =>
+    reliabilityCsvColumns.map((column) =>
+      column === 'ci_method'
+        ? 'se' in row || 'fleiss_kappa_gwet_se' in row
+          ? method
+          : ''
+        : (row[column] ?? ''),
+    ),
+  );
 }
 
 export function reliabilityCsv(report: ReliabilityReport): string {

@@ -99,6 +99,100 @@ describe('coding reliability on explicit files', () => {
     expect(pooled.overall.definition).toBe('pooled');
   });
 
+  it('counts "none" as a category only when it occurs: Brennan–Prediger 0.835 on cont3x3abstractors', async () => {
+    // Gwet (2014) cont3x3abstractors, rows abstractor 1, columns abstractor 2, every unit coded.
+    const table = [
+      [13, 0, 0],
+      [0, 20, 7],
+      [0, 4, 56],
+    ];
+    const codes = ['Ectopic', 'AIU', 'NIU'];
+    const lines = ['unit_id,coder,code'];
+    let unit = 0;
+    for (const [row, cells] of table.entries())
+      for (const [column, count] of cells.entries())
+        for (let index = 0; index < count; index++) {
+          unit++;
+          lines.push(`u${unit},A,${codes[row]}`, `u${unit},B,${codes[column]}`);
+        }
+    const folder = await temporaryFolder();
+    await writeFiles(folder, { 'c.csv': `${lines.join('\n')}\n` });
+    const result = await runCli(
+      [
+        'reliability',
+        '--annotations',
+        'c.csv',
+        '--overall',
+        'nominal',
+        '--codes',
+        codes.join(','),
+        '--format',
+        'json',
+      ],
+      { cwd: folder },
+    );
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.overall.values).toEqual(codes);
+    // irrCAC README: bp2.table(cont3x3abstractors) → 0.835 = (3 · 0.89 − 1) / 2, q = 3 (not 4 with "none").
+    close(report.overall.brennan_prediger, 0.835);
+    // irrCAC README: gwet.ac1.table → 0.8493305; exact fractions (Python) → 0.8493305482313461.
+    close(report.overall.gwet_ac1, 0.8493305482313461);
+    expect(report.interval).toEqual({ method: 'z', level: 0.95 });
+    // --ci t: irrCAC 1.4's bp2.table and gwet.ac1.table run in R 4.2.2 (README: (0.742,0.928), (0.764,0.935)).
+    const t = await runCli(
+      ['reliability', '--annotations', 'c.csv', '--overall', 'nominal', '--ci', 't', '--format', 'json'],
+      { cwd: folder },
+    );
+    const withT = JSON.parse(t.stdout);
+    expect(withT.interval).toEqual({ method: 't', level: 0.95 });
+    close(withT.overall.brennan_prediger_se, 0.04693346354148601);
+    close(withT.overall.brennan_prediger_ci_low, 0.7418738260443205);
+    close(withT.overall.brennan_prediger_ci_high, 0.9281261739556799);
+    close(withT.overall.gwet_ac1_ci_low, 0.7635777165684487);
+    const text = await runCli(
+      ['reliability', '--annotations', 'c.csv', '--overall', 'nominal', '--ci', 't'],
+      {
+        cwd: folder,
+      },
+    );
+    expect(text.stdout).toContain('95 % CI (t, 99 df, upper bound capped at 1) 0.68 – 0.91');
+    expect(text.stdout).toContain('BP 0.835 (0.74 – 0.93)');
+    const csv = await runCli(
+      ['reliability', '--annotations', 'c.csv', '--overall', 'nominal', '--ci', 't', '--format', 'csv'],
+      { cwd: folder },
+    );
+    expect(csv.stdout.split('\n')[1]).toMatch(/,0\.7419,0\.9281,,,,,,,,,t,"\[\[/);
+  });
+
+  it('gives a unit with several codes the composite value a+b under --overall nominal', async () => {
+    const folder = await temporaryFolder();
+    // u1: A x+y, B x (a disagreement); u2: x+y both; u3: y both; u4: A none, B x.
+    await writeFiles(folder, {
+      'm.csv':
+        'unit_id,coder,code\nu1,A,x\nu1,A,y\nu1,B,x\nu2,A,x\nu2,A,y\nu2,B,y\nu2,B,x\nu3,A,y\nu3,B,y\nu4,A,\nu4,B,x\n',
+    });
+    const result = await runCli(
+      ['reliability', '--annotations', 'm.csv', '--overall', 'nominal', '--format', 'json'],
+      { cwd: folder },
+    );
+    const report = JSON.parse(result.stdout);
+    expect(report.overall.values).toEqual(['x', 'y', 'x+y', 'none']);
+    // Rows A, columns B: u1 x+y/x, u2 x+y/x+y, u3 y/y, u4 none/x.
+    expect(report.overall.table).toEqual([
+      [0, 0, 0, 0],
+      [0, 1, 0, 0],
+      [1, 0, 1, 0],
+      [1, 0, 0, 0],
+    ]);
+    // By hand: p_o = 2/4, p_e = Σ p_i. p_.i = (2/4)(1/4) + (1/4)(1/4) + 0 + 0 = 3/16 → κ = (1/2 − 3/16)/(13/16) = 5/13.
+    close(report.overall.kappa, 5 / 13);
+    const text = await runCli(['reliability', '--annotations', 'm.csv', '--overall', 'nominal'], {
+      cwd: folder,
+    });
+    expect(text.stdout).toContain('composite value such as a+b');
+  });
+
   it('says why κ is undefined instead of printing NaN, and fixes the code universe with --codes', async () => {
     const folder = await temporaryFolder();
     await writeFiles(folder, { 'same.csv': 'unit_id,coder,code\nu1,A,x\nu1,B,x\nu2,A,x\nu2,B,x\n' });
@@ -130,7 +224,7 @@ describe('coding reliability on explicit files', () => {
     expect(low.code).toBe(1);
     expect(low.stderr).toContain('the overall κ 0.4286 is below --min-kappa 0.8');
     expect(low.stdout.split('\n')[0]).toBe(
-      'level,code,category,definition,n,observed_agreement,expected_agreement,kappa,se,ci_low,ci_high,bootstrap_ci_low,bootstrap_ci_high,scott_pi,krippendorff_alpha,gwet_ac1,brennan_prediger,pabak,prevalence_index,bias_index,fleiss_kappa,table,note',
+      'level,code,category,definition,n,observed_agreement,expected_agreement,kappa,se,ci_low,ci_high,bootstrap_ci_low,bootstrap_ci_high,scott_pi,krippendorff_alpha,gwet_ac1,brennan_prediger,pabak,prevalence_index,bias_index,fleiss_kappa,scott_pi_se,scott_pi_ci_low,scott_pi_ci_high,krippendorff_alpha_se,krippendorff_alpha_ci_low,krippendorff_alpha_ci_high,gwet_ac1_se,gwet_ac1_ci_low,gwet_ac1_ci_high,brennan_prediger_se,brennan_prediger_ci_low,brennan_prediger_ci_high,fleiss_kappa_gwet,fleiss_kappa_gwet_se,fleiss_kappa_gwet_ci_low,fleiss_kappa_gwet_ci_high,alpha_boot_ci_low,alpha_boot_ci_high,q_alpha_below_0667,q_alpha_below_0800,ci_method,table,note',
     );
     expect(low.stdout.split('\n')[1]).toMatch(/^overall,,,pooled,6,[\d.]+,[\d.]+,0\.4286,/);
     const ok = await runCli(['reliability', '--annotations', '-', '--min-kappa', '0.4'], {
@@ -203,6 +297,80 @@ describe('coding reliability on explicit files', () => {
     expect(report.multi.n).toBe(11);
     close(report.multi.krippendorff_alpha, 0.7434210526315789);
     expect(report.multi.krippendorff_alpha.toFixed(3)).toBe('0.743');
+    // Fleiss' κ generalised to missing ratings over the 11 units coded by two or more: irrCAC 1.4
+    // fleiss.kappa.raw(cac.raw4raters[1:11, ]) in R 4.2.2 → 0.76248313090418363 (on all 12 rows,
+    // with unit 12 rated once, irrCAC gives 0.76117: unit 12 counts in no figure here).
+    close(report.multi.fleiss_kappa_gwet, 0.7624831309041836);
+    expect(report.multi.fleiss_n).toBe(8);
+    // α's bootstrap (Hayes & Krippendorff 2007): centred on the same α, M = (4 − 1) · 40 / 2 = 60
+    // pairs, and byte-identical output for the same seed.
+    const args = [
+      'reliability',
+      '--annotations',
+      'k.csv',
+      '--bootstrap',
+      '2000',
+      '--seed',
+      '5',
+      '--format',
+      'json',
+    ];
+    const first = await runCli(args, { cwd: folder });
+    const again = await runCli(args, { cwd: folder });
+    expect(again.stdout).toBe(first.stdout);
+    const boot = JSON.parse(first.stdout).multi.krippendorff_alpha_bootstrap;
+    close(boot.alpha, 0.7434210526315789);
+    expect(boot.pairs).toBe(60);
+    expect(boot.below.map((entry: { minimum: number }) => entry.minimum)).toEqual([0.667, 0.8]);
+    expect(boot.below[0].probability).toBeLessThanOrEqual(boot.below[1].probability);
+    const text = await runCli(
+      ['reliability', '--annotations', 'k.csv', '--bootstrap', '2000', '--seed', '5'],
+      {
+        cwd: folder,
+      },
+    );
+    expect(text.stdout).toMatch(
+      /α bootstrap \(Hayes & Krippendorff 2007; 2000 resamples of 60 pairs\): 95 % [\d.]+ – [\d.]+; q\(α < 0\.667\) = [\d.]+, q\(α < 0\.800\) = [\d.]+/,
+    );
+  });
+
+  it("makes Fleiss' κ with missing ratings the headline for three or more coders (irrCAC cac.raw5obser)", async () => {
+    // irrCAC cac.raw5obser (Gwet 2014): 15 units, 5 observers, values 0–3; only unit 14 has all five.
+    const matrix = [
+      [1, 1, 2, null, 0, 0, 1, 1, 2, 2, null, 0, 1, 3, 1],
+      [1, 1, 3, 0, 0, 0, 0, null, 2, 1, 1, 0, 2, 3, 1],
+      [2, 0, 3, 0, 0, 0, 2, 2, 2, 1, 0, 0, 2, 2, 1],
+      [null, 1, 3, null, null, null, null, 0, null, 1, 0, 0, 2, 2, null],
+      [2, null, null, 0, 0, 0, 1, null, 2, null, null, null, null, 3, 1],
+    ];
+    const lines = ['unit_id,coder,code'];
+    for (const [observer, values] of matrix.entries())
+      for (const [unit, value] of values.entries())
+        if (value !== null) lines.push(`u${unit + 1},obs${observer + 1},v${value}`);
+    const folder = await temporaryFolder();
+    await writeFiles(folder, { 'o.csv': `${lines.join('\n')}\n` });
+    const json = await runCli(['reliability', '--annotations', 'o.csv', '--ci', 't', '--format', 'json'], {
+      cwd: folder,
+    });
+    const report = JSON.parse(json.stdout);
+    // irrCAC 1.4 fleiss.kappa.raw(cac.raw5obser) run in R 4.2.2: 0.45762168677216974, se
+    // 0.12045007194006528, t interval (0.19928197591637592, 0.71596139762796351); README prints 0.458.
+    close(report.multi.fleiss_kappa_gwet, 0.45762168677216974);
+    close(report.multi.fleiss_kappa_gwet_se, 0.12045007194006528);
+    close(report.multi.fleiss_kappa_gwet_ci_low, 0.19928197591637592);
+    close(report.multi.fleiss_kappa_gwet_ci_high, 0.7159613976279635);
+    // Fleiss' own κ on the one unit every observer coded: −0.25 (the issue's figure), kept beside it.
+    expect(report.multi.fleiss_n).toBe(1);
+    close(report.multi.fleiss_kappa, -0.25);
+    const text = await runCli(['reliability', '--annotations', 'o.csv', '--ci', 't'], { cwd: folder });
+    expect(text.stdout).toContain("overall Fleiss' κ (nominal) = 0.458");
+    expect(text.stdout).toContain('95 % CI (t, 14 df, upper bound capped at 1) 0.20 – 0.72');
+    expect(text.stdout).toContain("Fleiss' κ on the 1 units coded by all -0.250");
+    const check = await runCli(['reliability', '--annotations', 'o.csv', '--min-kappa', '0.5'], {
+      cwd: folder,
+    });
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain('the overall κ 0.4576 is below --min-kappa 0.5');
   });
 });
 
@@ -225,6 +393,12 @@ describe('coding reliability: bad input gets a clear message and exit code 2', (
       { 'f.csv': 'unit_id,coder,code\nu1,A,x\nu1,B,x\n' },
       ['--annotations', 'f.csv', '--coders', 'A,C'],
       /coder "C" is not in the annotations[\s\S]*the coders are A, B/,
+    ],
+    [
+      'a coder named twice in --coders (issue 12: it printed κ = 1.000 "almost perfect")',
+      { 'f.csv': 'unit_id,coder,code\nu1,A,x\nu1,B,y\nu2,A,y\nu2,B,y\n' },
+      ['--annotations', 'f.csv', '--coders', 'A,A'],
+      /--coders names coder "A" twice[\s\S]*name each coder once/,
     ],
     [
       'no unit reviewed by both',

@@ -3,7 +3,12 @@ import { type Command, Option } from 'commander';
 import { computeReliability, headlineKappa } from '../../app/reliability.js';
 import type { FigureSet, ReliabilityReport } from '../../core/reliability.js';
 import { overallDefinitions } from '../../core/reliability.js';
-import { landisKoch } from '../../core/stats/index.js';
+import {
+  type AlphaBootstrap,
+  type IntervalMethod,
+  intervalMethods,
+  landisKoch,
+} from '../../core/stats/index.js';
 import { CheckFailed } from '../../errors.js';
 import { reliabilityCsv, rounded } from '../../report/reliability.js';
 import { maxBootstrapResamples } from '../../schema/config.js';
@@ -16,6 +21,39 @@ const interval = (low: number | null | undefined, high: number | null | undefine
   low === null || low === undefined || high === null || high === undefined
     ? '—'
     : `${rounded(low, 2)} – ${rounded(high, 2)}`;
+
+/** How the SE-based intervals were made, in words for the terminal; `units` gives t's degrees of freedom. */
+function intervalLabel(report: ReliabilityReport, units?: number): string {
+  const { method, level } = report.interval ?? { method: 'z', level: 0.95 };
+  const percent = `${rounded(level * 100, level * 100 === Math.round(level * 100) ? 0 : 2)} %`;
+  if (method === 'z') return `${percent} CI (z)`;
+  const degrees = units === undefined ? 'n − 1' : String(units - 1);
+  return `${percent} CI (t, ${degrees} df, upper bound capped at 1)`;
+}
+
+/** "0.835 (0.74 – 0.93)": an estimate with its SE-based interval. */
+function withInterval(
+  estimate: number | null | undefined,
+  low: number | null | undefined,
+  high: number | null | undefined,
+): string {
+  return `${show(estimate)} (${interval(low, high)})`;
+}
+
+/** One line on α's bootstrap (Hayes & Krippendorff 2007), or nothing without --bootstrap. */
+function alphaBootstrapLine(
+  bootstrap: AlphaBootstrap | null | undefined,
+  reason: string | undefined,
+): string[] {
+  if (bootstrap === undefined) return [];
+  if (bootstrap === null) return [`  α bootstrap: undefined — ${reason ?? 'no reason given'}`];
+  const below = bootstrap.below
+    .map((entry) => `q(α < ${rounded(entry.minimum, 3)}) = ${rounded(entry.probability, 3)}`)
+    .join(', ');
+  return [
+    `  α bootstrap (Hayes & Krippendorff 2007; ${bootstrap.resamples} resamples of ${bootstrap.pairs} pairs): ${rounded(bootstrap.level * 100, 0)} % ${interval(bootstrap.low, bootstrap.high)}; ${below}`,
+  ];
+}
 
 function footnotes(items: Array<{ name: string; figures: FigureSet }>): string[] {
   const lines: string[] = [];
@@ -35,21 +73,35 @@ function renderTerminal(report: ReliabilityReport): string {
         `${report.coders.length} coders (${report.coders.join(', ')}): ${report.n_units} units coded by two or more, ${report.units_not_shared} not by all`,
       ),
     );
+    const headline =
+      multi.fleiss_kappa_gwet === null || multi.fleiss_kappa_gwet === undefined
+        ? `undefined (${multi.reasons['fleiss_kappa_gwet']})`
+        : `${show(multi.fleiss_kappa_gwet)} ${chalk.dim(`[${landisKoch(multi.fleiss_kappa_gwet)}]`)}, ${intervalLabel(report, multi.n)} ${interval(multi.fleiss_kappa_gwet_ci_low, multi.fleiss_kappa_gwet_ci_high)}`;
+    out.push(`${chalk.bold(`overall Fleiss' κ (${multi.definition})`)} = ${headline}`);
     out.push(
-      `overall (${multi.definition}): Fleiss' κ ${show(multi.fleiss_kappa)} (${multi.fleiss_n} units coded by all), Krippendorff's α ${show(multi.krippendorff_alpha)}, Gwet's AC1 ${show(multi.gwet_ac1)}`,
+      chalk.dim(
+        `  Fleiss' κ generalised to missing ratings (Gwet 2014) over the ${multi.n} units coded by two or more; Fleiss' κ on the ${multi.fleiss_n} units coded by all ${show(multi.fleiss_kappa)}`,
+      ),
+      `  Krippendorff's α ${show(multi.krippendorff_alpha)}, Gwet's AC1 ${show(multi.gwet_ac1)}`,
+      ...alphaBootstrapLine(
+        multi.krippendorff_alpha_bootstrap,
+        multi.reasons['krippendorff_alpha_bootstrap'],
+      ),
       '',
     );
     out.push(
       renderTable(
-        ['code', 'n', 'Fleiss κ', 'Krippendorff α', 'Gwet AC1'],
+        ['code', 'n', 'Fleiss κ', 'SE', 'Fleiss κ (all coders)', 'Krippendorff α', 'Gwet AC1'],
         multi.codes.map((code) => [
           code.code,
           code.n,
+          show(code.fleiss_kappa_gwet),
+          show(code.fleiss_kappa_gwet_se),
           show(code.fleiss_kappa),
           show(code.krippendorff_alpha),
           show(code.gwet_ac1),
         ]),
-        { right: new Set([1, 2, 3, 4]) },
+        { right: new Set([1, 2, 3, 4, 5, 6]) },
       ),
     );
     return `${out.join('\n')}\n`;
@@ -67,7 +119,10 @@ function renderTerminal(report: ReliabilityReport): string {
       overall.kappa === null
         ? `undefined (${overall.reasons['kappa']})`
         : `${show(overall.kappa)} ${chalk.dim(`[${landisKoch(overall.kappa)}]`)}`;
-    const ci = overall.ci_low !== null ? `, 95 % CI ${interval(overall.ci_low, overall.ci_high)}` : '';
+    const ci =
+      overall.ci_low !== null
+        ? `, ${intervalLabel(report, overall.n)} ${interval(overall.ci_low, overall.ci_high)}`
+        : '';
     const boot =
       overall.bootstrap_ci_low !== undefined
         ? `, bootstrap 95 % CI ${interval(overall.bootstrap_ci_low, overall.bootstrap_ci_high)}`
@@ -76,6 +131,16 @@ function renderTerminal(report: ReliabilityReport): string {
     out.push(
       chalk.dim(
         `  ${overall.description}; observed agreement ${show(overall.observed_agreement)}, expected ${show(overall.expected_agreement)}`,
+      ),
+    );
+    if (overall.scott_pi !== null)
+      out.push(
+        `  π ${withInterval(overall.scott_pi, overall.scott_pi_ci_low, overall.scott_pi_ci_high)}, α ${withInterval(overall.krippendorff_alpha, overall.krippendorff_alpha_ci_low, overall.krippendorff_alpha_ci_high)}, AC1 ${withInterval(overall.gwet_ac1, overall.gwet_ac1_ci_low, overall.gwet_ac1_ci_high)}, BP ${withInterval(overall.brennan_prediger, overall.brennan_prediger_ci_low, overall.brennan_prediger_ci_high)}`,
+      );
+    out.push(
+      ...alphaBootstrapLine(
+        overall.krippendorff_alpha_bootstrap,
+        overall.reasons['krippendorff_alpha_bootstrap'],
       ),
     );
   }
@@ -89,7 +154,7 @@ function renderTerminal(report: ReliabilityReport): string {
     'B only',
     'p_o',
     'κ',
-    '95 % CI',
+    `${rounded((report.interval?.level ?? 0.95) * 100, 0)} % CI (${report.interval?.method ?? 'z'})`,
     ...(hasBootstrap ? ['bootstrap CI'] : []),
     'π',
     'α',
@@ -124,7 +189,7 @@ function renderTerminal(report: ReliabilityReport): string {
   for (const category of report.categories) {
     out.push('');
     out.push(
-      `${chalk.bold(`category ${category.category}`)} (exclusive: ${category.values.join(', ')}): κ ${show(category.kappa)}, 95 % CI ${interval(category.ci_low, category.ci_high)}, π ${show(category.scott_pi)}, α ${show(category.krippendorff_alpha)}, AC1 ${show(category.gwet_ac1)}`,
+      `${chalk.bold(`category ${category.category}`)} (exclusive: ${category.values.join(', ')}): κ ${withInterval(category.kappa, category.ci_low, category.ci_high)}, π ${withInterval(category.scott_pi, category.scott_pi_ci_low, category.scott_pi_ci_high)}, α ${withInterval(category.krippendorff_alpha, category.krippendorff_alpha_ci_low, category.krippendorff_alpha_ci_high)}, AC1 ${withInterval(category.gwet_ac1, category.gwet_ac1_ci_low, category.gwet_ac1_ci_high)}, BP ${withInterval(category.brennan_prediger, category.brennan_prediger_ci_low, category.brennan_prediger_ci_high)}; intervals: ${intervalLabel(report, category.n)}`,
     );
     out.push(
       renderTable(
@@ -194,6 +259,14 @@ export function registerReliability(program: Command): void {
       parseNumber('--level', { min: 0, minExclusive: true, max: 0.999999 }),
       0.95,
     )
+    .addOption(
+      new Option(
+        '--ci <method>',
+        'SE-based intervals: z (estimate ± z·SE, as vcd, psych, SAS) or t (± t(n − 1)·SE, upper bound capped at 1, as irrCAC)',
+      )
+        .choices(intervalMethods)
+        .default('z'),
+    )
     .option(
       '--min-kappa <x>',
       'exit with code 1 when the overall κ is below x',
@@ -225,6 +298,7 @@ Examples:
       bootstrap?: number;
       seed?: number;
       level: number;
+      ci: IntervalMethod;
       minKappa?: number;
       format: 'table' | 'csv' | 'json';
     }) => {
@@ -239,6 +313,7 @@ Examples:
         bootstrap: flags.bootstrap,
         seed: flags.seed,
         level: flags.level,
+        interval: flags.ci,
       });
       for (const warning of set.warnings) printFinding(warning);
       if (flags.format === 'json') writeOut(`${JSON.stringify(report, null, 2)}\n`);

@@ -56,3 +56,25 @@ export function pabak(table2x2: AgreementTable): Figure {
   if (units === 0) return undefinedFigure(NO_UNITS);
   return definedFigure((2 * tableDiagonal(table2x2) - units) / units);
 }
+
+/**
+ * Standard error of Brennan–Prediger's κ for two raters, conditional on the raters (Gwet 2014,
+ * ch. 5; irrCAC `bp2.table`): chance agreement 1/q is fixed, so only p_o varies,
+ *
+ *     v = p_o (1 − p_o) / (n (1 − 1/q)²)
+ *
+ * irrCAC cont3x3abstractors: 0.04693346. Cost O(k²).
+ *
+ * @returns SE ≥ 0; null when κ_BP is undefined
+ * @throws {RangeError} when the table is not square or holds a value that is not a count
+ */
+export function brennanPredigerStandardError(table: AgreementTable): Figure {
+  const bp = brennanPrediger(table);
+  if (bp.value === null) return bp;
+  const units = tableTotal(table);
+  const observed = tableDiagonal(table) / units;
+  const chanceComplement = 1 - 1 / table.length;
+  return definedFigure(
+    Math.sqrt((observed * (1 - observed)) / (units * chanceComplement * chanceComplement)),
+  );
+}

@@ -10,7 +10,7 @@ export {
   multinomial,
   quantileSorted,
 } from './bootstrap.js';
-export { BP_ONE_CATEGORY, brennanPrediger, pabak } from './brennan-prediger.js';
+export { BP_ONE_CATEGORY, brennanPrediger, brennanPredigerStandardError, pabak } from './brennan-prediger.js';
 export {
   COHEN_SINGLE_CATEGORY,
   cohenExpectedAgreement,
@@ -18,8 +18,26 @@ export {
   cohenKappaConfidenceInterval,
   cohenKappaStandardError,
 } from './cohen-kappa.js';
+export {
+  type IntervalMethod,
+  intervalMethods,
+  T_INTERVAL_ONE_UNIT,
+  waldInterval,
+} from './confidence-interval.js';
 export { FLEISS_SINGLE_CATEGORY, fleissKappa } from './fleiss-kappa.js';
-export { AC1_NOTHING_PAIRABLE, AC1_ONE_CATEGORY, gwetAc1, gwetAc1FromTable } from './gwet-ac1.js';
+export {
+  FLEISS_MISSING_SINGLE_CATEGORY,
+  FLEISS_NOTHING_PAIRABLE,
+  type FleissKappaMissing,
+  fleissKappaMissing,
+} from './fleiss-kappa-missing.js';
+export {
+  AC1_NOTHING_PAIRABLE,
+  AC1_ONE_CATEGORY,
+  gwetAc1,
+  gwetAc1FromTable,
+  gwetAc1StandardError,
+} from './gwet-ac1.js';
 export { landisKoch } from './interpretation.js';
 export {
   ALPHA_NOTHING_PAIRABLE,
@@ -27,11 +45,19 @@ export {
   coincidenceMatrix,
   krippendorffAlpha,
   krippendorffAlphaFromTable,
+  krippendorffAlphaStandardError,
 } from './krippendorff-alpha.js';
+export {
+  type AlphaBootstrap,
+  type AlphaBootstrapOptions,
+  alphaMinima,
+  krippendorffAlphaBootstrap,
+} from './krippendorff-bootstrap.js';
 export { normalQuantile } from './normal.js';
 export { pooledKappa } from './pooled-kappa.js';
 export { biasIndex, prevalenceIndex } from './prevalence-bias.js';
-export { POOLED_SINGLE_CATEGORY, scottPi } from './scott-pi.js';
+export { POOLED_SINGLE_CATEGORY, pooledShareVariance, scottPi, scottPiStandardError } from './scott-pi.js';
+export { logGamma, regularizedBeta, studentTDistribution, studentTQuantile } from './student-t.js';
 export {
   checkBinaryTable,
   checkTable,

@@ -1,3 +1,4 @@
+import { pooledShareVariance } from './scott-pi.js';
 import {
   checkTable,
   checkUnitCounts,
@@ -126,4 +127,19 @@ export function krippendorffAlphaFromTable(table: AgreementTable): Figure {
   if (expectedDisagreements === 0) return undefinedFigure(ALPHA_SINGLE_CATEGORY);
   const disagreeingPairs = 2 * (units - tableDiagonal(table));
   return definedFigure(1 - ((2 * units - 1) * disagreeingPairs) / expectedDisagreements);
+}
+
+/**
+ * Standard error of Krippendorff's α for two raters without missing values, conditional on the
+ * raters, as irrCAC's `krippen2.table` computes it (Gwet 2014, ch. 5): the variance of Scott's π
+ * on the same table (`pooledShareVariance`), since α = 1 − (1 − 1/(2n))(1 − π) differs from π by a
+ * factor of order 1/n in its chance-corrected part. irrCAC cont3x3abstractors: 0.05905473. Cost O(k²).
+ *
+ * @returns SE ≥ 0; null when α is undefined
+ * @throws {RangeError} when the table is not square or holds a value that is not a count
+ */
+export function krippendorffAlphaStandardError(table: AgreementTable): Figure {
+  const alpha = krippendorffAlphaFromTable(table);
+  if (alpha.value === null) return alpha;
+  return definedFigure(Math.sqrt(pooledShareVariance(table)!));
 }

@@ -41,3 +41,49 @@ export function scottPi(table: AgreementTable): Figure {
   if (denominator === 0) return undefinedFigure(POOLED_SINGLE_CATEGORY);
   return definedFigure((4 * units * tableDiagonal(table) - pooledSquares) / denominator);
 }
+
+/**
+ * The variance of a chance-corrected coefficient of two raters whose chance agreement comes from
+ * the pooled shares π_k (Scott's π and, in irrCAC, Krippendorff's α), conditional on the two
+ * raters (Gwet 2014, ch. 5; irrCAC `scott2.table`):
+ *
+ *     v = [Σ_kl p_kl (δ_kl − (1 − c)(π_k + π_l))² − (p_a − 2(1 − c) p_e)²] / (n (1 − p_e)²)
+ *
+ * with c the coefficient computed with p_a, p_e = Σ_k π_k². Returns null when n = 0 or p_e = 1.
+ */
+export function pooledShareVariance(table: AgreementTable): number | null {
+  checkTable(table);
+  const units = tableTotal(table);
+  if (units === 0) return null;
+  const shares = pooledMarginals(table).map((count) => count / (2 * units));
+  let expected = 0;
+  for (const share of shares) expected += share * share;
+  if (expected >= 1) return null;
+  const observed = tableDiagonal(table) / units;
+  const coefficient = (observed - expected) / (1 - expected);
+  let sum = 0;
+  for (let row = 0; row < table.length; row++) {
+    for (let column = 0; column < table.length; column++) {
+      const cell = table[row]![column]!;
+      if (cell === 0) continue;
+      const term = (row === column ? 1 : 0) - (1 - coefficient) * (shares[row]! + shares[column]!);
+      sum += (cell / units) * term * term;
+    }
+  }
+  const correction = observed - 2 * (1 - coefficient) * expected;
+  return Math.max(0, sum - correction * correction) / (units * (1 - expected) * (1 - expected));
+}
+
+/**
+ * Standard error of Scott's π for two raters, conditional on the raters: the square root of
+ * `pooledShareVariance`. Gwet, K. L. (2014). Handbook of Inter-Rater Reliability, 4th ed., ch. 5;
+ * irrCAC `scott2.table` (cont3x3abstractors: 0.05905473). Cost O(k²).
+ *
+ * @returns SE ≥ 0; null when π is undefined
+ * @throws {RangeError} when the table is not square or holds a value that is not a count
+ */
+export function scottPiStandardError(table: AgreementTable): Figure {
+  const pi = scottPi(table);
+  if (pi.value === null) return pi;
+  return definedFigure(Math.sqrt(pooledShareVariance(table)!));
+}

@@ -473,6 +473,10 @@ describe('renderReportHtml', () => {
   it("shows Fleiss' κ per code for three coders, undefined ones with their reason", () => {
     const multiFigures = {
       n: 8,
+      fleiss_kappa_gwet: 0.64,
+      fleiss_kappa_gwet_se: 0.07,
+      fleiss_kappa_gwet_ci_low: 0.5,
+      fleiss_kappa_gwet_ci_high: 0.78,
       fleiss_kappa: 0.61,
       fleiss_n: 6,
       krippendorff_alpha: 0.62,
@@ -492,21 +496,34 @@ describe('renderReportHtml', () => {
           definition: 'pooled',
           ...multiFigures,
           codes: [
-            { code: 't.tariffs', label: 'Tariffs', category: 't', ...multiFigures, fleiss_kappa: 0.5 },
+            {
+              code: 't.tariffs',
+              label: 'Tariffs',
+              category: 't',
+              ...multiFigures,
+              fleiss_kappa_gwet: 0.55,
+              fleiss_kappa: 0.5,
+            },
             {
               code: 's.unused',
               label: 'Never used',
               category: 's',
               ...multiFigures,
+              fleiss_kappa_gwet: null,
+              fleiss_kappa_gwet_ci_low: null,
+              fleiss_kappa_gwet_ci_high: null,
               fleiss_kappa: null,
-              reasons: { fleiss_kappa: 'no variation' },
+              reasons: { fleiss_kappa_gwet: 'no variation', fleiss_kappa: 'no variation' },
             },
           ],
         },
       },
     };
     const html = renderReportHtml(data);
-    expect(html).toContain("Fleiss' κ = 0.610");
+    // The headline is Fleiss' κ generalised to missing ratings, with the complete-units figure beside it.
+    expect(html).toContain("Fleiss' κ = 0.640 (95 % CI 0.500 to 0.780)");
+    expect(html).toContain('coders = 0.610');
+    expect(html).toContain('<td class="num kappa">0.550</td>');
     expect(html).toContain('<title>undefined: no variation</title>');
     expect(html).toContain('Fleiss&#39; κ: no variation');
     expect(html.match(/class="kappa-point/g)).toHaveLength(2);

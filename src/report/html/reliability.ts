@@ -115,7 +115,8 @@ function twoCoderTables(report: ReliabilityReport, colors: Palette): string {
 
 function multiCoderTable(multi: MultiReliability, colors: Palette): string {
   const head =
-    '<tr><th scope="col">Code</th><th scope="col" class="num">n</th><th scope="col" class="num">Fleiss\' κ</th><th scope="col" class="num">Units coded by all</th>' +
+    '<tr><th scope="col">Code</th><th scope="col" class="num">n</th><th scope="col" class="num">Fleiss\' κ (missing ratings)</th>' +
+    '<th scope="col" class="num">Fleiss\' κ (units coded by all)</th><th scope="col" class="num">Units coded by all</th>' +
     '<th scope="col" class="num">α</th><th scope="col" class="num">AC1</th></tr>';
   const row = (
     label: string,
@@ -126,12 +127,13 @@ function multiCoderTable(multi: MultiReliability, colors: Palette): string {
     const main =
       `<tr class="${[rowClass, notes ? 'has-note' : ''].filter((name) => name).join(' ')}"><th scope="row">${label}</th>` +
       num(count(figures.n)) +
-      `<td class="num kappa">${h(figures.fleiss_kappa === null ? 'undefined' : fixed(figures.fleiss_kappa))}</td>` +
+      `<td class="num kappa">${h(figures.fleiss_kappa_gwet == null ? 'undefined' : fixed(figures.fleiss_kappa_gwet))}</td>` +
+      num(figures.fleiss_kappa === null ? 'undefined' : fixed(figures.fleiss_kappa)) +
       num(count(figures.fleiss_n)) +
       num(fixed(figures.krippendorff_alpha)) +
       num(fixed(figures.gwet_ac1)) +
       '</tr>';
-    return notes ? `${main}\n<tr class="note"><td colspan="6">${h(notes)}</td></tr>` : main;
+    return notes ? `${main}\n<tr class="note"><td colspan="7">${h(notes)}</td></tr>` : main;
   };
   const rows = [row(h(`Overall (${multi.definition})`), multi, 'overall')];
   for (const code of multi.codes) rows.push(row(codeChip(code.code, colors), code, ''));
@@ -156,9 +158,9 @@ export function reliabilitySection(data: ReportData, colors: Palette): string {
       label: 'Overall',
       id: '',
       overall: true,
-      kappa: multi.fleiss_kappa,
-      reason: multi.reasons['fleiss_kappa'],
-      wald: undefined,
+      kappa: multi.fleiss_kappa_gwet ?? null,
+      reason: multi.reasons['fleiss_kappa_gwet'],
+      wald: pair(multi.fleiss_kappa_gwet_ci_low, multi.fleiss_kappa_gwet_ci_high),
       bootstrap: undefined,
     });
     for (const code of multi.codes) {
@@ -166,9 +168,9 @@ export function reliabilitySection(data: ReportData, colors: Palette): string {
         label: code.label,
         id: code.code,
         overall: false,
-        kappa: code.fleiss_kappa,
-        reason: code.reasons['fleiss_kappa'],
-        wald: undefined,
+        kappa: code.fleiss_kappa_gwet ?? null,
+        reason: code.reasons['fleiss_kappa_gwet'],
+        wald: pair(code.fleiss_kappa_gwet_ci_low, code.fleiss_kappa_gwet_ci_high),
         bootstrap: undefined,
       });
     }
@@ -202,7 +204,7 @@ export function reliabilitySection(data: ReportData, colors: Palette): string {
     : '';
   const caption =
     `${multi ? "Fleiss' κ" : "Cohen's κ"} of each code's presence or absence, over the ${plural(report.n_units, 'unit')} ${multi ? 'coded by two or more coders' : `both ${report.coders.map(h).join(' and ')} reviewed`}.` +
-    `${multi ? '' : ' The solid line is the interval from the asymptotic standard error, cut at 1 with an arrow where it passes 1.'}${bootstrap}` +
+    `${multi ? " For three or more coders it is Fleiss' κ generalised to missing ratings (Gwet 2014)." : ''} The solid line is the interval from the asymptotic standard error, cut at 1 with an arrow where it passes 1.${bootstrap}` +
     ' The shaded bands and their names follow Landis and Koch (1977): a convention for reading κ, not a test. Undefined κ is written out with its reason.';
   const intro = `<p>Coders: ${report.coders.map(h).join(', ')}. ${plural(report.units_not_shared, 'unit')} reviewed by only ${multi ? 'some of the coders' : 'one coder'} are not part of these figures.</p>`;
   const tables = multi ? multiCoderTable(multi, colors) : twoCoderTables(report, colors);

@@ -21,15 +21,24 @@ function headlineKappa(data: ReportData): string {
   const level = levelText(reliabilityLevel(report));
   if (report.multi) {
     const multi = report.multi;
+    const headline = multi.fleiss_kappa_gwet ?? null;
+    const interval =
+      multi.fleiss_kappa_gwet_ci_low != null && multi.fleiss_kappa_gwet_ci_high != null
+        ? ` (95 % CI ${fixed(multi.fleiss_kappa_gwet_ci_low)} to ${fixed(multi.fleiss_kappa_gwet_ci_high)})`
+        : '';
     const value =
+      headline === null
+        ? `Fleiss' κ undefined: ${h(multi.reasons['fleiss_kappa_gwet'] ?? multi.reasons['fleiss_kappa'] ?? 'no reason given')}`
+        : `Fleiss' κ = ${fixed(headline)}${interval}`;
+    const complete =
       multi.fleiss_kappa === null
-        ? `Fleiss' κ undefined: ${h(multi.reasons['fleiss_kappa'] ?? 'no reason given')}`
-        : `Fleiss' κ = ${fixed(multi.fleiss_kappa)}`;
+        ? `Fleiss' κ on the ${plural(multi.fleiss_n, 'unit')} coded by all ${report.coders.length} coders is undefined`
+        : `Fleiss' κ on the ${plural(multi.fleiss_n, 'unit')} coded by all ${report.coders.length} coders = ${fixed(multi.fleiss_kappa)}`;
     return (
       `<p class="big">${value}</p>` +
-      `<p>${multi.definition === 'pooled' ? 'Pooled over every (unit, code) pair' : 'On the nominal variable of the codes plus "none"'}, ` +
-      `over the ${plural(multi.fleiss_n, 'unit')} coded by all ${report.coders.length} coders (${coders}). ` +
-      `Krippendorff's α = ${fixed(multi.krippendorff_alpha)}, Gwet's AC1 = ${fixed(multi.gwet_ac1)} over ${plural(multi.n, 'unit')} coded by two or more.</p>`
+      `<p>${multi.definition === 'pooled' ? 'Pooled over every (unit, code) pair' : 'On the nominal variable of the codes'}, ` +
+      `generalised to missing ratings (Gwet 2014) over the ${plural(multi.n, 'unit')} coded by two or more of ${coders}. ` +
+      `${complete}; Krippendorff's α = ${fixed(multi.krippendorff_alpha)}, Gwet's AC1 = ${fixed(multi.gwet_ac1)}.</p>`
     );
   }
   const overall = report.overall;

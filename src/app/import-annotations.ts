@@ -10,6 +10,7 @@ import { Codings, packKey } from '../core/codings.js';
 import { type Finding, InputError } from '../errors.js';
 import { addCoderFiles, coderFiles, type Layout, metaText, readCodings } from '../io/annotations.js';
 import { AtomicBatch, backupFile, exists, writeFileAtomic } from '../io/atomic.js';
+import { refuseWhileCoding, sessionFiles } from '../io/journal.js';
 import { checkCoderName, loadCoder, openStudy, relativeTo, type Study } from './study.js';
 
 export interface ImportAnnotationsOptions {
@@ -97,6 +98,18 @@ export interface StoreCodingsOptions {
   replace: boolean;
 }
 
+/** Every writer of a coder's file goes through here: a running `coding code` session of the coder keeps it out. */
+async function refuseWhileCodingIn(study: Study, coder: string): Promise<void> {
+  const annotations = study.workspace.paths.annotations;
+  const lock = sessionFiles(annotations, coder).lock;
+  await refuseWhileCoding(
+    lock,
+    relativeTo(study.workspace, lock),
+    coder,
+    relativeTo(study.workspace, coderFiles(annotations, coder).csv),
+  );
+}
+
 /**
  * Merge a coder's new codings into `annotations/<coder>.csv`: new units are added, units coded
  * the same are left alone, units coded differently need `replace` (and the old file is backed up
@@ -107,6 +120,7 @@ export async function storeCodings(
   options: StoreCodingsOptions,
 ): Promise<Omit<ImportAnnotationsResult, 'file' | 'layout' | 'rows'>> {
   checkCoderName(options.coder);
+  await refuseWhileCodingIn(study, options.coder);
   const read = { codings: options.codings, memos: options.memos };
   const shownAs = options.shownAs;
   const existing = await loadCoder(study, options.coder, { required: false });

@@ -4,17 +4,44 @@
  * never leaves a half-written file, and a failed multi-file command leaves every file as it was.
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, lstatSync, realpathSync, statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { forgetTemporary, registerTemporary, temporaryPrefix } from './cleanup.js';
+import { withFile } from './fs-errors.js';
 
 function temporaryPathFor(target: string): string {
   const folder = path.dirname(target);
   return path.join(
     folder,
-    `.coding-tmp-${path.basename(target)}-${process.pid}-${randomBytes(4).toString('hex')}`,
+    `${temporaryPrefix}${path.basename(target)}-${process.pid}-${randomBytes(4).toString('hex')}`,
   );
+}
+
+/**
+ * Where the bytes for `target` go. A regular file (or a new one) is written atomically; a symbolic
+ * link is followed, so the file it points to is replaced and the link stays; a device or a pipe
+ * (`-o /dev/null`, `/dev/stdout`, a FIFO) is written to directly, since renaming a file over it
+ * would replace the device itself.
+ */
+function resolveTarget(target: string): { file: string; direct: boolean } {
+  let file = target;
+  try {
+    if (lstatSync(target).isSymbolicLink()) {
+      try {
+        file = realpathSync(target);
+      } catch {
+        return { file: target, direct: true }; // `/dev/stdout` → `pipe:[…]`
+      }
+    }
+    const stat = statSync(file);
+    if (stat.isFile() || stat.isDirectory()) return { file, direct: false };
+    return { file, direct: true };
+  } catch {
+    return { file, direct: false }; // a new file
+  }
 }
 
 /** Write `content` to `target` atomically (temp file, fsync, rename), creating the folder if needed. */
@@ -26,19 +53,49 @@ export async function writeFileAtomic(target: string, content: string | Uint8Arr
 
 /** A streamed file that appears at `target` only on `commit()`; `abort()` removes the temporary file. */
 export class AtomicWriteStream {
+  /** The file written until `rename()` (the target itself for a device or a pipe). */
   readonly temporaryPath: string;
-  readonly stream: WriteStream;
+  readonly stream: Writable;
+  private readonly file: string;
+  private readonly direct: boolean;
   private done = false;
+  /** The first error of the stream (opening it, writing it), thrown by the next call. */
+  private failure: unknown;
   /** Small writes are gathered here and handed to the stream about 1 MiB at a time. */
   private pending = '';
 
-  constructor(readonly target: string) {
-    this.temporaryPath = temporaryPathFor(target);
+  constructor(
+    readonly target: string,
+    options: { discard?: boolean } = {},
+  ) {
+    if (options.discard) {
+      // Nothing is kept (a dry run): the same calls, no file.
+      this.file = target;
+      this.direct = true;
+      this.temporaryPath = target;
+      this.stream = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+      this.done = true;
+      return;
+    }
+    const { file, direct } = resolveTarget(target);
+    this.file = file;
+    this.direct = direct;
+    this.temporaryPath = direct ? file : temporaryPathFor(file);
+    if (!direct) registerTemporary(this.temporaryPath);
     this.stream = createWriteStream(this.temporaryPath, { encoding: 'utf8' });
+    // Errors are kept and thrown by the next write or close, never left unhandled.
+    this.stream.on('error', (error) => {
+      this.failure ??= error;
+    });
+  }
+
+  private check(): void {
+    if (this.failure !== undefined) throw withFile(this.failure, this.target, 'cannot write');
   }
 
   /** Write text; it reaches the file in batches, and waits when the stream's buffer is full (memory stays bounded). */
   async write(chunk: string): Promise<void> {
+    this.check();
     this.pending += chunk;
     if (this.pending.length >= 1 << 20) await this.flush();
   }
@@ -60,24 +117,37 @@ export class AtomicWriteStream {
         this.stream.once('error', onError);
       });
     }
+    this.check();
   }
 
-  /** Flush and close; the file stays at its temporary path until `rename()`. */
+  /** Flush and close (and fsync); the file stays at its temporary path until `rename()`. */
   async close(): Promise<void> {
-    await this.flush();
-    this.stream.end();
-    await finished(this.stream);
-    const handle = await fs.open(this.temporaryPath, 'r+');
     try {
-      await handle.sync();
-    } finally {
-      await handle.close();
+      await this.flush();
+      if (!this.stream.writableEnded) this.stream.end();
+      await finished(this.stream);
+      this.check();
+      if (this.direct) return;
+      const handle = await fs.open(this.temporaryPath, 'r+');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      throw withFile(error, this.target, 'cannot write');
     }
   }
 
   async rename(): Promise<void> {
-    await fs.rename(this.temporaryPath, this.target);
+    if (this.done) return;
+    try {
+      if (!this.direct) await fs.rename(this.temporaryPath, this.file);
+    } catch (error) {
+      throw withFile(error, this.target, 'cannot write');
+    }
     this.done = true;
+    forgetTemporary(this.temporaryPath);
   }
 
   async commit(): Promise<void> {
@@ -95,7 +165,9 @@ export class AtomicWriteStream {
       this.stream.end();
       await finished(this.stream).catch(() => {});
     }
+    if (this.direct) return; // never remove a device
     await fs.rm(this.temporaryPath, { force: true });
+    forgetTemporary(this.temporaryPath);
   }
 }
 
@@ -113,7 +185,7 @@ export class AtomicBatch {
 
   /** A streamed member of the batch; it is renamed with the others on `commit()`. */
   async stream(target: string): Promise<AtomicWriteStream> {
-    await fs.mkdir(path.dirname(target), { recursive: true });
+    await makeFolder(target);
     const stream = new AtomicWriteStream(target);
     this.streams.push(stream);
     return stream;
@@ -133,28 +205,56 @@ export class AtomicBatch {
     try {
       for (const stream of this.streams) await stream.close();
       for (const { target, content } of this.pending) {
-        await fs.mkdir(path.dirname(target), { recursive: true });
-        const temporary = temporaryPathFor(target);
+        await makeFolder(target);
+        const { file, direct } = resolveTarget(target);
+        if (direct) {
+          written.push('');
+          continue; // written below, with the renames
+        }
+        const temporary = temporaryPathFor(file);
         written.push(temporary);
-        const handle = await fs.open(temporary, 'w');
+        registerTemporary(temporary);
         try {
-          await handle.writeFile(content);
-          await handle.sync();
-        } finally {
-          await handle.close();
+          const handle = await fs.open(temporary, 'w');
+          try {
+            await handle.writeFile(content);
+            await handle.sync();
+          } finally {
+            await handle.close();
+          }
+        } catch (error) {
+          throw withFile(error, target, 'cannot write');
         }
       }
     } catch (error) {
-      await Promise.all(written.map((file) => fs.rm(file, { force: true })));
+      await Promise.all(written.filter((file) => file !== '').map((file) => fs.rm(file, { force: true })));
+      for (const file of written) forgetTemporary(file);
       await this.abort();
       throw error;
     }
     for (const stream of this.streams) await stream.rename();
-    for (const [index, { target }] of this.pending.entries()) await fs.rename(written[index]!, target);
+    for (const [index, { target, content }] of this.pending.entries()) {
+      const temporary = written[index]!;
+      try {
+        if (temporary === '') await fs.writeFile(resolveTarget(target).file, content);
+        else await fs.rename(temporary, resolveTarget(target).file);
+      } catch (error) {
+        throw withFile(error, target, 'cannot write');
+      }
+      forgetTemporary(temporary);
+    }
   }
 
   async abort(): Promise<void> {
     await Promise.all(this.streams.map((stream) => stream.abort()));
+  }
+}
+
+async function makeFolder(target: string): Promise<void> {
+  try {
+    await fs.mkdir(path.dirname(target), { recursive: true });
+  } catch (error) {
+    throw withFile(error, path.dirname(target), 'cannot create the folder');
   }
 }
 

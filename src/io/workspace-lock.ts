@@ -11,9 +11,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import { InputError, UsageError } from '../errors.js';
 import { removeStaleTemporaries } from './cleanup.js';
-import { shown } from './workspace.js';
 import { fileSystemError, isSystemError } from './fs-errors.js';
 import { acquireLockFile, describeHolder, type HeldLockFile, lockTime, processExists } from './lock.js';
+import { shown } from './workspace.js';
 
 export const workspaceLockName = '.coding.lock';
 export const workspaceLockFormatVersion = 1;

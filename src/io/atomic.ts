@@ -200,7 +200,8 @@ export class AtomicBatch {
     return this.pending.length + this.streams.length;
   }
 
-  async commit(): Promise<void> {
+  /** Write every member, then rename them all into place; `beforeRename` runs when all are written. */
+  async commit(options: { beforeRename?: () => Promise<void> } = {}): Promise<void> {
     const written: string[] = [];
     try {
       for (const stream of this.streams) await stream.close();
@@ -226,6 +227,7 @@ export class AtomicBatch {
           throw withFile(error, target, 'cannot write');
         }
       }
+      await options.beforeRename?.();
     } catch (error) {
       await Promise.all(written.filter((file) => file !== '').map((file) => fs.rm(file, { force: true })));
       for (const file of written) forgetTemporary(file);

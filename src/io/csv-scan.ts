@@ -10,6 +10,7 @@ import { CsvError } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { InputError } from '../errors.js';
 import { detectDelimiter } from './csv.js';
+import { checkInputFile } from './input-file.js';
 import { notUtf8Error } from './text.js';
 
 export interface ScanOptions {
@@ -45,6 +46,7 @@ function countQuotes(text: string): number {
  */
 export async function scanCsv(file: string, options: ScanOptions): Promise<ScanResult> {
   const shownAs = options.shownAs ?? (file === '-' ? '<stdin>' : file);
+  if (file !== '-') await checkInputFile(file, shownAs);
   const input = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let delimiter = options.delimiter;

@@ -19,6 +19,7 @@ import { z } from 'zod';
 import type { JournalRecord } from '../core/code-session.js';
 import { type Finding, InputError, UsageError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
+import { withFile } from './fs-errors.js';
 import { acquireLockFile, describeHolder, lockTime, processExists, syncFolder } from './lock.js';
 
 export const journalFormatVersion = 1;
@@ -351,21 +352,29 @@ export async function acquireLock(
     host,
     started: lockTime(options.now),
   };
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const held = await acquireLockFile({
-    file,
-    record: info,
-    host,
-    ...(options.isAlive ? { isAlive: options.isAlive } : {}),
-    parse: (text) => parseLock(text, shownAs, coder),
-    refuse: (holder, where) =>
-      new UsageError(`coder "${coder}" is coding in another session (${describeHolder(holder)})`, {
-        hint:
-          where === 'another computer'
-            ? `finish that session first (q). If it is not running any more (its computer crashed), delete ${shownAs} and start again.`
-            : `finish that session first (q), or code as another coder. If process ${holder.pid} is not coding (the id was reused), delete ${shownAs}.`,
-      }),
-  });
+  let held: Awaited<ReturnType<typeof acquireLockFile<LockInfo>>>;
+  try {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    held = await takeSessionLock();
+  } catch (error) {
+    throw withFile(error, shownAs, 'cannot take the session lock');
+  }
+  function takeSessionLock() {
+    return acquireLockFile({
+      file,
+      record: info,
+      host,
+      ...(options.isAlive ? { isAlive: options.isAlive } : {}),
+      parse: (text) => parseLock(text, shownAs, coder),
+      refuse: (holder, where) =>
+        new UsageError(`coder "${coder}" is coding in another session (${describeHolder(holder)})`, {
+          hint:
+            where === 'another computer'
+              ? `finish that session first (q). If it is not running any more (its computer crashed), delete ${shownAs} and start again.`
+              : `finish that session first (q), or code as another coder. If process ${holder.pid} is not coding (the id was reused), delete ${shownAs}.`,
+        }),
+    });
+  }
   return {
     info,
     tookOver: held.tookOver,

@@ -166,7 +166,8 @@ export class AtomicWriteStream {
       await finished(this.stream).catch(() => {});
     }
     if (this.direct) return; // never remove a device
-    await fs.rm(this.temporaryPath, { force: true });
+    // A temporary that could not even be created (its folder is missing) is no error of its own.
+    await fs.rm(this.temporaryPath, { force: true }).catch(() => {});
     forgetTemporary(this.temporaryPath);
   }
 }
@@ -229,7 +230,9 @@ export class AtomicBatch {
       }
       await options.beforeRename?.();
     } catch (error) {
-      await Promise.all(written.filter((file) => file !== '').map((file) => fs.rm(file, { force: true })));
+      await Promise.all(
+        written.filter((file) => file !== '').map((file) => fs.rm(file, { force: true }).catch(() => {})),
+      );
       for (const file of written) forgetTemporary(file);
       await this.abort();
       throw error;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Codings, packKey } from '../core/codings.js';
 import { type Finding, InputError } from '../errors.js';
 import { addCoderFiles, coderFiles, type Layout, metaText, readCodings } from '../io/annotations.js';
-import { AtomicBatch, backupFile, exists, writeFileAtomic } from '../io/atomic.js';
+import { AtomicBatch, backupPath, exists, writeFileAtomic } from '../io/atomic.js';
 import { refuseWhileCoding, sessionFiles } from '../io/journal.js';
 import { checkCoderName, loadCoder, openStudy, relativeTo, type Study } from './study.js';
 
@@ -237,14 +237,17 @@ export async function storeCodings(
     return result;
   }
 
+  const batch = new AtomicBatch();
   if (replaced > 0 && existing) {
+    // The backups appear together with the new files, or not at all.
     const backupFolder = path.join(study.workspace.paths.annotations, '.backup');
-    result.backup = relativeTo(study.workspace, await backupFile(files.csv, backupFolder));
-    if (await exists(files.meta)) await backupFile(files.meta, backupFolder);
+    const csvBackup = await backupPath(files.csv, backupFolder);
+    batch.addCopy(files.csv, csvBackup);
+    result.backup = relativeTo(study.workspace, csvBackup);
+    if (await exists(files.meta)) batch.addCopy(files.meta, await backupPath(files.meta, backupFolder));
   }
   // The walk above visits units in order and each unit's codes in order: the keys are sorted.
   const merged = Codings.fromSortedKeys(Float64Array.from(keys));
-  const batch = new AtomicBatch();
   try {
     await addCoderFiles(batch, files, {
       codings: merged,

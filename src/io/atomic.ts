@@ -177,11 +177,16 @@ export class AtomicWriteStream {
  * place only when every one was written. If writing any fails, none is renamed.
  */
 export class AtomicBatch {
-  private readonly pending: Array<{ target: string; content: string | Uint8Array }> = [];
+  private readonly pending: Array<{ target: string; content: string | Uint8Array | { copyOf: string } }> = [];
   private readonly streams: AtomicWriteStream[] = [];
 
   add(target: string, content: string | Uint8Array): void {
     this.pending.push({ target, content });
+  }
+
+  /** A copy of the file `source` as it is now (a backup): it appears at `target` only with the others. */
+  addCopy(source: string, target: string): void {
+    this.pending.push({ target, content: { copyOf: source } });
   }
 
   /** A streamed member of the batch; it is renamed with the others on `commit()`. */
@@ -217,9 +222,14 @@ export class AtomicBatch {
         written.push(temporary);
         registerTemporary(temporary);
         try {
-          const handle = await fs.open(temporary, 'w');
+          if (typeof content === 'object' && 'copyOf' in content)
+            await fs.copyFile(content.copyOf, temporary);
+          const handle = await fs.open(
+            temporary,
+            typeof content === 'object' && 'copyOf' in content ? 'r+' : 'w',
+          );
           try {
-            await handle.writeFile(content);
+            if (!(typeof content === 'object' && 'copyOf' in content)) await handle.writeFile(content);
             await handle.sync();
           } finally {
             await handle.close();
@@ -241,7 +251,11 @@ export class AtomicBatch {
     for (const [index, { target, content }] of this.pending.entries()) {
       const temporary = written[index]!;
       try {
-        if (temporary === '') await fs.writeFile(resolveTarget(target).file, content);
+        if (temporary === '')
+          await fs.writeFile(
+            resolveTarget(target).file,
+            typeof content === 'object' && 'copyOf' in content ? await fs.readFile(content.copyOf) : content,
+          );
         else await fs.rename(temporary, resolveTarget(target).file);
       } catch (error) {
         throw withFile(error, target, 'cannot write');
@@ -269,7 +283,23 @@ export async function backupFile(
   backupFolder: string,
   now: Date = new Date(),
 ): Promise<string> {
-  await fs.mkdir(backupFolder, { recursive: true });
+  const candidate = await backupPath(file, backupFolder, now);
+  await writeBatch((batch) => batch.addCopy(file, candidate));
+  return candidate;
+}
+
+async function writeBatch(fill: (batch: AtomicBatch) => void): Promise<void> {
+  const batch = new AtomicBatch();
+  fill(batch);
+  await batch.commit();
+}
+
+/** Where a backup of `file` goes in `backupFolder`: its name with the time, numbered if taken. */
+export async function backupPath(
+  file: string,
+  backupFolder: string,
+  now: Date = new Date(),
+): Promise<string> {
   const stamp = now
     .toISOString()
     .replace(/[-:]/g, '')
@@ -279,7 +309,6 @@ export async function backupFile(
   for (let counter = 2; await exists(candidate); counter++) {
     candidate = path.join(backupFolder, `${path.basename(file, extension)}.${stamp}-${counter}${extension}`);
   }
-  await fs.copyFile(file, candidate);
   return candidate;
 }
 

@@ -121,11 +121,20 @@ describe.skipIf(tmpfsProblem !== undefined)(
       await copyStudy(study);
       expect((await runCli(['report'], { cwd: study })).code).toBe(0);
       const big = await bigTable();
+      const changed = path.join(path.dirname(big), 'coder1-changed.csv');
+      await fs.writeFile(
+        changed,
+        (await fs.readFile(path.join(study, 'annotations', 'coder1.csv'), 'utf8')).replace(
+          'ap-2026-01-30:1,rhetoric.framing,',
+          'ap-2026-01-30:1,trade.tariffs,',
+        ),
+      );
       const filler = await fillUp(tmpfs, 3);
       const before = await snapshot(study);
       for (const [args, file] of [
         [['import', big], /corpus\/(documents\.jsonl|units\.csv|new-[a-z]+\.[a-z]+|corpus\.json)/],
         [['import', '--coder', 'zed', path.join(study, 'annotations', 'coder1.csv')], /annotations\/zed/],
+        [['import', '--coder', 'coder1', '--replace', changed], /annotations\/(coder1|\.backup)/],
         [['report'], /reports/],
       ] as const) {
         const result = await runCli(args, { cwd: study });

@@ -23,15 +23,12 @@ async function workspaceRootOf(flags: Record<string, unknown>, cwd: string): Pro
 
 /** The folders where the tool writes (to clear of temporaries left by killed commands). */
 async function writtenFolders(root: string): Promise<string[]> {
-  const standard = ['corpus', 'annotations', 'reports', 'codebooks'].map((name) => path.join(root, name));
+  const standard = ['corpus', 'annotations', 'annotations/.backup', 'reports', 'codebooks'].map((name) =>
+    path.join(root, name),
+  );
   try {
     const workspace = await loadWorkspaceAt(root);
-    return [
-      ...standard,
-      workspace.paths.corpus,
-      path.dirname(workspace.paths.codebook),
-      path.dirname(workspace.paths.reports),
-    ];
+    return [...standard, workspace.paths.corpus, path.dirname(workspace.paths.codebook)];
   } catch {
     return standard;
   }

@@ -45,8 +45,8 @@ function countQuotes(text: string): number {
  * @throws InputError for bytes that are not UTF-8, an empty file, rows with the wrong number of fields, or malformed quoting
  */
 export async function scanCsv(file: string, options: ScanOptions): Promise<ScanResult> {
+  if (file !== '-') await checkInputFile(file, options.shownAs ?? file);
   const shownAs = options.shownAs ?? (file === '-' ? '<stdin>' : file);
-  if (file !== '-') await checkInputFile(file, shownAs);
   const input = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let delimiter = options.delimiter;

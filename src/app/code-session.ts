@@ -25,6 +25,7 @@ import { closest, didYouMean } from '../core/suggest.js';
 import { type Finding, InputError, UsageError } from '../errors.js';
 import { coderFiles, exclusivityFindings } from '../io/annotations.js';
 import { corpusPaths, loadCorpus } from '../io/corpus-store.js';
+import { isSystemError, systemErrorCause } from '../io/fs-errors.js';
 import {
   acquireLock,
   type HeldLock,
@@ -34,6 +35,7 @@ import {
   rewriteJournal,
   sessionFiles,
 } from '../io/journal.js';
+import { withWorkspaceLock } from '../io/workspace-lock.js';
 import { storeCodings } from './import-annotations.js';
 import { readSample } from './sample.js';
 import { checkCoderName, documentOfUnit, loadCoder, openStudy, relativeTo, type Study } from './study.js';
@@ -271,6 +273,13 @@ export async function foldJournal(
   return { units: latest.size, stored, warnings, stopped };
 }
 
+/** Fold the journal holding the workspace's write lock: the coder's file is changed like any other write. */
+function foldUnderLock(study: Study, coder: string, now: () => Date): ReturnType<typeof foldJournal> {
+  return withWorkspaceLock(study.workspace.root, `coding code --coder ${coder} (saving the journal)`, () =>
+    foldJournal(study, coder, now),
+  );
+}
+
 export async function openCodeSession(options: CodeSessionOptions): Promise<OpenedCodeSession> {
   const now = options.now ?? (() => new Date());
   checkCoderName(options.coder);
@@ -331,7 +340,7 @@ export async function openCodeSession(options: CodeSessionOptions): Promise<Open
         `took over ${shown.lock}: the session of process ${lock.tookOver.pid} (started ${lock.tookOver.started}) no longer runs`,
       );
     }
-    const startFold = await foldJournal(study, coder, now);
+    const startFold = await foldUnderLock(study, coder, now);
     if (startFold.stored?.written) {
       const units = startFold.stored.units;
       notices.push(
@@ -400,14 +409,30 @@ export async function openCodeSession(options: CodeSessionOptions): Promise<Open
       try {
         await writer.append(text);
       } catch (error) {
-        throw new InputError(
-          `cannot write to ${shown.journal}: ${error instanceof Error ? error.message : String(error)}`,
-          {
-            hint: `the last change on screen was not saved; the decisions before it are. Free disk space or fix the folder's permissions, then run coding code --coder ${coder} again.`,
-            cause: error,
-          },
-        );
+        throw notSaved(effects, error);
       }
+    };
+    /** Which decision was not saved, why, and that the ones before it are (each was on the disk before the next screen). */
+    const notSaved = (effects: readonly SessionEffect[], error: unknown): InputError => {
+      const decisions = effects.flatMap((effect) => (effect.kind === 'decide' ? [effect] : []));
+      const what =
+        decisions.length > 0
+          ? decisions
+              .map(
+                (effect) =>
+                  `the decision on ${effect.unitId} (${effect.decision.codes.length === 0 ? 'no code applies' : effect.decision.codes.map((code) => study.codebook.codes[code]!.id).join(', ')})`,
+              )
+              .join(' and ')
+          : `the position (unit ${effects[0]?.kind === 'at' ? (effects[0].unitId ?? 'end') : '?'} on screen)`;
+      const cause = isSystemError(error)
+        ? systemErrorCause(error)
+        : error instanceof Error
+          ? error.message
+          : String(error);
+      return new InputError(`${what} was NOT saved: cannot write ${shown.journal}: ${cause}`, {
+        hint: `every decision before it is saved in ${shown.journal}. ${isSystemError(error) && error.code === 'ENOSPC' ? 'Free space on the disk' : "Fix the cause (disk space, the folder's permissions)"}, then run coding code --coder ${coder} again and decide that unit again.`,
+        cause: error,
+      });
     };
     await record(session.enter().effects);
 
@@ -472,7 +497,7 @@ export async function openCodeSession(options: CodeSessionOptions): Promise<Open
         finished = true;
         try {
           await writer.close();
-          const { stopped: _stopped, ...result } = await foldJournal(study, coder, now);
+          const { stopped: _stopped, ...result } = await foldUnderLock(study, coder, now);
           return result;
         } finally {
           await lock.release();

@@ -15,6 +15,7 @@ import { checkCodebookRules, countCodebook, type RuleFinding } from '../core/cod
 import { type Finding, InputError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { type CsvCell, toCsv } from '../io/csv-write.js';
+import { refuseSpecialFile } from '../io/input-file.js';
 import { codebookNameFromFile, codebookToQdc, type QdcImport, readQdc } from '../io/qdc.js';
 import { decodeText } from '../io/text.js';
 import { openWorkspaceIfAny, shown } from '../io/workspace.js';
@@ -108,6 +109,7 @@ async function readCodebookText(source: CodebookSource, options: CodebookSourceO
       hint: 'name the YAML file, for example codebooks/codebook.yaml.',
     });
   }
+  refuseSpecialFile(stat, source.shownAs);
   if (stat.size > maxYamlBytes) {
     throw new InputError(
       `the file is ${(stat.size / 1048576).toFixed(1)} MiB; codebooks over ${maxYamlBytes / 1048576} MiB are refused`,

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { Codings, packKey } from '../core/codings.js';
 import { type Finding, InputError } from '../errors.js';
 import { addCoderFiles, coderFiles, type Layout, metaText, readCodings } from '../io/annotations.js';
-import { AtomicBatch, backupFile, exists, writeFileAtomic } from '../io/atomic.js';
+import { AtomicBatch, backupPath, exists, writeFileAtomic } from '../io/atomic.js';
+import { refuseWhileCoding, sessionFiles } from '../io/journal.js';
 import { checkCoderName, loadCoder, openStudy, relativeTo, type Study } from './study.js';
 
 export interface ImportAnnotationsOptions {
@@ -97,6 +98,18 @@ export interface StoreCodingsOptions {
   replace: boolean;
 }
 
+/** Every writer of a coder's file goes through here: a running `coding code` session of the coder keeps it out. */
+async function refuseWhileCodingIn(study: Study, coder: string): Promise<void> {
+  const annotations = study.workspace.paths.annotations;
+  const lock = sessionFiles(annotations, coder).lock;
+  await refuseWhileCoding(
+    lock,
+    relativeTo(study.workspace, lock),
+    coder,
+    relativeTo(study.workspace, coderFiles(annotations, coder).csv),
+  );
+}
+
 /**
  * Merge a coder's new codings into `annotations/<coder>.csv`: new units are added, units coded
  * the same are left alone, units coded differently need `replace` (and the old file is backed up
@@ -107,6 +120,7 @@ export async function storeCodings(
   options: StoreCodingsOptions,
 ): Promise<Omit<ImportAnnotationsResult, 'file' | 'layout' | 'rows'>> {
   checkCoderName(options.coder);
+  await refuseWhileCodingIn(study, options.coder);
   const read = { codings: options.codings, memos: options.memos };
   const shownAs = options.shownAs;
   const existing = await loadCoder(study, options.coder, { required: false });
@@ -223,14 +237,17 @@ export async function storeCodings(
     return result;
   }
 
+  const batch = new AtomicBatch();
   if (replaced > 0 && existing) {
+    // The backups appear together with the new files, or not at all.
     const backupFolder = path.join(study.workspace.paths.annotations, '.backup');
-    result.backup = relativeTo(study.workspace, await backupFile(files.csv, backupFolder));
-    if (await exists(files.meta)) await backupFile(files.meta, backupFolder);
+    const csvBackup = await backupPath(files.csv, backupFolder);
+    batch.addCopy(files.csv, csvBackup);
+    result.backup = relativeTo(study.workspace, csvBackup);
+    if (await exists(files.meta)) batch.addCopy(files.meta, await backupPath(files.meta, backupFolder));
   }
   // The walk above visits units in order and each unit's codes in order: the keys are sorted.
   const merged = Codings.fromSortedKeys(Float64Array.from(keys));
-  const batch = new AtomicBatch();
   try {
     await addCoderFiles(batch, files, {
       codings: merged,

@@ -266,14 +266,19 @@ export async function ingestDocuments(
     existingDocuments++;
   }
 
-  await fs.mkdir(paths.folder, { recursive: true });
+  // A dry run writes nothing, not even scratch files (the workspace may be read-only).
+  const discard = options.dryRun === true;
+  if (!discard) await fs.mkdir(paths.folder, { recursive: true });
   // New documents and units are written as they are read: straight into the corpus files of a
   // new corpus, else into scratch files that are appended after the existing documents.
   const fresh = existingDocuments === 0;
   const scratchDocuments = new AtomicWriteStream(
     fresh ? paths.documents : path.join(paths.folder, 'new-documents.jsonl'),
+    { discard },
   );
-  const scratchUnits = new AtomicWriteStream(fresh ? paths.units : path.join(paths.folder, 'new-units.csv'));
+  const scratchUnits = new AtomicWriteStream(fresh ? paths.units : path.join(paths.folder, 'new-units.csv'), {
+    discard,
+  });
   if (fresh) await scratchUnits.write(unitsHeaderLine());
   const findings: Finding[] = [];
   const warnings: Finding[] = [];

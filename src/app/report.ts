@@ -11,9 +11,9 @@ import type { ReliabilityReport } from '../core/reliability.js';
 import { type CrossTable, crossTable, groupFields, groupOf } from '../core/themes.js';
 import { CodingError, InputError } from '../errors.js';
 import { readAdjudication } from '../io/adjudication.js';
-import { AtomicBatch } from '../io/atomic.js';
 import { corpusPaths, readManifest } from '../io/corpus-store.js';
 import { csvLine } from '../io/csv-write.js';
+import { replaceReportFolder } from '../io/report-folder.js';
 import { openWorkspace } from '../io/workspace.js';
 import type { ReportData, ReportDisagreement } from '../report/data.js';
 import { renderReportHtml } from '../report/html.js';
@@ -301,9 +301,11 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
     inputs: data.inputs,
     files: listed,
   };
-  const batch = new AtomicBatch();
-  for (const [name, content] of files) batch.add(path.join(folder, name), content);
-  batch.add(path.join(folder, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  await batch.commit();
+  // A fresh folder switched in by renaming: a kill never leaves the manifest disagreeing with the files.
+  await replaceReportFolder(
+    folder,
+    [...files].map(([name, content]) => ({ name, content })),
+    { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` },
+  );
   return { folder, files: listed, data };
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type DrawnSample, drawSample } from '../core/sample.js';
 import { InputError, UsageError } from '../errors.js';
-import { AtomicBatch, backupFile, exists } from '../io/atomic.js';
+import { AtomicBatch, backupPath, exists } from '../io/atomic.js';
 import { corpusPaths, readDocuments, readManifest, readUnits } from '../io/corpus-store.js';
 import { scanCsv } from '../io/csv-scan.js';
 import { csvLine } from '../io/csv-write.js';
@@ -182,6 +182,8 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
     return result;
   }
   if (options.dryRun) return result;
+  // The backups appear together with the new files, or not at all.
+  const batch = new AtomicBatch();
   if (previous) {
     const dependents = await dependentCoders(workspace, new Set(previous.unitIds));
     if (dependents.length > 0 && !options.force) {
@@ -194,10 +196,11 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
       );
     }
     const backupFolder = path.join(workspace.paths.annotations, '.backup');
-    result.backup = relativeTo(workspace, await backupFile(files.csv, backupFolder));
-    await backupFile(files.meta, backupFolder);
+    const csvBackup = await backupPath(files.csv, backupFolder);
+    batch.addCopy(files.csv, csvBackup);
+    batch.addCopy(files.meta, await backupPath(files.meta, backupFolder));
+    result.backup = relativeTo(workspace, csvBackup);
   }
-  const batch = new AtomicBatch();
   batch.add(files.csv, text);
   batch.add(files.meta, metaText);
   await batch.commit();

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { CodingError } from '../errors.js';
+import { fileSystemError, isSystemError, systemErrorCause } from '../io/fs-errors.js';
 import { toolVersion } from '../version.js';
 import { registerAdjudicate } from './commands/adjudicate.js';
 import { registerCode } from './commands/code.js';
@@ -22,6 +23,7 @@ import { registerSample } from './commands/sample.js';
 import { registerSheet } from './commands/sheet.js';
 import { registerThemes } from './commands/themes.js';
 import { printError, writeErr } from './output.js';
+import { installWriteLock } from './write-lock.js';
 
 export function buildProgram(): Command {
   const program = new Command('coding');
@@ -51,21 +53,31 @@ export function buildProgram(): Command {
   return program;
 }
 
-function handleBrokenPipe(stream: NodeJS.WriteStream): void {
+function handleOutputErrors(stream: NodeJS.WriteStream, name: string): void {
   stream.on('error', (error: NodeJS.ErrnoException) => {
     // A reader that stops early (`coding corpus units | head`) is not a failure.
     if (error.code === 'EPIPE') process.exit(0);
-    throw error;
+    // A full disk or device (`> /dev/full`): say so, and fail.
+    const cause = isSystemError(error) ? systemErrorCause(error) : error.message;
+    if (name === 'standard output')
+      process.stderr.write(
+        `error: cannot write to ${name}: ${cause}\nhint: what was printed is incomplete; free space on the device it goes to, or send it elsewhere.\n`,
+      );
+    process.exit(2);
   });
 }
 
 export async function main(argv: string[]): Promise<number> {
-  handleBrokenPipe(process.stdout);
+  handleOutputErrors(process.stdout, 'standard output');
+  handleOutputErrors(process.stderr, 'standard error');
   const program = buildProgram();
+  const writeLock = installWriteLock(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
-  } catch (error) {
+  } catch (caught) {
+    // Node's file system errors that a person can fix (a full disk, a read-only study…) are input errors.
+    const error = isSystemError(caught) ? fileSystemError(caught) : caught;
     if (error instanceof CommanderError) {
       if (
         error.code === 'commander.helpDisplayed' ||
@@ -86,6 +98,8 @@ export async function main(argv: string[]): Promise<number> {
       `internal error: ${shown}\nThis is a bug in coding ${toolVersion}; please report it with the command you ran${program.opts()['verbose'] ? '' : ' and the output of --verbose'}.\n`,
     );
     return 70;
+  } finally {
+    await writeLock.release();
   }
 }
 

@@ -4,17 +4,44 @@
  * never leaves a half-written file, and a failed multi-file command leaves every file as it was.
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, lstatSync, realpathSync, statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { forgetTemporary, registerTemporary, temporaryPrefix } from './cleanup.js';
+import { withFile } from './fs-errors.js';
 
 function temporaryPathFor(target: string): string {
   const folder = path.dirname(target);
   return path.join(
     folder,
-    `.coding-tmp-${path.basename(target)}-${process.pid}-${randomBytes(4).toString('hex')}`,
+    `${temporaryPrefix}${path.basename(target)}-${process.pid}-${randomBytes(4).toString('hex')}`,
   );
+}
+
+/**
+ * Where the bytes for `target` go. A regular file (or a new one) is written atomically; a symbolic
+ * link is followed, so the file it points to is replaced and the link stays; a device or a pipe
+ * (`-o /dev/null`, `/dev/stdout`, a FIFO) is written to directly, since renaming a file over it
+ * would replace the device itself.
+ */
+function resolveTarget(target: string): { file: string; direct: boolean } {
+  let file = target;
+  try {
+    if (lstatSync(target).isSymbolicLink()) {
+      try {
+        file = realpathSync(target);
+      } catch {
+        return { file: target, direct: true }; // `/dev/stdout` → `pipe:[…]`
+      }
+    }
+    const stat = statSync(file);
+    if (stat.isFile() || stat.isDirectory()) return { file, direct: false };
+    return { file, direct: true };
+  } catch {
+    return { file, direct: false }; // a new file
+  }
 }
 
 /** Write `content` to `target` atomically (temp file, fsync, rename), creating the folder if needed. */
@@ -26,19 +53,49 @@ export async function writeFileAtomic(target: string, content: string | Uint8Arr
 
 /** A streamed file that appears at `target` only on `commit()`; `abort()` removes the temporary file. */
 export class AtomicWriteStream {
+  /** The file written until `rename()` (the target itself for a device or a pipe). */
   readonly temporaryPath: string;
-  readonly stream: WriteStream;
+  readonly stream: Writable;
+  private readonly file: string;
+  private readonly direct: boolean;
   private done = false;
+  /** The first error of the stream (opening it, writing it), thrown by the next call. */
+  private failure: unknown;
   /** Small writes are gathered here and handed to the stream about 1 MiB at a time. */
   private pending = '';
 
-  constructor(readonly target: string) {
-    this.temporaryPath = temporaryPathFor(target);
+  constructor(
+    readonly target: string,
+    options: { discard?: boolean } = {},
+  ) {
+    if (options.discard) {
+      // Nothing is kept (a dry run): the same calls, no file.
+      this.file = target;
+      this.direct = true;
+      this.temporaryPath = target;
+      this.stream = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+      this.done = true;
+      return;
+    }
+    const { file, direct } = resolveTarget(target);
+    this.file = file;
+    this.direct = direct;
+    this.temporaryPath = direct ? file : temporaryPathFor(file);
+    if (!direct) registerTemporary(this.temporaryPath);
     this.stream = createWriteStream(this.temporaryPath, { encoding: 'utf8' });
+    // Errors are kept and thrown by the next write or close, never left unhandled.
+    this.stream.on('error', (error) => {
+      this.failure ??= error;
+    });
+  }
+
+  private check(): void {
+    if (this.failure !== undefined) throw withFile(this.failure, this.target, 'cannot write');
   }
 
   /** Write text; it reaches the file in batches, and waits when the stream's buffer is full (memory stays bounded). */
   async write(chunk: string): Promise<void> {
+    this.check();
     this.pending += chunk;
     if (this.pending.length >= 1 << 20) await this.flush();
   }
@@ -60,24 +117,37 @@ export class AtomicWriteStream {
         this.stream.once('error', onError);
       });
     }
+    this.check();
   }
 
-  /** Flush and close; the file stays at its temporary path until `rename()`. */
+  /** Flush and close (and fsync); the file stays at its temporary path until `rename()`. */
   async close(): Promise<void> {
-    await this.flush();
-    this.stream.end();
-    await finished(this.stream);
-    const handle = await fs.open(this.temporaryPath, 'r+');
     try {
-      await handle.sync();
-    } finally {
-      await handle.close();
+      await this.flush();
+      if (!this.stream.writableEnded) this.stream.end();
+      await finished(this.stream);
+      this.check();
+      if (this.direct) return;
+      const handle = await fs.open(this.temporaryPath, 'r+');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      throw withFile(error, this.target, 'cannot write');
     }
   }
 
   async rename(): Promise<void> {
-    await fs.rename(this.temporaryPath, this.target);
+    if (this.done) return;
+    try {
+      if (!this.direct) await fs.rename(this.temporaryPath, this.file);
+    } catch (error) {
+      throw withFile(error, this.target, 'cannot write');
+    }
     this.done = true;
+    forgetTemporary(this.temporaryPath);
   }
 
   async commit(): Promise<void> {
@@ -95,7 +165,10 @@ export class AtomicWriteStream {
       this.stream.end();
       await finished(this.stream).catch(() => {});
     }
-    await fs.rm(this.temporaryPath, { force: true });
+    if (this.direct) return; // never remove a device
+    // A temporary that could not even be created (its folder is missing) is no error of its own.
+    await fs.rm(this.temporaryPath, { force: true }).catch(() => {});
+    forgetTemporary(this.temporaryPath);
   }
 }
 
@@ -104,16 +177,21 @@ export class AtomicWriteStream {
  * place only when every one was written. If writing any fails, none is renamed.
  */
 export class AtomicBatch {
-  private readonly pending: Array<{ target: string; content: string | Uint8Array }> = [];
+  private readonly pending: Array<{ target: string; content: string | Uint8Array | { copyOf: string } }> = [];
   private readonly streams: AtomicWriteStream[] = [];
 
   add(target: string, content: string | Uint8Array): void {
     this.pending.push({ target, content });
   }
 
+  /** A copy of the file `source` as it is now (a backup): it appears at `target` only with the others. */
+  addCopy(source: string, target: string): void {
+    this.pending.push({ target, content: { copyOf: source } });
+  }
+
   /** A streamed member of the batch; it is renamed with the others on `commit()`. */
   async stream(target: string): Promise<AtomicWriteStream> {
-    await fs.mkdir(path.dirname(target), { recursive: true });
+    await makeFolder(target);
     const stream = new AtomicWriteStream(target);
     this.streams.push(stream);
     return stream;
@@ -128,33 +206,74 @@ export class AtomicBatch {
     return this.pending.length + this.streams.length;
   }
 
-  async commit(): Promise<void> {
+  /** Write every member, then rename them all into place; `beforeRename` runs when all are written. */
+  async commit(options: { beforeRename?: () => Promise<void> } = {}): Promise<void> {
     const written: string[] = [];
     try {
       for (const stream of this.streams) await stream.close();
       for (const { target, content } of this.pending) {
-        await fs.mkdir(path.dirname(target), { recursive: true });
-        const temporary = temporaryPathFor(target);
+        await makeFolder(target);
+        const { file, direct } = resolveTarget(target);
+        if (direct) {
+          written.push('');
+          continue; // written below, with the renames
+        }
+        const temporary = temporaryPathFor(file);
         written.push(temporary);
-        const handle = await fs.open(temporary, 'w');
+        registerTemporary(temporary);
         try {
-          await handle.writeFile(content);
-          await handle.sync();
-        } finally {
-          await handle.close();
+          if (typeof content === 'object' && 'copyOf' in content)
+            await fs.copyFile(content.copyOf, temporary);
+          const handle = await fs.open(
+            temporary,
+            typeof content === 'object' && 'copyOf' in content ? 'r+' : 'w',
+          );
+          try {
+            if (!(typeof content === 'object' && 'copyOf' in content)) await handle.writeFile(content);
+            await handle.sync();
+          } finally {
+            await handle.close();
+          }
+        } catch (error) {
+          throw withFile(error, target, 'cannot write');
         }
       }
+      await options.beforeRename?.();
     } catch (error) {
-      await Promise.all(written.map((file) => fs.rm(file, { force: true })));
+      await Promise.all(
+        written.filter((file) => file !== '').map((file) => fs.rm(file, { force: true }).catch(() => {})),
+      );
+      for (const file of written) forgetTemporary(file);
       await this.abort();
       throw error;
     }
     for (const stream of this.streams) await stream.rename();
-    for (const [index, { target }] of this.pending.entries()) await fs.rename(written[index]!, target);
+    for (const [index, { target, content }] of this.pending.entries()) {
+      const temporary = written[index]!;
+      try {
+        if (temporary === '')
+          await fs.writeFile(
+            resolveTarget(target).file,
+            typeof content === 'object' && 'copyOf' in content ? await fs.readFile(content.copyOf) : content,
+          );
+        else await fs.rename(temporary, resolveTarget(target).file);
+      } catch (error) {
+        throw withFile(error, target, 'cannot write');
+      }
+      forgetTemporary(temporary);
+    }
   }
 
   async abort(): Promise<void> {
     await Promise.all(this.streams.map((stream) => stream.abort()));
+  }
+}
+
+async function makeFolder(target: string): Promise<void> {
+  try {
+    await fs.mkdir(path.dirname(target), { recursive: true });
+  } catch (error) {
+    throw withFile(error, path.dirname(target), 'cannot create the folder');
   }
 }
 
@@ -164,7 +283,23 @@ export async function backupFile(
   backupFolder: string,
   now: Date = new Date(),
 ): Promise<string> {
-  await fs.mkdir(backupFolder, { recursive: true });
+  const candidate = await backupPath(file, backupFolder, now);
+  await writeBatch((batch) => batch.addCopy(file, candidate));
+  return candidate;
+}
+
+async function writeBatch(fill: (batch: AtomicBatch) => void): Promise<void> {
+  const batch = new AtomicBatch();
+  fill(batch);
+  await batch.commit();
+}
+
+/** Where a backup of `file` goes in `backupFolder`: its name with the time, numbered if taken. */
+export async function backupPath(
+  file: string,
+  backupFolder: string,
+  now: Date = new Date(),
+): Promise<string> {
   const stamp = now
     .toISOString()
     .replace(/[-:]/g, '')
@@ -174,7 +309,6 @@ export async function backupFile(
   for (let counter = 2; await exists(candidate); counter++) {
     candidate = path.join(backupFolder, `${path.basename(file, extension)}.${stamp}-${counter}${extension}`);
   }
-  await fs.copyFile(file, candidate);
   return candidate;
 }
 

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import { buildCodebookModel, type CodebookModel } from '../core/codebook.js';
 import { InputError } from '../errors.js';
 import { type Codebook, codebookSchema } from '../schema/codebook.js';
+import { refuseSpecialFile } from './input-file.js';
 import { decodeText } from './text.js';
 import { loadYaml, maxYamlBytes, type ParsedYaml } from './yaml.js';
 
@@ -28,6 +29,7 @@ export async function readCodebook(file: string, shownAs: string = file): Promis
       hint: 'check the path, or the `codebook:` entry of coding.yaml.',
     });
   }
+  refuseSpecialFile(stat, shownAs);
   if (stat.size > maxYamlBytes) {
     throw new InputError(
       `the file is ${(stat.size / 1048576).toFixed(1)} MiB; codebooks over 5 MiB are refused`,

@@ -10,6 +10,7 @@ import { CsvError } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { InputError } from '../errors.js';
 import { detectDelimiter } from './csv.js';
+import { checkInputFile } from './input-file.js';
 import { notUtf8Error } from './text.js';
 
 export interface ScanOptions {
@@ -52,6 +53,7 @@ function countQuotes(text: string): number {
  * @throws InputError for bytes that are not UTF-8, an empty file, rows with the wrong number of fields, or malformed quoting
  */
 export async function scanCsv(file: string, options: ScanOptions): Promise<ScanResult> {
+  if (file !== '-') await checkInputFile(file, options.shownAs ?? file);
   const shownAs = options.shownAs ?? (file === '-' ? '<stdin>' : file);
   const input =
     file === '-' ? process.stdin : createReadStream(file, { highWaterMark: options.chunkSize ?? 1 << 20 });

@@ -12,8 +12,6 @@
  * never seen half-written.
  */
 
-import { randomBytes } from 'node:crypto';
-import { readFileSync, unlinkSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +19,8 @@ import { z } from 'zod';
 import type { JournalRecord } from '../core/code-session.js';
 import { type Finding, InputError, UsageError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
+import { withFile } from './fs-errors.js';
+import { acquireLockFile, describeHolder, lockTime, processExists, syncFolder } from './lock.js';
 
 export const journalFormatVersion = 1;
 export const lockFormatVersion = 1;
@@ -201,16 +201,28 @@ export async function rewriteJournal(
   await writeFileAtomic(file, text);
 }
 
-/** Make a new directory entry durable, so a file created just before a crash is still there after it. */
-async function syncFolder(folder: string): Promise<void> {
-  let handle: fs.FileHandle | undefined;
+/**
+ * Write all of `text` at the end of a file opened for appending and flush it to the disk; on any
+ * failure, truncate the file back to `sizeBefore` (no half entry stays) and rethrow.
+ */
+async function writeWhole(handle: fs.FileHandle, text: string, sizeBefore: number): Promise<void> {
+  const bytes = Buffer.from(text, 'utf8');
   try {
-    handle = await fs.open(folder, 'r');
-    await handle.sync();
-  } catch {
-    // Some systems cannot fsync a folder; the file's own fsync still holds its content.
-  } finally {
-    await handle?.close();
+    let offset = 0;
+    while (offset < bytes.length) {
+      const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
+      if (bytesWritten <= 0)
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), {
+          code: 'ENOSPC',
+          syscall: 'write',
+        });
+      offset += bytesWritten;
+    }
+    await handle.datasync();
+  } catch (error) {
+    await handle.truncate(sizeBefore).catch(() => {});
+    await handle.datasync().catch(() => {});
+    throw error;
   }
 }
 
@@ -230,8 +242,7 @@ export class JournalWriter {
       const { size } = await handle.stat();
       let needsNewline = false;
       if (size === 0) {
-        await handle.write(journalHeaderLine(header));
-        await handle.sync();
+        await writeWhole(handle, journalHeaderLine(header), 0);
         await syncFolder(path.dirname(file));
       } else {
         const last = Buffer.alloc(1);
@@ -245,11 +256,14 @@ export class JournalWriter {
     }
   }
 
-  /** Append one entry (one write, then fdatasync). */
+  /**
+   * Append one entry: every byte written (checked), then fdatasync. If any of it fails (a full
+   * disk), the part written is cut off again, so the journal holds whole entries only, and the
+   * error is thrown: the entry is not saved.
+   */
   async append(text: string): Promise<void> {
-    const line = this.needsNewline ? `\n${text}` : text;
-    await this.handle.write(line);
-    await this.handle.datasync();
+    const { size } = await this.handle.stat();
+    await writeWhole(this.handle, this.needsNewline ? `\n${text}` : text, size);
     this.needsNewline = false;
   }
 
@@ -270,15 +284,7 @@ export const lockSchema = z
   .strict();
 export type LockInfo = z.infer<typeof lockSchema>;
 
-/** Whether a process with this id runs on this computer (one of another user counts as running). */
-export function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { processExists };
 
 export interface HeldLock {
   info: LockInfo;
@@ -289,18 +295,7 @@ export interface HeldLock {
   releaseSync(): void;
 }
 
-function describeLock(lock: LockInfo): string {
-  return `process ${lock.pid} on ${lock.host}, since ${lock.started}`;
-}
-
-async function readLock(file: string, shownAs: string, coder: string): Promise<LockInfo | undefined> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+function parseLock(text: string, shownAs: string, coder: string): LockInfo {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -317,6 +312,25 @@ async function readLock(file: string, shownAs: string, coder: string): Promise<L
   return parsed.data;
 }
 
+/** The session lock of a coder as it is on disk now, if any (undefined: none, or not readable as one). */
+export async function readSessionLock(
+  file: string,
+  shownAs: string,
+  coder: string,
+): Promise<LockInfo | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    return parseLock(text, shownAs, coder);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Take the lock of a coder's session. A lock held by a running process is refused; a lock of a
  * process that no longer runs on this computer is stale and taken over.
@@ -330,89 +344,70 @@ export async function acquireLock(
   options: { now?: Date; isAlive?: (pid: number) => boolean; host?: string; pid?: number } = {},
 ): Promise<HeldLock> {
   const host = options.host ?? os.hostname();
-  const isAlive = options.isAlive ?? processExists;
   const info: LockInfo = {
     format: 'coding-lock',
     version: lockFormatVersion,
     coder,
     pid: options.pid ?? process.pid,
     host,
-    started: (options.now ?? new Date()).toISOString().replace(/\.\d+Z$/, 'Z'),
+    started: lockTime(options.now),
   };
-  const text = `${JSON.stringify(info, null, 2)}\n`;
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const temporary = path.join(
-    path.dirname(file),
-    `.coding-tmp-${path.basename(file)}-${info.pid}-${randomBytes(4).toString('hex')}`,
-  );
-  let tookOver: LockInfo | undefined;
+  let held: Awaited<ReturnType<typeof acquireLockFile<LockInfo>>>;
   try {
-    await fs.writeFile(temporary, text);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await fs.link(temporary, file);
-        break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        if (attempt >= 3)
-          throw new UsageError(`could not take ${shownAs}: other sessions for "${coder}" keep taking it`, {
-            hint: 'run one coding code session per coder at a time.',
-          });
-      }
-      const held = await readLock(file, shownAs, coder);
-      if (held === undefined) continue; // released meanwhile
-      if (held.host !== host) {
-        throw new UsageError(`coder "${coder}" is coding in another session (${describeLock(held)})`, {
-          hint: `finish that session first (q). If it is not running any more (its computer crashed), delete ${shownAs} and start again.`,
-        });
-      }
-      if (isAlive(held.pid)) {
-        throw new UsageError(`coder "${coder}" is coding in another session (${describeLock(held)})`, {
-          hint: `finish that session first (q), or code as another coder. If process ${held.pid} is not coding (the id was reused), delete ${shownAs}.`,
-        });
-      }
-      // Stale: remove it only if it is still the same lock (another session may have taken it over first).
-      const again = await readLock(file, shownAs, coder).catch(() => undefined);
-      if (again && again.pid === held.pid && again.started === held.started && again.host === held.host) {
-        await fs.rm(file, { force: true });
-        tookOver = held;
-      }
-    }
-  } finally {
-    await fs.rm(temporary, { force: true });
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    held = await takeSessionLock();
+  } catch (error) {
+    throw withFile(error, shownAs, 'cannot take the session lock');
   }
-  await syncFolder(path.dirname(file));
-  let released = false;
-  const ours = (content: string): boolean => {
-    try {
-      const parsed = lockSchema.safeParse(JSON.parse(content));
-      return (
-        parsed.success &&
-        parsed.data.pid === info.pid &&
-        parsed.data.started === info.started &&
-        parsed.data.host === host
-      );
-    } catch {
-      return false;
-    }
-  };
+  function takeSessionLock() {
+    return acquireLockFile({
+      file,
+      record: info,
+      host,
+      ...(options.isAlive ? { isAlive: options.isAlive } : {}),
+      parse: (text) => parseLock(text, shownAs, coder),
+      refuse: (holder, where) =>
+        new UsageError(`coder "${coder}" is coding in another session (${describeHolder(holder)})`, {
+          hint:
+            where === 'another computer'
+              ? `finish that session first (q). If it is not running any more (its computer crashed), delete ${shownAs} and start again.`
+              : `finish that session first (q), or code as another coder. If process ${holder.pid} is not coding (the id was reused), delete ${shownAs}.`,
+        }),
+    });
+  }
   return {
     info,
-    tookOver,
-    async release() {
-      if (released) return;
-      released = true;
-      const content = await fs.readFile(file, 'utf8').catch(() => '');
-      if (ours(content)) await fs.rm(file, { force: true });
-    },
-    releaseSync() {
-      if (released) return;
-      released = true;
-      try {
-        if (ours(readFileSync(file, 'utf8'))) unlinkSync(file);
-      } catch {
-        // Already gone.
-      }
-    },
+    tookOver: held.tookOver,
+    release: () => held.release(),
+    releaseSync: () => held.releaseSync(),
   };
+}
+
+/**
+ * Refuse to change a coder's annotations while a `coding code` session of that coder runs in
+ * another process: its journal would be folded over the change when it ends.
+ *
+ * @throws UsageError naming the session
+ */
+export async function refuseWhileCoding(
+  file: string,
+  shownAs: string,
+  coder: string,
+  csvShownAs: string,
+  options: { isAlive?: (pid: number) => boolean; host?: string } = {},
+): Promise<void> {
+  const held = await readSessionLock(file, shownAs, coder);
+  if (held === undefined) return;
+  const host = options.host ?? os.hostname();
+  if (held.host === host && held.pid === process.pid) return; // this process's own session
+  if (held.host === host && !(options.isAlive ?? processExists)(held.pid)) return; // stale: taken over at the next start
+  throw new UsageError(
+    `coder "${coder}" is coding in a coding code session (${describeHolder(held)}); ${csvShownAs} cannot be changed under it`,
+    {
+      hint:
+        held.host === host
+          ? `finish that session first (q), then run this command again. If process ${held.pid} is not coding (the id was reused), delete ${shownAs}.`
+          : `finish that session first (q), then run this command again. If it is not running any more (its computer crashed), delete ${shownAs}.`,
+    },
+  );
 }

@@ -33,6 +33,7 @@ import {
   codebookSchema,
   codeIdPattern,
 } from '../schema/codebook.js';
+import { refuseSpecialFile } from './input-file.js';
 import { decodeText } from './text.js';
 import {
   childElements,
@@ -632,6 +633,7 @@ export async function readQdc(file: string, shownAs: string, options: QdcReadOpt
   if (stat.isDirectory()) {
     throw new InputError('this is a folder, not a .qdc file', { location: { file: shownAs } });
   }
+  refuseSpecialFile(stat, shownAs);
   if (stat.size > maxQdcBytes) {
     throw new InputError(
       `the file is ${(stat.size / 1048576).toFixed(1)} MiB; REFI-QDA codebooks over ${maxQdcBytes / 1048576} MiB are refused`,

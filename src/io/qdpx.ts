@@ -18,6 +18,7 @@ import fs from 'node:fs/promises';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { Inflate, zipSync } from 'fflate';
 import { type Finding, InputError } from '../errors.js';
+import { checkInputFile } from './input-file.js';
 import { normaliseGuid, qdaProjectNamespace, qdcNamespace } from './qdc.js';
 import {
   childElements,
@@ -130,6 +131,7 @@ function decodeName(bytes: Uint8Array, utf8Flag: boolean): string {
  *   entry whose name is an absolute path or climbs out of the archive with ".."
  */
 export async function openZip(file: string, shownAs: string, limits: QdpxLimits): Promise<ZipArchive> {
+  await checkInputFile(file, shownAs);
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(file, 'r');

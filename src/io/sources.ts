@@ -13,6 +13,7 @@ import type { UnitKind } from '../schema/config.js';
 import { standardFields } from '../schema/corpus.js';
 import { columnIndex, listColumns } from './csv.js';
 import { scanCsv } from './csv-scan.js';
+import { refuseSpecialFile } from './input-file.js';
 import { decodeText, normaliseText, notUtf8Error } from './text.js';
 import { parseYaml } from './yaml.js';
 
@@ -81,6 +82,7 @@ export async function expandSources(paths: readonly string[], options: ExpandOpt
       }
       for (const file of found) add(file, kindOf(file)!);
     } else {
+      refuseSpecialFile(stat, given);
       const kind = kindOf(absolute);
       if (kind === undefined) {
         const extension = path.extname(absolute) || '(none)';

@@ -11,7 +11,7 @@ import {
   openAdjudication,
 } from '../../app/adjudicate.js';
 import type { Decision } from '../../schema/adjudication.js';
-import { addWorkspaceOption, parseList } from '../common.js';
+import { addWorkspaceOption, parseList, writesWorkspace } from '../common.js';
 import { count, printFinding, writeErr, writeOut } from '../output.js';
 
 function defaultDecider(): string {
@@ -144,6 +144,7 @@ export function registerAdjudicate(program: Command): void {
     .option('--all', 'go through decided disagreements too')
     .option('--status', 'only say how many disagreements are decided and open');
   addWorkspaceOption(command);
+  writesWorkspace(command, (flags) => flags['status'] !== true);
   command.addHelpText(
     'after',
     `

@@ -13,7 +13,7 @@ import {
 import { UsageError } from '../../errors.js';
 import { type Layout, layouts } from '../../io/annotations.js';
 import { type UnitKind, unitKinds } from '../../schema/config.js';
-import { addWorkspaceOption, collect, parseAssignments } from '../common.js';
+import { addWorkspaceOption, collect, parseAssignments, writesWorkspace } from '../common.js';
 import { printFinding, writeErr, writeOut } from '../output.js';
 
 interface ImportFlags {
@@ -131,6 +131,7 @@ export function registerImport(program: Command): void {
       new Option('-f, --format <format>', 'summary format').choices(['table', 'json']).default('table'),
     );
   addWorkspaceOption(command);
+  writesWorkspace(command, (flags) => flags['dryRun'] !== true);
   command.addHelpText(
     'after',
     `

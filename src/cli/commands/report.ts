@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { writeReport } from '../../app/report.js';
-import { addWorkspaceOption, parseInteger } from '../common.js';
+import { addWorkspaceOption, parseInteger, writesWorkspace } from '../common.js';
 import { printFinding, writeErr } from '../output.js';
 
 export function registerReport(program: Command): void {
@@ -16,6 +16,9 @@ export function registerReport(program: Command): void {
     )
     .option('--exemplars <n>', 'quotations per code', parseInteger('--exemplars', { min: 1, max: 100 }), 3);
   addWorkspaceOption(command);
+  writesWorkspace(command, (flags) =>
+    typeof flags['output'] === 'string' ? { output: flags['output'] } : true,
+  );
   command.addHelpText(
     'after',
     `

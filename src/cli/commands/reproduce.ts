@@ -2,7 +2,7 @@ import chalk from 'chalk';
 import type { Command } from 'commander';
 import { reproduce } from '../../app/reproduce.js';
 import { CheckFailed } from '../../errors.js';
-import { addWorkspaceOption } from '../common.js';
+import { addWorkspaceOption, writesWorkspace } from '../common.js';
 import { renderTable, writeOut } from '../output.js';
 
 const mark = { ok: chalk.green('✓'), failed: chalk.red('✗'), skipped: chalk.yellow('–') };
@@ -15,6 +15,9 @@ export function registerReproduce(program: Command): void {
     )
     .option('-o, --output <dir>', 'folder of the report (default: reports/ in the workspace)');
   addWorkspaceOption(command);
+  writesWorkspace(command, (flags) =>
+    typeof flags['output'] === 'string' ? { output: flags['output'] } : true,
+  );
   command.addHelpText(
     'after',
     `

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { type Command, Option } from 'commander';
 import { sample } from '../../app/sample.js';
 import { type StrataField, strataFields } from '../../schema/sample.js';
-import { addWorkspaceOption, parseInteger, parseNumber } from '../common.js';
+import { addWorkspaceOption, parseInteger, parseNumber, writesWorkspace } from '../common.js';
 import { renderTable, writeErr, writeOut } from '../output.js';
 
 export function registerSample(program: Command): void {
@@ -29,6 +29,7 @@ export function registerSample(program: Command): void {
       new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
     );
   addWorkspaceOption(command);
+  writesWorkspace(command, (flags) => flags['dryRun'] !== true);
   command.addHelpText(
     'after',
     `

@@ -21,7 +21,7 @@ import {
 } from '../schema/annotations.js';
 import { type AtomicBatch, exists } from './atomic.js';
 import { scanCsv } from './csv-scan.js';
-import { csvLine } from './csv-write.js';
+import { csvLine, restoreFormula } from './csv-write.js';
 
 export const layouts = ['long', 'wide', 'sheet'] as const;
 export type Layout = (typeof layouts)[number];
@@ -58,11 +58,6 @@ export interface ReadCodings extends CoderCodings {
 }
 
 const maxFindings = 100;
-
-/** Undo the quote that `neutraliseFormula` put before a memo starting with =, +, -, @, tab or CR. */
-export function restoreFormula(cell: string): string {
-  return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
-}
 
 /** The code id a wide column header names: `trade.ntb`, `trade.ntb (Non-tariff barriers)` or `trade.ntb: …`. */
 export function codeOfHeader(header: string): string {

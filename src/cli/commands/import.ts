@@ -14,7 +14,7 @@ import { UsageError } from '../../errors.js';
 import { type Layout, layouts } from '../../io/annotations.js';
 import { type UnitKind, unitKinds } from '../../schema/config.js';
 import { addWorkspaceOption, collect, parseAssignments } from '../common.js';
-import { printFinding, writeErr, writeOut } from '../output.js';
+import { printFinding, writeData, writeErr } from '../output.js';
 
 interface ImportFlags {
   workspace?: string;
@@ -210,7 +210,7 @@ each user's codings at once; docs/refi-qda-projects.md explains the choices.`,
     });
     if (showProgress) writeErr('\r\x1b[K');
     for (const warning of result.warnings) printFinding(warning);
-    if (flags.format === 'json') writeOut(`${JSON.stringify(importSummaryJson(result), null, 2)}\n`);
+    if (flags.format === 'json') writeData(`${JSON.stringify(importSummaryJson(result), null, 2)}\n`);
     writeErr(importSummaryText(result, flags.dryRun === true));
   });
 }
@@ -246,7 +246,7 @@ async function importProject(
     metadata,
   });
   for (const warning of result.warnings) printFinding(warning);
-  if (flags.format === 'json') writeOut(`${JSON.stringify(result, null, 2)}\n`);
+  if (flags.format === 'json') writeData(`${JSON.stringify(result, null, 2)}\n`);
   writeErr(renderQdpxImportSummary(result));
 }
 
@@ -265,7 +265,7 @@ async function importCoder(paths: string[], flags: ImportFlags): Promise<void> {
     replace: flags.replace === true,
   });
   for (const warning of result.warnings) printFinding(warning);
-  if (flags.format === 'json') writeOut(`${JSON.stringify(result, null, 2)}\n`);
+  if (flags.format === 'json') writeData(`${JSON.stringify(result, null, 2)}\n`);
   const { units } = result;
   writeErr(
     `${result.file} (${result.layout}, ${result.rows} rows) → annotations/${result.coder}.csv\n` +

@@ -8,7 +8,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { readJournal } from '../io/journal.js';
 import type { Workspace } from '../io/workspace.js';
-import { coderNamePattern } from '../schema/config.js';
+import { coderNameProblem } from '../schema/config.js';
 
 export interface JournalReference {
   file: string;
@@ -33,8 +33,8 @@ export async function journalReferences(
   }
   const references: JournalReference[] = [];
   for (const name of entries) {
-    const coder = name.slice(0, -'.journal'.length);
-    if (!coderNamePattern.test(coder)) continue;
+    const coder = name.slice(0, -'.journal'.length).normalize('NFC');
+    if (coderNameProblem(coder) !== undefined) continue;
     const file = path.join(workspace.paths.annotations, name);
     const shownAs = path.relative(workspace.root, file).split(path.sep).join('/');
     const journal = await readJournal(file, shownAs, coder);

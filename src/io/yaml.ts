@@ -67,11 +67,14 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   try {
     data = document.toJS({ maxAliasCount: maxYamlAliases });
   } catch (error) {
-    throw new InputError('the file uses too many YAML aliases (an alias bomb?); refused', {
-      location: { file },
-      hint: 'write the values out instead of repeating anchors.',
-      cause: error,
-    });
+    throw new InputError(
+      `a YAML alias bomb: resolving its aliases (*name) takes more than ${maxYamlAliases} expansions, the limit; refused`,
+      {
+        location: { file },
+        hint: `each alias repeats what its anchor (&name) holds, so a few nested lines can grow to billions of values; write the values out, or use at most ${maxYamlAliases} alias expansions.`,
+        cause: error,
+      },
+    );
   }
   const locate = (segments: ReadonlyArray<PropertyKey>, key = false): { line: number; column: number } => {
     let node: Node | null | undefined = document.contents as Node | null;

@@ -19,6 +19,7 @@ import {
   sheetColumns,
   storedAnnotationsHeader,
 } from '../schema/annotations.js';
+import { coderNameProblem } from '../schema/config.js';
 import { type AtomicBatch, exists } from './atomic.js';
 import { scanCsv } from './csv-scan.js';
 import { csvLine, restoreFormula } from './csv-write.js';
@@ -139,6 +140,7 @@ export async function readCodings(options: ReadCodingsOptions): Promise<ReadCodi
   let rows = 0;
   let lastUnitId = '';
   let lastUnitIndex = -1;
+  let lastCoder = '';
   await scanCsv(options.file, {
     shownAs,
     delimiter: options.delimiter,
@@ -209,6 +211,15 @@ export async function readCodings(options: ReadCodingsOptions): Promise<ReadCodi
         if (named === '') {
           problem(line, 'the coder is empty');
           return;
+        }
+        if (named !== lastCoder) {
+          // A coder's name is printed and may become a file name: the same rule as everywhere.
+          const wrong = coderNameProblem(named);
+          if (wrong !== undefined) {
+            problem(line, `"${named}" in the coder column cannot be a coder name: ${wrong}`, 'BAD_CODER');
+            return;
+          }
+          lastCoder = named;
         }
         coder = named;
       }

@@ -21,13 +21,13 @@ beforeEach(async () => {
 async function expectRefused(args: string[], message: string | RegExp, input?: string): Promise<string> {
   const before = await snapshot(workspace);
   const result = await runCli(args, { cwd: workspace, ...(input === undefined ? {} : { input }) });
-  expect(result.stderr).toMatch(typeof message === 'string' ? new RegExp(escape(message)) : message);
+  expect(result.stderr).toMatch(typeof message === 'string' ? new RegExp(escapeRegExp(message)) : message);
   expect(result.code).toBe(2);
   expect(await snapshot(workspace)).toEqual(before);
   return result.stderr;
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

@@ -14,7 +14,7 @@ import { UsageError } from '../../errors.js';
 import { type Layout, layouts } from '../../io/annotations.js';
 import { type UnitKind, unitKinds } from '../../schema/config.js';
 import { addWorkspaceOption, collect, parseAssignments } from '../common.js';
-import { printFinding, writeData, writeErr } from '../output.js';
+import { printFinding, visibleLine, writeData, writeErr } from '../output.js';
 
 interface ImportFlags {
   workspace?: string;
@@ -268,7 +268,7 @@ async function importCoder(paths: string[], flags: ImportFlags): Promise<void> {
   if (flags.format === 'json') writeData(`${JSON.stringify(result, null, 2)}\n`);
   const { units } = result;
   writeErr(
-    `${result.file} (${result.layout}, ${result.rows} rows) → annotations/${result.coder}.csv\n` +
+    `${visibleLine(result.file)} (${result.layout}, ${result.rows} rows) → annotations/${result.coder}.csv\n` +
       `units: ${units.added} new, ${units.unchanged} unchanged, ${units.replaced} replaced, ${units.kept} kept from before; ${units.total} reviewed by ${result.coder}\n` +
       (result.backup ? `the previous file was copied to ${result.backup}\n` : '') +
       (result.rechecked

@@ -59,7 +59,9 @@ export function parseYaml(text: string, file: string): ParsedYaml {
       severity: 'error',
       file,
       ...position(error.pos[0]),
-      message: error.message.split('\n')[0]!,
+      message: /Maximum call stack size exceeded/.test(error.message)
+        ? 'the YAML nests lists or mappings too deeply to be read (thousands of levels); a codebook or settings file nests a few'
+        : error.message.split('\n')[0]!,
     }));
     throw new InputError('the file is not valid YAML', { findings, location: { file } });
   }
@@ -67,6 +69,12 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   try {
     data = document.toJS({ maxAliasCount: maxYamlAliases });
   } catch (error) {
+    if (error instanceof RangeError)
+      throw new InputError('the YAML nests lists or mappings too deeply to be read (thousands of levels)', {
+        location: { file },
+        hint: 'a codebook or settings file nests a few levels; check that this is the file you meant.',
+        cause: error,
+      });
     throw new InputError(
       `a YAML alias bomb: resolving its aliases (*name) takes more than ${maxYamlAliases} expansions, the limit; refused`,
       {

@@ -199,6 +199,12 @@ describe('messages a person understands (class 6)', () => {
       '"ana/../x" cannot be a coder name: use 1–64 letters (of any alphabet, accents included), digits, "-" or "_", starting with a letter or digit',
     );
     await expectRefused(['import', '--coder', 'NUL', 'c.csv'], 'the name is a device name on Windows');
+    // A name read from a coder column follows the same rule (it is printed, and may become a file name).
+    await writeFiles(workspace, { 'both.csv': 'unit_id,coder,code\ncall:1,"x\u001b]0;t\u0007",trade.ntb\n' });
+    await expectRefused(
+      ['merge', '--annotations', 'both.csv', '--codes', 'trade.ntb'],
+      'both.csv:2  "x␛]0;t␇" in the coder column cannot be a coder name: use 1–64 letters',
+    );
     const config = await readText(workspace, 'coding.yaml');
     await writeFiles(workspace, {
       'coding.yaml': config.replace(/names: \[coder1, coder2\]/, 'names: [Łukasz, Ana Müller]'),
@@ -240,7 +246,15 @@ describe('messages a person understands (class 6)', () => {
   });
 });
 
-describe('deep nesting (class 4, JSONL)', () => {
+describe('deep nesting (class 4, JSONL; and YAML front matter)', () => {
+  it('refuses front matter nested 50,000 deep as too deep, not as a crash', async () => {
+    const depth = 50_000;
+    await writeFiles(workspace, {
+      'deep/deep.md': `---\nx: ${'['.repeat(depth)}${']'.repeat(depth)}\n---\nText.\n`,
+    });
+    await expectRefused(['import', 'deep'], 'the YAML nests lists or mappings too deeply to be read');
+  });
+
   it('refuses a JSONL line nested 100,000 deep with the depth limit', async () => {
     const depth = 100_000;
     await fs.writeFile(

@@ -140,7 +140,6 @@ export async function readCodings(options: ReadCodingsOptions): Promise<ReadCodi
   let rows = 0;
   let lastUnitId = '';
   let lastUnitIndex = -1;
-  let lastCoder = '';
   await scanCsv(options.file, {
     shownAs,
     delimiter: options.delimiter,
@@ -211,15 +210,6 @@ export async function readCodings(options: ReadCodingsOptions): Promise<ReadCodi
         if (named === '') {
           problem(line, 'the coder is empty');
           return;
-        }
-        if (named !== lastCoder) {
-          // A coder's name is printed and may become a file name: the same rule as everywhere.
-          const wrong = coderNameProblem(named);
-          if (wrong !== undefined) {
-            problem(line, `"${named}" in the coder column cannot be a coder name: ${wrong}`, 'BAD_CODER');
-            return;
-          }
-          lastCoder = named;
         }
         coder = named;
       }
@@ -311,6 +301,14 @@ export async function readCodings(options: ReadCodingsOptions): Promise<ReadCodi
 
   const byCoder = new Map<string, CoderCodings>();
   for (const [coder, { builder, memos }] of builders) {
+    // A name from a coder column is printed and may become a file name: the rule of every coder
+    // name. Checked once per coder here, after the rows, whichever reader took them.
+    const wrongName = coderColumn >= 0 ? coderNameProblem(coder) : undefined;
+    if (wrongName !== undefined) {
+      const first = builder.linesOf(() => true)[0] ?? 1;
+      problem(first, `"${coder}" in the coder column cannot be a coder name: ${wrongName}`, 'BAD_CODER');
+      continue;
+    }
     const { codings, duplicates, contradictions } = builder.build();
     const who = builders.size > 1 || coderColumn >= 0 ? ` (coder ${coder})` : '';
     for (const duplicate of duplicates) {

@@ -12,6 +12,7 @@ import chalk, { Chalk, type ChalkInstance } from 'chalk';
 import { stringify } from 'yaml';
 import { buildCodebookModel, type CodebookModel } from '../core/codebook.js';
 import { checkCodebookRules, countCodebook, type RuleFinding } from '../core/codebook-check.js';
+import { visibleText } from '../core/visible-text.js';
 import { type Finding, InputError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { type CsvCell, toCsv } from '../io/csv-write.js';
@@ -333,7 +334,11 @@ function walkCodes(codes: readonly Code[], depth: number, visit: (code: Code, de
  */
 export function renderCodebookTree(codebook: Codebook, style: ChalkInstance): string {
   const lines: string[] = [];
-  const heading = codebook.title === undefined ? codebook.name : `${codebook.title} (${codebook.name})`;
+  // Codebook text is shown with its control characters visible: the tree is printed on a terminal.
+  const plain = (text: string): string => visibleText(text);
+  const heading = plain(
+    codebook.title === undefined ? codebook.name : `${codebook.title} (${codebook.name})`,
+  );
   lines.push(style.bold(heading) + (codebook.exclusive ? ` ${style.yellow('[exclusive]')}` : ''));
   // On a colour terminal every line gets a swatch column (blank without a colour), so ids stay aligned.
   const swatch = (color: string | undefined): string =>
@@ -348,12 +353,12 @@ export function renderCodebookTree(codebook: Codebook, style: ChalkInstance): st
   );
   for (const category of codebook.categories) {
     lines.push(
-      `${swatch(category.color)}${style.bold(category.id.padEnd(idWidth))}  ${style.bold(category.label)}${category.exclusive ? ` ${style.yellow('[exclusive]')}` : ''}`,
+      `${swatch(category.color)}${style.bold(category.id.padEnd(idWidth))}  ${style.bold(plain(category.label))}${category.exclusive ? ` ${style.yellow('[exclusive]')}` : ''}`,
     );
     walkCodes(category.codes, 1, (code, depth) => {
       const indent = '  '.repeat(depth);
       lines.push(
-        `${indent}${swatch(code.color)}${style.cyan(code.id.padEnd(idWidth - 2 * depth))}  ${code.label}`,
+        `${indent}${swatch(code.color)}${style.cyan(code.id.padEnd(idWidth - 2 * depth))}  ${plain(code.label)}`,
       );
     });
   }
@@ -786,13 +791,15 @@ export async function diffCodebooks(options: DiffOptions): Promise<DiffResult> {
 }
 
 function quoteValue(value: string): string {
-  return value === '' ? '(none)' : JSON.stringify(value);
+  return value === '' ? '(none)' : visibleText(JSON.stringify(value));
 }
 
 /** The changes for a terminal: one line per change, long texts on their own lines. */
 export function renderDiffText(changes: readonly CodebookChange[], style: ChalkInstance): string {
   if (changes.length === 0) return 'no differences\n';
   const lines: string[] = [];
+  // Everything of a codebook printed here is shown with its control characters visible.
+  const block = (text: string): string => visibleText(text, { keepLineFeeds: true });
   const long = (value: string): boolean => value.length > 50 || value.includes('\n');
   for (const change of changes) {
     const subject = `${change.kind} ${change.id}`;
@@ -821,10 +828,12 @@ export function renderDiffText(changes: readonly CodebookChange[], style: ChalkI
         if (long(change.old) || long(change.new)) {
           lines.push(style.yellow(`~ ${subject}  ${change.field} changed`));
           lines.push(
-            style.red(`    - ${change.old === '' ? '(none)' : change.old.replace(/\n/g, '\n      ')}`),
+            style.red(`    - ${change.old === '' ? '(none)' : block(change.old).replace(/\n/g, '\n      ')}`),
           );
           lines.push(
-            style.green(`    + ${change.new === '' ? '(none)' : change.new.replace(/\n/g, '\n      ')}`),
+            style.green(
+              `    + ${change.new === '' ? '(none)' : block(change.new).replace(/\n/g, '\n      ')}`,
+            ),
           );
         } else {
           lines.push(

@@ -9,6 +9,7 @@
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { ControlCharacterWarnings } from '../core/control-characters.js';
 import {
   type BuiltDocument,
   buildDocument,
@@ -40,6 +41,7 @@ import { expandSources, readTableSource, readTextSource } from '../io/sources.js
 import { openWorkspace, type Workspace } from '../io/workspace.js';
 import { type UnitKind, unitKinds } from '../schema/config.js';
 import type { DocumentRecord, UnitRecord } from '../schema/corpus.js';
+import { journalReferences } from './unit-references.js';
 
 export interface ImportDocumentsOptions {
   cwd: string;
@@ -282,6 +284,7 @@ export async function ingestDocuments(
   if (fresh) await scratchUnits.write(unitsHeaderLine());
   const findings: Finding[] = [];
   const warnings: Finding[] = [];
+  const controlCharacters = new ControlCharacterWarnings();
   const replaced = new Map<string, BuiltDocument>();
   const metadataUpdated: string[] = [];
   const counts = { added: 0, unchanged: 0, unitsAdded: 0, unitsUnchanged: 0 };
@@ -315,6 +318,7 @@ export async function ingestDocuments(
       }
       return;
     }
+    controlCharacters.add(record, document.spans, input.location);
     if (!old) {
       counts.added++;
       counts.unitsAdded += document.spans.length;
@@ -410,7 +414,7 @@ export async function ingestDocuments(
             severity: 'error',
             file: reference.file,
             line: reference.line,
-            message: `unit ${reference.unitId} would disappear from the corpus, but this file refers to it`,
+            message: `unit ${reference.unitId} would disappear from the corpus, but this file refers to it${reference.note ? `: ${reference.note}` : ''}`,
           });
         }
         await fail(
@@ -425,6 +429,7 @@ export async function ingestDocuments(
   const unitsAddedByChange = changed.reduce((sum, document) => sum + document.unitsAdded.length, 0);
   const unitsKeptByChange = changed.reduce((sum, document) => sum + document.unitsKept, 0);
   const nothingToWrite = counts.added === 0 && replaced.size === 0;
+  warnings.push(...controlCharacters.findings());
   const result: ImportDocumentsResult = {
     workspace: workspace.root,
     files,
@@ -523,9 +528,13 @@ export interface UnitReference {
   file: string;
   line: number;
   unitId: string;
+  note?: string;
 }
 
-/** Where annotation files (any CSV under annotations/ with a unit_id column) refer to the given units. */
+/**
+ * Where annotation files (any CSV under annotations/ with a unit_id column) and the pending
+ * journals of coding sessions refer to the given units.
+ */
 export async function findUnitReferences(
   workspace: Workspace,
   unitIds: ReadonlySet<string>,
@@ -552,5 +561,6 @@ export async function findUnitReferences(
       },
     });
   }
+  references.push(...(await journalReferences(workspace, unitIds)));
   return references;
 }

@@ -14,7 +14,7 @@ import { readCodebook } from '../io/codebook.js';
 import { corpusPaths, readManifest, readUnits } from '../io/corpus-store.js';
 import { openWorkspace, type Workspace } from '../io/workspace.js';
 import { reservedCoderNames } from '../schema/annotations.js';
-import { coderNamePattern } from '../schema/config.js';
+import { coderNameProblem } from '../schema/config.js';
 
 export interface Study {
   workspace: Workspace;
@@ -49,13 +49,11 @@ export async function openStudy(options: { cwd: string; workspace?: string | und
 
 /** @throws UsageError for a name that cannot be a coder (unsafe in a file name, or reserved) */
 export function checkCoderName(name: string): void {
-  if (!coderNamePattern.test(name)) {
-    throw new UsageError(
-      `"${name}" cannot be a coder name: use 1–64 letters, digits, "-" or "_", starting with a letter or digit`,
-      {
-        hint: 'the name becomes a file name, annotations/<name>.csv.',
-      },
-    );
+  const problem = coderNameProblem(name);
+  if (problem !== undefined) {
+    throw new UsageError(`"${name}" cannot be a coder name: ${problem}`, {
+      hint: 'the name becomes a file name, annotations/<name>.csv; letters of any alphabet are fine ("Müller", "Łukasz", "明").',
+    });
   }
   if (reservedCoderNames.has(name.toLowerCase())) {
     throw new UsageError(
@@ -85,11 +83,14 @@ export async function codersWithAnnotationsIn(workspace: Workspace): Promise<str
   } catch {
     return [];
   }
-  return names
-    .filter((name) => name.endsWith('.csv'))
-    .map((name) => name.slice(0, -4))
-    .filter((name) => coderNamePattern.test(name) && !reservedCoderNames.has(name.toLowerCase()))
-    .sort();
+  return (
+    names
+      .filter((name) => name.endsWith('.csv'))
+      // A file system may hand names back decomposed (macOS): compare them in the form names are typed.
+      .map((name) => name.slice(0, -4).normalize('NFC'))
+      .filter((name) => coderNameProblem(name) === undefined && !reservedCoderNames.has(name.toLowerCase()))
+      .sort()
+  );
 }
 
 /**

@@ -1,8 +1,15 @@
 /**
  * Printing: data to stdout, diagnostics to stderr. Tables for people on a terminal, CSV and JSON
  * with stable names for programs.
+ *
+ * Terminal-safe output: text that comes from the study (corpus text, metadata, memos, codebook
+ * text, names, cells quoted in messages) is passed through `visibleText` wherever it is printed
+ * for people — every table cell and header, every finding and error message — so an escape
+ * sequence or a bidirectional override in the data is shown, never run. CSV and JSON output is
+ * data for programs and stays byte-exact (CSV with formulas neutralised).
  */
 import chalk from 'chalk';
+import { visibleText } from '../core/visible-text.js';
 import { type CodingError, type Finding, formatFinding, formatLocation } from '../errors.js';
 import { type CsvCell, toCsv } from '../io/csv-write.js';
 
@@ -13,8 +20,32 @@ export function writeOut(text: string): void {
   process.stdout.write(text);
 }
 
+/**
+ * Machine output (CSV, JSON, Markdown, a sheet) on stdout: byte-exact into a pipe or a file; on a
+ * terminal, control characters in it are shown visibly (line feeds and tabs kept), since a person
+ * is reading it and an escape sequence in the data would otherwise act on the terminal.
+ */
+export function writeData(text: string): void {
+  process.stdout.write(
+    process.stdout.isTTY === true ? visibleText(text, { keepLineFeeds: true, keepTabs: true }) : text,
+  );
+}
+
 export function writeErr(text: string): void {
   process.stderr.write(text);
+}
+
+/**
+ * Text from the study as it may be printed on one line of a terminal: control characters, line
+ * ends, tabs and bidirectional controls shown visibly (`␛`, `␊`, `⟨U+202E⟩`).
+ */
+export function visibleLine(text: string | number | undefined | null): string {
+  return text === undefined || text === null ? '' : visibleText(String(text));
+}
+
+/** Text from the study printed over several lines: like `visibleLine`, but line feeds and tabs are kept. */
+export function visibleBlock(text: string): string {
+  return visibleText(text, { keepLineFeeds: true, keepTabs: true });
 }
 
 /** `1 unit`, `2 units`: a count with its noun. */
@@ -41,6 +72,8 @@ export interface TableOptions {
   right?: ReadonlySet<number>;
   /** Longest a cell may be before it is cut with "…". */
   maxCellWidth?: number;
+  /** Rows printed in bold (headings inside a table); cells themselves are always plain text. */
+  bold?: (rowIndex: number) => boolean;
 }
 
 /** A plain-text table with a bold header and a rule under it. */
@@ -50,12 +83,17 @@ export function renderTable(
   options: TableOptions = {},
 ): string {
   const limit = options.maxCellWidth ?? 60;
+  // White space (line ends, tabs) becomes one space; other controls are shown visibly.
   const cells = rows.map((row) =>
     row.map((cell) =>
-      truncate(cell === null || cell === undefined ? '' : String(cell).replace(/\s+/g, ' '), limit),
+      truncate(
+        cell === null || cell === undefined ? '' : visibleText(String(cell).replace(/\s+/g, ' ')),
+        limit,
+      ),
     ),
   );
-  const widths = header.map((name, index) =>
+  const names = header.map((name) => visibleText(name.replace(/\s+/g, ' ')));
+  const widths = names.map((name, index) =>
     Math.max(width(name), ...cells.map((row) => width(row[index] ?? ''))),
   );
   const pad = (text: string, index: number): string => {
@@ -64,18 +102,19 @@ export function renderTable(
   };
   const lines = [
     chalk.bold(
-      header
+      names
         .map((name, index) => pad(name, index))
         .join('  ')
         .trimEnd(),
     ),
     chalk.dim(widths.map((size) => '─'.repeat(size)).join('  ')),
-    ...cells.map((row) =>
-      header
+    ...cells.map((row, rowIndex) => {
+      const line = names
         .map((_, index) => pad(row[index] ?? '', index))
         .join('  ')
-        .trimEnd(),
-    ),
+        .trimEnd();
+      return options.bold?.(rowIndex) ? chalk.bold(line) : line;
+    }),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -90,7 +129,7 @@ export function renderRecords(
   if (format === 'json') return `${JSON.stringify(records, null, 2)}\n`;
   const rows = records.map((record) => columns.map((column) => toCell(record[column])));
   if (format === 'csv')
-    return toCsv(columns, rows, { neutraliseFormulas: options.neutraliseFormulas ?? false });
+    return toCsv(columns, rows, { neutraliseFormulas: options.neutraliseFormulas ?? true });
   return renderTable(columns, rows, options);
 }
 
@@ -101,18 +140,18 @@ function toCell(value: unknown): CsvCell {
   return JSON.stringify(value);
 }
 
-/** A finding as one line of stderr, coloured by severity. */
+/** A finding as one line of stderr, coloured by severity; text quoted from the input is shown visibly. */
 export function printFinding(finding: Finding): void {
-  const line = formatFinding(finding);
+  const line = visibleText(formatFinding(finding), { keepTabs: true });
   writeErr(`${finding.severity === 'warning' ? chalk.yellow(line) : line}\n`);
 }
 
 /** An error of the tool: what, where, and how to fix it. */
 export function printError(error: CodingError): void {
-  const where = error.location ? formatLocation(error.location) : '';
-  writeErr(`${chalk.red('error:')} ${where === '' ? '' : `${where}: `}${error.message}\n`);
+  const where = error.location ? visibleLine(formatLocation(error.location)) : '';
+  writeErr(`${chalk.red('error:')} ${where === '' ? '' : `${where}: `}${visibleBlock(error.message)}\n`);
   const shown = error.findings.slice(0, 50);
   for (const finding of shown) printFinding(finding);
   if (error.findings.length > shown.length) writeErr(`… and ${error.findings.length - shown.length} more\n`);
-  if (error.hint) writeErr(`${chalk.cyan('hint:')} ${error.hint}\n`);
+  if (error.hint) writeErr(`${chalk.cyan('hint:')} ${visibleBlock(error.hint)}\n`);
 }

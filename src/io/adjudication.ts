@@ -8,7 +8,7 @@ import {
 } from '../schema/adjudication.js';
 import { exists } from './atomic.js';
 import { scanCsv } from './csv-scan.js';
-import { csvLine } from './csv-write.js';
+import { csvLine, restoreFormula } from './csv-write.js';
 
 export async function readAdjudication(file: string, shownAs: string): Promise<AdjudicationRecord[]> {
   if (!(await exists(file))) return [];
@@ -26,7 +26,9 @@ export async function readAdjudication(file: string, shownAs: string): Promise<A
       columns = Object.fromEntries(header.map((name, index) => [name, index]));
     },
     onRow(fields, line) {
-      const field = (name: (typeof adjudicationHeader)[number]): string => fields[columns[name]!]!;
+      // The file is written with formulas neutralised (it may be opened in a spreadsheet): undo it.
+      const field = (name: (typeof adjudicationHeader)[number]): string =>
+        restoreFormula(fields[columns[name]!]!);
       const decision = field('decision') as Decision;
       if (!(decisions as readonly string[]).includes(decision)) {
         throw new InputError(`decision "${decision}" is not one of ${decisions.join(', ')}`, {
@@ -56,21 +58,16 @@ export function adjudicationText(records: readonly AdjudicationRecord[]): string
     csvLine(adjudicationHeader) +
     records
       .map((record) =>
-        csvLine(
-          [
-            record.unitId,
-            record.decision,
-            record.codes.join(' '),
-            record.coderA,
-            record.coderB,
-            record.decidedBy,
-            record.decidedAt,
-            record.rationale,
-          ],
-          {
-            neutraliseFormulas: false,
-          },
-        ),
+        csvLine([
+          record.unitId,
+          record.decision,
+          record.codes.join(' '),
+          record.coderA,
+          record.coderB,
+          record.decidedBy,
+          record.decidedAt,
+          record.rationale,
+        ]),
       )
       .join('')
   );

@@ -19,10 +19,11 @@ import {
   sheetColumns,
   storedAnnotationsHeader,
 } from '../schema/annotations.js';
+import { coderNameProblem } from '../schema/config.js';
 import { longLineReader } from './annotations-fast.js';
 import { type AtomicBatch, exists } from './atomic.js';
 import { scanCsv } from './csv-scan.js';
-import { csvLine } from './csv-write.js';
+import { csvLine, restoreFormula } from './csv-write.js';
 
 export const layouts = ['long', 'wide', 'sheet'] as const;
 export type Layout = (typeof layouts)[number];
@@ -63,11 +64,6 @@ export interface ReadCodings extends CoderCodings {
 }
 
 const maxFindings = 100;
-
-/** Undo the quote that `neutraliseFormula` put before a memo starting with =, +, -, @, tab or CR. */
-export function restoreFormula(cell: string): string {
-  return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
-}
 
 /** The code id a wide column header names: `trade.ntb`, `trade.ntb (Non-tariff barriers)` or `trade.ntb: …`. */
 export function codeOfHeader(header: string): string {
@@ -332,6 +328,14 @@ export async function readCodings(options: ReadCodingsOptions): Promise<ReadCodi
 
   const byCoder = new Map<string, CoderCodings>();
   for (const [coder, { builder, memos }] of builders) {
+    // A name from a coder column is printed and may become a file name: the rule of every coder
+    // name. Checked once per coder here, after the rows, whichever reader took them.
+    const wrongName = coderColumn >= 0 ? coderNameProblem(coder) : undefined;
+    if (wrongName !== undefined) {
+      const first = builder.linesOf(() => true)[0] ?? 1;
+      problem(first, `"${coder}" in the coder column cannot be a coder name: ${wrongName}`, 'BAD_CODER');
+      continue;
+    }
     const { codings, duplicates, contradictions } = builder.build();
     const who = builders.size > 1 || coderColumn >= 0 ? ` (coder ${coder})` : '';
     for (const duplicate of duplicates) {

@@ -41,6 +41,40 @@ export interface ScanResult {
   lines: number;
 }
 
+/**
+ * Whether the text ends its lines with a carriage return alone (classic Mac OS, some exports from
+ * old spreadsheets): its first line end is a CR not followed by LF.
+ */
+export function endsLinesWithCarriageReturnsOnly(text: string): boolean {
+  const carriageReturn = text.indexOf('\r');
+  if (carriageReturn < 0) return false;
+  const lineFeed = text.indexOf('\n');
+  return lineFeed < 0 || lineFeed > carriageReturn + 1;
+}
+
+/**
+ * Refuse a header that names a column twice (`id,text,text`, or `Text` and `text`): every reader
+ * looks columns up by name, so the second one would be read as something else or not at all.
+ */
+function refuseDuplicateColumns(header: readonly string[], shownAs: string, line: number): void {
+  const seen = new Map<string, number>();
+  for (const [index, name] of header.entries()) {
+    if (name === '') continue;
+    const key = name.toLowerCase();
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      throw new InputError(
+        `the header names the column "${name}" twice (columns ${earlier + 1} and ${index + 1})`,
+        {
+          location: { file: shownAs, line, column: index + 1 },
+          hint: 'rename or remove one of the two columns: every column is read by its name, so each name may appear once (letter case does not count).',
+        },
+      );
+    }
+    seen.set(key, index);
+  }
+}
+
 /** Count the quote characters in `text`. */
 function countQuotes(text: string): number {
   let count = 0;
@@ -67,6 +101,7 @@ export async function scanCsv(file: string, options: ScanOptions): Promise<ScanR
   let pendingLine = 0;
   let pendingQuotes = 0;
   let first = true;
+  let carriageReturnsOnly = false;
 
   const fieldCountError = (count: number, at: number): InputError =>
     new InputError(
@@ -80,6 +115,7 @@ export async function scanCsv(file: string, options: ScanOptions): Promise<ScanR
   const emit = (fields: string[], at: number): void => {
     if (header === undefined) {
       header = fields.map((field) => field.trim());
+      refuseDuplicateColumns(header, shownAs, at);
       options.onHeader(header, delimiter!);
       return;
     }
@@ -158,7 +194,10 @@ export async function scanCsv(file: string, options: ScanOptions): Promise<ScanR
         first = false;
         if (text.startsWith('\uFEFF')) text = text.slice(1);
         if (text.includes('\u0000')) throw notUtf8Error(shownAs, chunk);
+        carriageReturnsOnly = endsLinesWithCarriageReturnsOnly(text);
       }
+      // A file saved with classic Mac line ends (CR alone) is read as if its line ends were LF.
+      if (carriageReturnsOnly) text = text.replace(/\r\n?/g, '\n');
       let start = 0;
       let text2 = carry === '' ? text : carry + text;
       if (pending === '' && header !== undefined && !text2.includes('"') && !text2.includes('\r')) {

@@ -7,6 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { type DocumentInput, type RawMetadata, slugify } from '../core/documents.js';
+import { jsonNestingDepth, maxJsonDepth } from '../core/json-depth.js';
 import { didYouMean } from '../core/suggest.js';
 import { type Finding, InputError } from '../errors.js';
 import type { UnitKind } from '../schema/config.js';
@@ -187,6 +188,14 @@ function parseFrontMatter(yamlText: string, file: string): RawMetadata {
   try {
     parsed = parseYaml(yamlText, file);
   } catch (error) {
+    if (error instanceof InputError && error.findings.length === 0) {
+      // Not a syntax error but a refusal (too large, an alias bomb): say what it is.
+      throw new InputError(`the front matter: ${error.message}`, {
+        location: { file },
+        ...(error.hint === undefined ? {} : { hint: error.hint }),
+        cause: error,
+      });
+    }
     if (error instanceof InputError) {
       // Lines inside the front matter are one below lines in the file (the opening ---).
       const findings = error.findings.map((finding) => ({
@@ -338,6 +347,15 @@ async function* readJsonLines(source: SourceFile, options: TableOptions): AsyncG
     if (text.trim() === '') continue;
     if (text.includes('\uFFFD')) throw notUtf8Error(source.shownAs, Buffer.from(text));
     row++;
+    if (jsonNestingDepth(text, maxJsonDepth) > maxJsonDepth) {
+      throw new InputError(
+        `this line nests arrays or objects more than ${maxJsonDepth} levels deep, the limit; refused`,
+        {
+          location: { file: source.shownAs, line },
+          hint: 'a .jsonl line is one flat object: a text field and metadata fields (strings, numbers, short lists).',
+        },
+      );
+    }
     let data: unknown;
     try {
       data = JSON.parse(text);

@@ -59,7 +59,9 @@ export function parseYaml(text: string, file: string): ParsedYaml {
       severity: 'error',
       file,
       ...position(error.pos[0]),
-      message: error.message.split('\n')[0]!,
+      message: /Maximum call stack size exceeded/.test(error.message)
+        ? 'the YAML nests lists or mappings too deeply to be read (thousands of levels); a codebook or settings file nests a few'
+        : error.message.split('\n')[0]!,
     }));
     throw new InputError('the file is not valid YAML', { findings, location: { file } });
   }
@@ -67,11 +69,20 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   try {
     data = document.toJS({ maxAliasCount: maxYamlAliases });
   } catch (error) {
-    throw new InputError('the file uses too many YAML aliases (an alias bomb?); refused', {
-      location: { file },
-      hint: 'write the values out instead of repeating anchors.',
-      cause: error,
-    });
+    if (error instanceof RangeError)
+      throw new InputError('the YAML nests lists or mappings too deeply to be read (thousands of levels)', {
+        location: { file },
+        hint: 'a codebook or settings file nests a few levels; check that this is the file you meant.',
+        cause: error,
+      });
+    throw new InputError(
+      `a YAML alias bomb: resolving its aliases (*name) takes more than ${maxYamlAliases} expansions, the limit; refused`,
+      {
+        location: { file },
+        hint: `each alias repeats what its anchor (&name) holds, so a few nested lines can grow to billions of values; write the values out, or use at most ${maxYamlAliases} alias expansions.`,
+        cause: error,
+      },
+    );
   }
   const locate = (segments: ReadonlyArray<PropertyKey>, key = false): { line: number; column: number } => {
     let node: Node | null | undefined = document.contents as Node | null;

@@ -14,14 +14,35 @@ export const maxBootstrapResamples = 1_000_000;
 export const unitKinds = ['document', 'paragraph', 'sentence', 'line'] as const;
 export type UnitKind = (typeof unitKinds)[number];
 
-/** A coder's name becomes a file name (`annotations/<name>.csv`), so it is restricted to safe characters. */
-export const coderNamePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/**
+ * A coder's name becomes a file name (`annotations/<name>.csv`) and is typed on the command line
+ * (`--coders a,b`), so it is restricted to characters safe in file names on every system and in a
+ * shell: letters of any alphabet (with their accents), digits, "-" and "_", starting with a letter
+ * or digit. No spaces (they would need quoting in every command), no Windows device names.
+ */
+export const coderNamePattern = /^[\p{L}\p{Nd}][\p{L}\p{M}\p{Nd}_-]{0,63}$/u;
+const windowsDeviceName = /^(?:con|prn|aux|nul|com[1-9]|lpt[1-9])$/i;
+
+/** What is wrong with a coder name (undefined: nothing), said so that the fix is clear. */
+export function coderNameProblem(name: string): string | undefined {
+  const allowed =
+    'use 1–64 letters (of any alphabet, accents included), digits, "-" or "_", starting with a letter or digit';
+  if (name.includes(' ') && coderNamePattern.test(name.replace(/ +/g, '-')))
+    return `spaces are not allowed (the name is typed on the command line and becomes a file name); write it as "${name.trim().replace(/ +/g, '-')}"`;
+  if (!coderNamePattern.test(name)) return allowed;
+  if (name !== name.normalize('NFC'))
+    return 'the name is not in Unicode normal form C (its accents are separate characters); type it again';
+  if (windowsDeviceName.test(name))
+    return 'the name is a device name on Windows, so it cannot be a file name there';
+  return undefined;
+}
+
 export const coderName = z
   .string()
-  .regex(
-    coderNamePattern,
-    'a coder name is 1–64 letters, digits, "-" or "_", starting with a letter or digit',
-  )
+  .superRefine((name, context) => {
+    const problem = coderNameProblem(name);
+    if (problem !== undefined) context.addIssue({ code: 'custom', message: `not a coder name: ${problem}` });
+  })
   .describe('A coder, as named in annotations/<coder>.csv');
 
 export const configSchema = z

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvLine, neutraliseFormula, toCsv } from '../../src/io/csv-write.js';
+import { csvLine, neutraliseFormula, restoreFormula, toCsv } from '../../src/io/csv-write.js';
 
 const cell = fc.oneof(
   fc.string(),
@@ -30,17 +30,38 @@ describe('CSV writing', () => {
     );
   });
 
-  it('round-trips every cell through csv-parse', () => {
+  it('round-trips every cell through csv-parse (without neutralising)', () => {
     fc.assert(
       fc.property(
         fc.array(fc.array(fc.string(), { minLength: 2, maxLength: 2 }), { minLength: 1, maxLength: 5 }),
         (rows) => {
-          const text = rows.map((row) => csvLine(row)).join('');
+          const text = rows.map((row) => csvLine(row, { neutraliseFormulas: false })).join('');
           expect(parse(text, { relax_column_count: true })).toEqual(
             rows.map((row) => row.map((value) => value)),
           );
         },
       ),
+    );
+  });
+
+  it('neutralises by default, and restoreFormula gives back every cell exactly', () => {
+    const tricky = fc.oneof(
+      fc.string(),
+      fc.stringMatching(/^'{0,3}[=+\-@\t\r'a1]{0,4}[a-z0-9.]{0,3}$/),
+      fc.constantFrom("'=literal apostrophe", "''=x", "'-0.25", "'", "'a", '-0.25', '=1+1'),
+    );
+    fc.assert(
+      fc.property(fc.array(tricky, { minLength: 1, maxLength: 4 }), (cells) => {
+        const written = csvLine(cells);
+        const read = (parse(written) as string[][])[0]!;
+        expect(read.map(restoreFormula)).toEqual(cells);
+        // What a spreadsheet sees never starts a formula.
+        for (const value of read) expect(value).not.toMatch(/^[=@\t\r]|^[+-](?![\d.])/);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(csvLine(["'=literal apostrophe", '=HYPERLINK("x")'])).toBe(
+      `''=literal apostrophe,"'=HYPERLINK(""x"")"\n`,
     );
   });
 
@@ -53,5 +74,9 @@ describe('CSV writing', () => {
     expect(neutraliseFormula('-0.25')).toBe('-0.25');
     expect(neutraliseFormula('+3e5')).toBe('+3e5');
     expect(neutraliseFormula('plain')).toBe('plain');
+    expect(neutraliseFormula("'=x")).toBe("''=x");
+    expect(neutraliseFormula("'plain")).toBe("'plain");
+    expect(restoreFormula("''=x")).toBe("'=x");
+    expect(restoreFormula("'plain")).toBe("'plain");
   });
 });

@@ -12,7 +12,7 @@ import {
 } from '../../app/adjudicate.js';
 import type { Decision } from '../../schema/adjudication.js';
 import { addWorkspaceOption, parseList, writesWorkspace } from '../common.js';
-import { count, printFinding, writeErr, writeOut } from '../output.js';
+import { count, printFinding, visibleLine, writeErr, writeOut } from '../output.js';
 
 function defaultDecider(): string {
   try {
@@ -23,7 +23,7 @@ function defaultDecider(): string {
 }
 
 function describeCodes(codes: string[]): string {
-  return codes.length === 0 ? chalk.dim('(no code)') : codes.join(' ');
+  return codes.length === 0 ? chalk.dim('(no code)') : visibleLine(codes.join(' '));
 }
 
 function showDisagreement(
@@ -35,12 +35,12 @@ function showDisagreement(
   const { codebook } = session.set;
   const lines = [
     '',
-    chalk.bold(`[${position}/${total}] ${disagreement.unitId}`),
-    ...(disagreement.before ? [chalk.dim(`  … ${disagreement.before}`)] : []),
-    `  ${chalk.bold(disagreement.text)}`,
-    ...(disagreement.after ? [chalk.dim(`  … ${disagreement.after}`)] : []),
-    `  ${chalk.cyan(`a ${session.coderA}:`)} ${describeCodes(disagreement.codesA)}`,
-    `  ${chalk.cyan(`b ${session.coderB}:`)} ${describeCodes(disagreement.codesB)}`,
+    chalk.bold(`[${position}/${total}] ${visibleLine(disagreement.unitId)}`),
+    ...(disagreement.before ? [chalk.dim(`  … ${visibleLine(disagreement.before)}`)] : []),
+    `  ${chalk.bold(visibleLine(disagreement.text))}`,
+    ...(disagreement.after ? [chalk.dim(`  … ${visibleLine(disagreement.after)}`)] : []),
+    `  ${chalk.cyan(`a ${visibleLine(session.coderA)}:`)} ${describeCodes(disagreement.codesA)}`,
+    `  ${chalk.cyan(`b ${visibleLine(session.coderB)}:`)} ${describeCodes(disagreement.codesB)}`,
   ];
   const differing = [...new Set([...disagreement.codesA, ...disagreement.codesB])].filter(
     (code) => !(disagreement.codesA.includes(code) && disagreement.codesB.includes(code)),
@@ -48,9 +48,9 @@ function showDisagreement(
   for (const id of differing) {
     const code = codebook.codeById.get(id);
     if (!code) continue;
-    lines.push(`  ${chalk.yellow(id)} ${code.label}: ${code.definition ?? ''}`);
-    if (code.include) lines.push(chalk.dim(`    use when: ${code.include}`));
-    if (code.exclude) lines.push(chalk.dim(`    not when: ${code.exclude}`));
+    lines.push(`  ${chalk.yellow(id)} ${visibleLine(code.label)}: ${visibleLine(code.definition ?? '')}`);
+    if (code.include) lines.push(chalk.dim(`    use when: ${visibleLine(code.include)}`));
+    if (code.exclude) lines.push(chalk.dim(`    not when: ${visibleLine(code.exclude)}`));
   }
   writeErr(`${lines.join('\n')}\n`);
 }
@@ -81,7 +81,7 @@ async function interactive(session: AdjudicationSession, by: string, all: boolea
       let codes: string[] = [];
       for (;;) {
         const answer = await ask(
-          `decide: [a] ${session.coderA}  [b] ${session.coderB}  [o] both  [n] neither  [e] edit  [s] skip  [q] quit > `,
+          `decide: [a] ${visibleLine(session.coderA)}  [b] ${visibleLine(session.coderB)}  [o] both  [n] neither  [e] edit  [s] skip  [q] quit > `,
         );
         if (answer === undefined || answer === 'q') return;
         if (answer === 's') break;
@@ -98,7 +98,8 @@ async function interactive(session: AdjudicationSession, by: string, all: boolea
         }
         const checked = codesForDecision(decision, disagreement, edited, session.set.codebook);
         if (checked.problems.length > 0) {
-          for (const problem of checked.problems) writeErr(`${chalk.red('not saved:')} ${problem}\n`);
+          for (const problem of checked.problems)
+            writeErr(`${chalk.red('not saved:')} ${visibleLine(problem)}\n`);
           decision = undefined;
           continue;
         }
@@ -119,7 +120,9 @@ async function interactive(session: AdjudicationSession, by: string, all: boolea
         rationale,
       });
       saved++;
-      writeErr(chalk.green(`saved: ${disagreement.unitId} → ${codes.join(' ') || '(no code)'}\n`));
+      writeErr(
+        chalk.green(`saved: ${disagreement.unitId} → ${visibleLine(codes.join(' ')) || '(no code)'}\n`),
+      );
     }
   } finally {
     prompt.close();
@@ -193,11 +196,11 @@ Examples:
       if (flags.status) {
         const status = adjudicationStatus(session);
         writeOut(
-          `${count(status.disagreements, 'disagreement')} between ${session.coderA} and ${session.coderB}: ${status.decided} decided, ${status.pending} open\n`,
+          `${count(status.disagreements, 'disagreement')} between ${visibleLine(session.coderA)} and ${visibleLine(session.coderB)}: ${status.decided} decided, ${status.pending} open\n`,
         );
         if (status.stale.length > 0)
           writeOut(
-            `${status.stale.length} decision${status.stale.length === 1 ? ' concerns a unit that no longer disagrees' : 's concern units that no longer disagree'}: ${status.stale.join(', ')}\n`,
+            `${status.stale.length} decision${status.stale.length === 1 ? ' concerns a unit that no longer disagrees' : 's concern units that no longer disagree'}: ${visibleLine(status.stale.join(', '))}\n`,
           );
         return;
       }

@@ -18,7 +18,7 @@ import {
 import { CheckFailed, InputError } from '../../errors.js';
 import { shown } from '../../io/workspace.js';
 import { addFormatOption, addWorkspaceOption } from '../common.js';
-import { printFinding, writeErr, writeOut } from '../output.js';
+import { printFinding, writeData, writeErr, writeOut } from '../output.js';
 
 const fileArgument = 'the codebook (YAML; - for stdin; default: the `codebook:` of coding.yaml)';
 
@@ -54,7 +54,7 @@ Examples:
   check.action(
     async (file: string | undefined, flags: { workspace?: string; format: string; strict?: boolean }) => {
       const result = await checkCodebook({ cwd: process.cwd(), file, workspace: flags.workspace });
-      if (flags.format === 'json') writeOut(`${JSON.stringify(result.findings, null, 2)}\n`);
+      if (flags.format === 'json') writeData(`${JSON.stringify(result.findings, null, 2)}\n`);
       else for (const finding of result.findings) printFinding(finding);
       const where = result.source.shownAs;
       if (result.errors > 0) {
@@ -107,7 +107,7 @@ Examples:
         force: flags.force,
         color: chalk.level > 0 && process.stdout.isTTY === true,
       });
-      report(result.written, result.text);
+      report(result.written, result.text, flags.format === 'tree');
       if (result.warnings > 0)
         writeErr(
           `note: the codebook has ${plural(result.warnings, 'warning')}; see them with: coding codebook check ${file ?? ''}\n`.replace(
@@ -209,8 +209,8 @@ Examples:
   diff.action(async (oldFile: string, newFile: string, flags: { format: string }) => {
     const result = await diffCodebooks({ cwd: process.cwd(), old: oldFile, new: newFile });
     for (const warning of result.warnings) printFinding(warning);
-    if (flags.format === 'json') writeOut(`${JSON.stringify(result.changes, null, 2)}\n`);
-    else if (flags.format === 'csv') writeOut(renderDiffCsv(result.changes));
+    if (flags.format === 'json') writeData(`${JSON.stringify(result.changes, null, 2)}\n`);
+    else if (flags.format === 'csv') writeData(renderDiffCsv(result.changes));
     else {
       const style = new Chalk({ level: process.stdout.isTTY === true ? chalk.level : 0 });
       writeOut(renderDiffText(result.changes, style));
@@ -219,7 +219,8 @@ Examples:
   });
 }
 
-function report(written: string | undefined, text: string): void {
-  if (written === undefined) writeOut(text);
+/** The text on stdout (the tree is already made terminal-safe and may be coloured), or where it was written. */
+function report(written: string | undefined, text: string, tree = false): void {
+  if (written === undefined) (tree ? writeOut : writeData)(text);
   else writeErr(`wrote ${shown(written)}\n`);
 }

@@ -3,7 +3,7 @@ import { loadAnalysisData } from '../../app/final.js';
 import { documentOfUnit } from '../../app/study.js';
 import { UsageError } from '../../errors.js';
 import { addFormatOption, addWorkspaceOption, asFormat } from '../common.js';
-import { printFinding, renderRecords, writeOut } from '../output.js';
+import { printFinding, renderRecords, writeData, writeOut } from '../output.js';
 
 export function registerCodes(program: Command): void {
   const command = program
@@ -46,6 +46,9 @@ Example:
       if (codes.length === 0) records.push({ ...base, code: '' });
       for (const code of codes) records.push({ ...base, code: set.codebook.codes[code]!.id });
     }
-    writeOut(renderRecords(records, ['unit_id', 'doc_id', 'code', 'source'], asFormat(flags.format)));
+    const format = asFormat(flags.format);
+    (format === 'table' ? writeOut : writeData)(
+      renderRecords(records, ['unit_id', 'doc_id', 'code', 'source'], format),
+    );
   });
 }

@@ -9,7 +9,7 @@ import {
 } from '../../app/corpus.js';
 import { csvLine } from '../../io/csv-write.js';
 import { addFormatOption, addWorkspaceOption, asFormat } from '../common.js';
-import { renderRecords, renderTable, writeOut } from '../output.js';
+import { renderRecords, renderTable, visibleLine, writeData, writeOut } from '../output.js';
 
 const documentColumns = [
   'id',
@@ -56,12 +56,12 @@ export function registerCorpus(program: Command): void {
     const documents = await listDocuments({ cwd: process.cwd(), workspace: flags.workspace });
     const format = asFormat(flags.format);
     if (format === 'json') {
-      writeOut(renderRecords(documents as unknown as Array<Record<string, unknown>>, [], 'json'));
+      writeData(renderRecords(documents as unknown as Array<Record<string, unknown>>, [], 'json'));
       return;
     }
     const { columns, rows } = documentRows(documents);
     if (format === 'csv') {
-      writeOut(renderRecords(rows, columns, 'csv'));
+      writeData(renderRecords(rows, columns, 'csv'));
       return;
     }
     const shown = ['id', 'actor', 'genre', 'date', 'role', 'units', 'title'];
@@ -80,18 +80,18 @@ export function registerCorpus(program: Command): void {
     const format = asFormat(flags.format);
     const rows = iterateUnits({ cwd: process.cwd(), workspace: flags.workspace, docId: flags.doc });
     if (format === 'csv') {
-      writeOut(csvLine(unitColumns));
-      for await (const row of rows) writeOut(csvLine(unitColumns.map((column) => row[column])));
+      writeData(csvLine(unitColumns));
+      for await (const row of rows) writeData(csvLine(unitColumns.map((column) => row[column])));
       return;
     }
     if (format === 'json') {
       let first = true;
-      writeOut('[');
+      writeData('[');
       for await (const row of rows) {
-        writeOut(`${first ? '\n' : ',\n'}  ${JSON.stringify(row)}`);
+        writeData(`${first ? '\n' : ',\n'}  ${JSON.stringify(row)}`);
         first = false;
       }
-      writeOut(first ? ']\n' : '\n]\n');
+      writeData(first ? ']\n' : '\n]\n');
       return;
     }
     const collected: UnitRow[] = [];
@@ -119,14 +119,14 @@ export function registerCorpus(program: Command): void {
     });
     const format = asFormat(flags.format);
     if (format === 'json') {
-      writeOut(`${JSON.stringify({ ...document, units: rows }, null, 2)}\n`);
+      writeData(`${JSON.stringify({ ...document, units: rows }, null, 2)}\n`);
       return;
     }
     if (format === 'csv') {
-      writeOut(renderRecords(rows as unknown as Array<Record<string, unknown>>, unitColumns, 'csv'));
+      writeData(renderRecords(rows as unknown as Array<Record<string, unknown>>, unitColumns, 'csv'));
       return;
     }
-    writeOut(`${chalk.bold(document.title)}\n`);
+    writeOut(`${chalk.bold(visibleLine(document.title))}\n`);
     for (const key of [
       'id',
       'actor',
@@ -139,15 +139,15 @@ export function registerCorpus(program: Command): void {
       'accessed',
       'origin',
     ] as const) {
-      if (document[key] !== '') writeOut(`${chalk.dim(`${key}:`.padEnd(10))}${document[key]}\n`);
+      if (document[key] !== '') writeOut(`${chalk.dim(`${key}:`.padEnd(10))}${visibleLine(document[key])}\n`);
     }
     for (const [key, value] of Object.entries(document.attributes))
-      writeOut(`${chalk.dim(`${key}:`.padEnd(10))}${value}\n`);
+      writeOut(`${chalk.dim(`${visibleLine(key)}:`.padEnd(10))}${visibleLine(value)}\n`);
     writeOut(`${chalk.dim('units:'.padEnd(10))}${document.units} (${document.unit})\n\n`);
     const width = String(rows.length).length;
     for (const row of rows) {
       writeOut(
-        `${chalk.cyan(`[${String(row.ordinal).padStart(width)}]`)} ${row.text}  ${chalk.dim(row.unit_id)}\n`,
+        `${chalk.cyan(`[${String(row.ordinal).padStart(width)}]`)} ${visibleLine(row.text)}  ${chalk.dim(row.unit_id)}\n`,
       );
     }
   });

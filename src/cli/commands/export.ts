@@ -6,7 +6,7 @@ import { InputError, UsageError } from '../../errors.js';
 import { AtomicWriteStream, exists, writeFileAtomic } from '../../io/atomic.js';
 import { csvLine } from '../../io/csv-write.js';
 import { addWorkspaceOption } from '../common.js';
-import { printFinding, writeErr, writeOut } from '../output.js';
+import { printFinding, writeData, writeErr } from '../output.js';
 
 export const exportFormats = ['csv', 'qdpx'] as const;
 
@@ -106,7 +106,7 @@ coder, one text selection per reviewed unit and coder); docs/refi-qda-projects.m
       const output = outputFile ? new AtomicWriteStream(outputFile) : undefined;
       const emit = async (text: string): Promise<void> => {
         if (output) await output.write(text);
-        else writeOut(text);
+        else writeData(text);
       };
       try {
         await emit(`${flags.bom ? '\uFEFF' : ''}${csvLine(table.header)}`);

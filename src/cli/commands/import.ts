@@ -14,7 +14,7 @@ import { UsageError } from '../../errors.js';
 import { type Layout, layouts } from '../../io/annotations.js';
 import { type UnitKind, unitKinds } from '../../schema/config.js';
 import { addWorkspaceOption, collect, parseAssignments, writesWorkspace } from '../common.js';
-import { printFinding, writeErr, writeOut } from '../output.js';
+import { printFinding, visibleLine, writeData, writeErr } from '../output.js';
 
 interface ImportFlags {
   workspace?: string;
@@ -211,7 +211,7 @@ each user's codings at once; docs/refi-qda-projects.md explains the choices.`,
     });
     if (showProgress) writeErr('\r\x1b[K');
     for (const warning of result.warnings) printFinding(warning);
-    if (flags.format === 'json') writeOut(`${JSON.stringify(importSummaryJson(result), null, 2)}\n`);
+    if (flags.format === 'json') writeData(`${JSON.stringify(importSummaryJson(result), null, 2)}\n`);
     writeErr(importSummaryText(result, flags.dryRun === true));
   });
 }
@@ -247,7 +247,7 @@ async function importProject(
     metadata,
   });
   for (const warning of result.warnings) printFinding(warning);
-  if (flags.format === 'json') writeOut(`${JSON.stringify(result, null, 2)}\n`);
+  if (flags.format === 'json') writeData(`${JSON.stringify(result, null, 2)}\n`);
   writeErr(renderQdpxImportSummary(result));
 }
 
@@ -266,10 +266,10 @@ async function importCoder(paths: string[], flags: ImportFlags): Promise<void> {
     replace: flags.replace === true,
   });
   for (const warning of result.warnings) printFinding(warning);
-  if (flags.format === 'json') writeOut(`${JSON.stringify(result, null, 2)}\n`);
+  if (flags.format === 'json') writeData(`${JSON.stringify(result, null, 2)}\n`);
   const { units } = result;
   writeErr(
-    `${result.file} (${result.layout}, ${result.rows} rows) → annotations/${result.coder}.csv\n` +
+    `${visibleLine(result.file)} (${result.layout}, ${result.rows} rows) → annotations/${result.coder}.csv\n` +
       `units: ${units.added} new, ${units.unchanged} unchanged, ${units.replaced} replaced, ${units.kept} kept from before; ${units.total} reviewed by ${result.coder}\n` +
       (result.backup ? `the previous file was copied to ${result.backup}\n` : '') +
       (result.rechecked

@@ -6,7 +6,7 @@ import { InputError } from '../../errors.js';
 import { AtomicWriteStream, exists } from '../../io/atomic.js';
 import { csvLine } from '../../io/csv-write.js';
 import { addWorkspaceOption, collect, parseList } from '../common.js';
-import { count, printFinding, renderTable, writeErr, writeOut } from '../output.js';
+import { count, printFinding, renderTable, visibleLine, writeData, writeErr, writeOut } from '../output.js';
 
 function rowCells(row: MergeRow, coderA: string, coderB: string): string[] {
   return [
@@ -100,7 +100,7 @@ Examples:
       const jsonUnits: MergeRow[] = [];
       const shown: MergeRow[] = [];
       let disagreementCount = 0;
-      if (flags.format === 'csv') writeOut(csvLine(mergeColumns));
+      if (flags.format === 'csv') writeData(csvLine(mergeColumns));
       try {
         await output?.write(csvLine(mergeColumns));
         for await (const row of merge.rows()) {
@@ -114,7 +114,7 @@ Examples:
               ? csvLine(rowCells(row, coderA, coderB), { neutraliseFormulas: true })
               : '';
           if (output) await output.write(line);
-          if (flags.format === 'csv') writeOut(line);
+          if (flags.format === 'csv') writeData(line);
           else if (flags.format === 'json') jsonUnits.push(row);
         }
         await output?.commit();
@@ -122,17 +122,17 @@ Examples:
         await output?.abort();
         throw error;
       }
-      if (output) writeErr(`wrote ${flags.output}\n`);
+      if (output) writeErr(`wrote ${visibleLine(flags.output)}\n`);
       if (flags.format === 'csv') return;
       if (flags.format === 'json') {
-        writeOut(
+        writeData(
           `${JSON.stringify({ coders: [coderA, coderB], n_units: summary.n, identical: summary.identical, only_a: summary.onlyA, only_b: summary.onlyB, codes: merge.codes, units: jsonUnits }, null, 2)}\n`,
         );
         return;
       }
       writeOut(
-        `${chalk.bold(`${coderA} and ${coderB}`)}: ${summary.n} units reviewed by both, ${summary.identical} coded identically (${percent(summary.identical / summary.n)}); ` +
-          `${summary.onlyA} reviewed by ${coderA} only, ${summary.onlyB} by ${coderB} only\n\n`,
+        `${chalk.bold(`${visibleLine(coderA)} and ${visibleLine(coderB)}`)}: ${summary.n} units reviewed by both, ${summary.identical} coded identically (${percent(summary.identical / summary.n)}); ` +
+          `${summary.onlyA} reviewed by ${visibleLine(coderA)} only, ${summary.onlyB} by ${visibleLine(coderB)} only\n\n`,
       );
       writeOut(
         renderTable(

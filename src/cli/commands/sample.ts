@@ -52,8 +52,7 @@ Examples:
       format: string;
     }) => {
       const seed = flags.seed ?? randomInt(0, 2 ** 32);
-      if (flags.seed === undefined)
-        writeErr(`no --seed given: using seed ${seed} (recorded in annotations/sample.meta.json)\n`);
+      // The note on a drawn seed comes after the draw, so that it never speaks of a sample refused.
       const result = await sample({
         cwd: process.cwd(),
         workspace: flags.workspace,
@@ -78,6 +77,10 @@ Examples:
           ),
         );
       }
+      if (flags.seed === undefined)
+        writeErr(
+          `no --seed given: drew with seed ${seed} (${result.written ? 'recorded in annotations/sample.meta.json' : `not recorded; pass --seed ${seed} to draw this sample again`})\n`,
+        );
       const share = ((100 * meta.size) / meta.population).toFixed(1);
       writeErr(
         `sample: ${meta.size} of ${meta.population} units (${share} %), seed ${meta.seed}${meta.by ? `, stratified by ${meta.by}` : ''}\n`,

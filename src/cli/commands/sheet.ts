@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { makeSheet } from '../../app/sheet.js';
 import { UsageError } from '../../errors.js';
 import { addWorkspaceOption } from '../common.js';
-import { writeErr, writeOut } from '../output.js';
+import { writeData, writeErr } from '../output.js';
 
 export function registerSheet(program: Command): void {
   const command = program
@@ -51,7 +51,7 @@ Example:
         bom: flags.bom === true,
         delimiter: flags.delimiter,
       });
-      if (result.output === undefined) writeOut(result.text);
+      if (result.output === undefined) writeData(result.text);
       else writeErr(`wrote ${result.rows} units to ${result.output}\n`);
     },
   );

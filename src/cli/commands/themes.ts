@@ -24,7 +24,7 @@ import {
   triangulationCsv,
 } from '../../report/themes.js';
 import { addWorkspaceOption, parseInteger } from '../common.js';
-import { printFinding, renderTable, writeOut } from '../output.js';
+import { printFinding, renderTable, visibleLine, writeData, writeOut } from '../output.js';
 
 interface ThemeFlags {
   workspace?: string;
@@ -103,11 +103,12 @@ Examples:
     for (const warning of themes.data.set.warnings) printFinding(warning);
     const json: Record<string, unknown> = {};
     const out = (name: string, csv: () => string, table: () => string, value: unknown): void => {
-      if (flags.format === 'csv') writeOut(csv());
+      if (flags.format === 'csv') writeData(csv());
       else if (flags.format === 'json') json[name] = value;
       else writeOut(table());
     };
-    const basis = themes.data.coder === 'final' ? 'final codes' : `codes of ${themes.data.coder}`;
+    const basis =
+      themes.data.coder === 'final' ? 'final codes' : `codes of ${visibleLine(themes.data.coder)}`;
     if (tables === 0) {
       const rows = frequencies(themes.input);
       out(
@@ -118,7 +119,7 @@ Examples:
           renderTable(
             ['category', 'code', 'label', 'units', 'documents', 'of units', 'of documents'],
             rows.map((row) => [
-              row.code === '' ? chalk.bold(row.category) : '',
+              row.code === '' ? row.category : '',
               row.code,
               row.label,
               row.units,
@@ -126,7 +127,7 @@ Examples:
               percent(row.unit_share),
               percent(row.document_share),
             ]),
-            { right: new Set([3, 4, 5, 6]) },
+            { right: new Set([3, 4, 5, 6]), bold: (index) => rows[index]!.code === '' },
           ),
         rows,
       );
@@ -213,7 +214,7 @@ Examples:
         'rhetoric',
         () => actorCsv(rows),
         () =>
-          `${chalk.bold(`Actors and ${category} codes (the paper's table 4.3)`)}\n${renderTable(
+          `${chalk.bold(`Actors and ${visibleLine(category)} codes (the paper's table 4.3)`)}\n${renderTable(
             [...actorColumns].filter((column) => column !== 'exemplar_unit' && column !== 'label'),
             rows.map((row) => [row.actor, row.code, row.units, row.audience, row.exemplar]),
             { right: new Set([2]), maxCellWidth: 60 },
@@ -221,6 +222,6 @@ Examples:
         rows,
       );
     }
-    if (flags.format === 'json') writeOut(`${JSON.stringify(json, null, 2)}\n`);
+    if (flags.format === 'json') writeData(`${JSON.stringify(json, null, 2)}\n`);
   });
 }

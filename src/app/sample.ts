@@ -17,6 +17,7 @@ import {
   sampleMetaSchema,
   sampleMethod,
 } from '../schema/sample.js';
+import { type PlanOptions, plan } from './plan.js';
 import { codersWithAnnotationsIn, relativeTo } from './study.js';
 
 export interface SampleOptions {
@@ -28,6 +29,8 @@ export interface SampleOptions {
   by?: StrataField | undefined;
   force: boolean;
   dryRun?: boolean;
+  /** Draw the size `coding plan` gives for these parameters instead of a fraction or size. */
+  plan?: Omit<PlanOptions, 'cwd' | 'workspace'> | undefined;
 }
 
 export interface SampleResult {
@@ -164,14 +167,49 @@ export async function readSample(
   return { meta: parsed.data, unitIds, text: await fs.readFile(files.csv, 'utf8') };
 }
 
+/** The size a plan asks for, and how it was set, for the sample's sidecar. */
+async function plannedSize(options: SampleOptions): Promise<NonNullable<SampleMeta['plan']>> {
+  const result = await plan({ ...options.plan!, cwd: options.cwd, workspace: options.workspace });
+  if (result.size === null || result.driver === null)
+    throw new InputError(
+      'no code can be planned for: none has a prevalence strictly between 0 and 1 so far',
+      {
+        hint: 'give the expected prevalence of the rarest code: coding sample --plan --prevalence P',
+      },
+    );
+  const driver = result.rows.find((row) => row.drives)!;
+  const { parameters } = result;
+  return {
+    size: result.size,
+    driver: result.driver,
+    prevalence: driver.prevalence,
+    source: result.source,
+    method: parameters.method,
+    alpha_min: parameters.alphaMin,
+    level: parameters.level,
+    target: parameters.target,
+    half_width: parameters.halfWidth,
+  };
+}
+
 export async function sample(options: SampleOptions): Promise<SampleResult> {
-  if ((options.fraction === undefined) === (options.size === undefined)) {
+  if (options.plan !== undefined && (options.fraction !== undefined || options.size !== undefined)) {
+    throw new UsageError('give --plan or --fraction/--size, not both', {
+      hint: '--plan draws the number of units coding plan gives; --fraction and --size set it yourself',
+    });
+  }
+  const planned = options.plan === undefined ? undefined : await plannedSize(options);
+  if (planned === undefined && (options.fraction === undefined) === (options.size === undefined)) {
     throw new UsageError('give the sample size as --fraction F or --size N (one of them)', {
       hint: 'for example: coding sample --fraction 0.2 --seed 2026',
     });
   }
   const workspace = await openWorkspace(options);
-  const { meta, unitIds, docIds, drawn } = await computeSample(workspace, options);
+  const { meta, unitIds, docIds, drawn } = await computeSample(
+    workspace,
+    planned === undefined ? options : { ...options, size: planned.size },
+  );
+  if (planned !== undefined) meta.plan = planned;
   const text = sampleCsvText(unitIds, docIds, drawn.strata);
   const metaText = `${JSON.stringify(meta, null, 2)}\n`;
   const files = samplePaths(workspace);

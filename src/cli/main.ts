@@ -16,6 +16,7 @@ import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerMerge } from './commands/merge.js';
+import { registerPlan } from './commands/plan.js';
 import { registerReliability } from './commands/reliability.js';
 import { registerReport } from './commands/report.js';
 import { registerReproduce } from './commands/reproduce.js';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerImport(program);
   registerCorpus(program);
   registerCodebook(program);
+  registerPlan(program);
   registerSample(program);
   registerSheet(program);
   registerMerge(program);

@@ -6,6 +6,21 @@ export const sampleHeader = ['unit_id', 'doc_id', 'stratum'] as const;
 export const strataFields = ['document', 'source', 'genre', 'actor', 'role'] as const;
 export type StrataField = (typeof strataFields)[number];
 
+/** How `coding plan` set the size of a sample drawn with `coding sample --plan`. */
+export const samplePlanSchema = z
+  .object({
+    size: z.number().int().describe('Units the plan asked for (more than the corpus holds: all were drawn)'),
+    driver: z.string().describe('The code that set the size (the rarest), or * for a given prevalence'),
+    prevalence: z.number().describe("The driver's prevalence, given or estimated"),
+    source: z.string().describe('Where the prevalences came from: given, final, or a coder'),
+    method: z.enum(['alpha', 'kappa', 'both']),
+    alpha_min: z.number(),
+    level: z.number(),
+    target: z.number(),
+    half_width: z.number(),
+  })
+  .strict();
+
 export const sampleMetaSchema = z
   .object({
     format: z.literal('coding-sample'),
@@ -20,6 +35,7 @@ export const sampleMetaSchema = z
     strata: z.array(
       z.object({ name: z.string(), population: z.number().int(), sample: z.number().int() }).strict(),
     ),
+    plan: samplePlanSchema.optional().describe('Present when the size came from `coding sample --plan`'),
   })
   .strict();
 

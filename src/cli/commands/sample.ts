@@ -1,9 +1,21 @@
 import { randomInt } from 'node:crypto';
 import { type Command, Option } from 'commander';
 import { sample } from '../../app/sample.js';
+import { UsageError } from '../../errors.js';
 import { type StrataField, strataFields } from '../../schema/sample.js';
 import { addWorkspaceOption, parseInteger, parseNumber, writesWorkspace } from '../common.js';
 import { renderTable, writeErr, writeOut } from '../output.js';
+import { addPlanOptions, type PlanFlags } from './plan.js';
+
+const planOptionNames = [
+  'prevalence',
+  'alphaMin',
+  'level',
+  'target',
+  'halfWidth',
+  'method',
+  'coder',
+] as const;
 
 export function registerSample(program: Command): void {
   const command = program
@@ -15,6 +27,10 @@ export function registerSample(program: Command): void {
       parseNumber('--fraction', { min: 0, minExclusive: true, max: 1 }),
     )
     .option('--size <n>', 'number of units (instead of --fraction)', parseInteger('--size', { min: 1 }))
+    .option(
+      '--plan',
+      'number of units that coding plan gives (with its options below), instead of --fraction',
+    )
     .option(
       '--seed <n>',
       'seed of the random draw, 0 to 4294967295 (default: a new random seed, printed and recorded)',
@@ -28,29 +44,42 @@ export function registerSample(program: Command): void {
     .addOption(
       new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
     );
+  addPlanOptions(command);
   addWorkspaceOption(command);
   writesWorkspace(command, (flags) => flags['dryRun'] !== true);
   command.addHelpText(
     'after',
     `
-The size is round(fraction × units), halves up; strata get proportional quotas by the largest
-remainder. The same seed and corpus give the same sample on any machine and Node version.
+The size is round(fraction × units), halves up, or with --plan the size coding plan gives (all
+units when it asks for more; the plan's parameters are recorded in annotations/sample.meta.json);
+strata get proportional quotas by the largest remainder. The same seed and corpus give the same sample on any machine and Node version.
 
 Examples:
   coding sample --fraction 0.2 --seed 20260129
-  coding sample --fraction 0.2 --seed 7 --by document`,
+  coding sample --fraction 0.2 --seed 7 --by document
+  coding sample --plan --alpha-min 0.8 --seed 2026`,
   );
   command.action(
-    async (flags: {
-      workspace?: string;
-      fraction?: number;
-      size?: number;
-      seed?: number;
-      by?: StrataField;
-      force?: boolean;
-      dryRun?: boolean;
-      format: string;
-    }) => {
+    async (
+      flags: PlanFlags & {
+        workspace?: string;
+        fraction?: number;
+        size?: number;
+        plan?: boolean;
+        seed?: number;
+        by?: StrataField;
+        force?: boolean;
+        dryRun?: boolean;
+        format: string;
+      },
+    ) => {
+      if (!flags.plan) {
+        const stray = planOptionNames.find((name) => command.getOptionValueSource(name) === 'cli');
+        if (stray !== undefined)
+          throw new UsageError(
+            `--${stray.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} sets a plan: add --plan`,
+          );
+      }
       const seed = flags.seed ?? randomInt(0, 2 ** 32);
       // The note on a drawn seed comes after the draw, so that it never speaks of a sample refused.
       const result = await sample({
@@ -62,6 +91,17 @@ Examples:
         by: flags.by,
         force: flags.force === true,
         dryRun: flags.dryRun === true,
+        plan: flags.plan
+          ? {
+              prevalence: flags.prevalence,
+              alphaMin: flags.alphaMin,
+              level: flags.level,
+              target: flags.target,
+              halfWidth: flags.halfWidth,
+              method: flags.method,
+              coder: flags.coder,
+            }
+          : undefined,
       });
       const { meta } = result;
       if (flags.format === 'json') {
@@ -82,6 +122,10 @@ Examples:
           `no --seed given: drew with seed ${seed} (${result.written ? 'recorded in annotations/sample.meta.json' : `not recorded; pass --seed ${seed} to draw this sample again`})\n`,
         );
       const share = ((100 * meta.size) / meta.population).toFixed(1);
+      if (meta.plan)
+        writeErr(
+          `plan: ${meta.plan.size} units, set by ${meta.plan.driver === '*' ? `the prevalence ${meta.plan.prevalence}` : `the rarest code, ${meta.plan.driver}`}${meta.plan.size > meta.population ? ` — more than the corpus holds: all ${meta.population} units are drawn` : ''}\n`,
+        );
       writeErr(
         `sample: ${meta.size} of ${meta.population} units (${share} %), seed ${meta.seed}${meta.by ? `, stratified by ${meta.by}` : ''}\n`,
       );

@@ -41,6 +41,7 @@ import {
   type Range,
   unitsCovered,
 } from '../core/overlap.js';
+import { choosePositionReading } from '../core/position-reading.js';
 import { FixedUnitIndex } from '../core/units.js';
 import { type Finding, InputError, UsageError } from '../errors.js';
 import { exists, writeFileAtomic } from '../io/atomic.js';
@@ -154,12 +155,33 @@ export interface ImportedCoder {
 export interface ImportQdpxResult {
   file: string;
   project: { name: string; origin: string | undefined };
-  settings: { overlap: OverlapRule; offsets: OffsetUnit; crlf: CrlfCount; reviewed: ReviewedMode };
-  sources: { text: number; imported: number; empty: string[]; skipped: Record<OtherSourceKind, number> };
+  settings: {
+    overlap: OverlapRule;
+    offsets: OffsetUnit;
+    crlf: CrlfCount;
+    reviewed: ReviewedMode;
+    /** How the position reading was chosen (the producer's rule, a measurement, or the options). */
+    positions: string;
+  };
+  sources: {
+    text: number;
+    imported: number;
+    empty: string[];
+    /** Text sources whose text is not there (named), with the codings left out with them. */
+    missing: Array<{ name: string; codings: number }>;
+    skipped: Record<OtherSourceKind, number>;
+  };
   documents: ImportDocumentsResult;
-  /** `written` and `switched`: done (in a dry run: what would be done). */
+  /** `written` and `switched`: done (never in a dry run); `planned`: what the import does or would do. */
   codebook:
-    | { file: string; written: boolean; switched: boolean; categories: number; codes: number }
+    | {
+        file: string;
+        written: boolean;
+        switched: boolean;
+        planned: { write: boolean; switch: boolean };
+        categories: number;
+        codes: number;
+      }
     | undefined;
   coders: ImportedCoder[];
   warnings: Finding[];
@@ -178,12 +200,16 @@ export function safeCoderName(name: string, fallback: string): string {
   return safe === '' || reservedCoderNames.has(safe.toLowerCase()) ? fallback : safe;
 }
 
+/** A source's text: UTF-8 without NUL, the rule of `coding import FILE.txt` (`decodeText`). */
 function decodeUtf8(bytes: Uint8Array, shownAs: string): string {
+  let text: string;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw notUtf8Error(shownAs, bytes);
   }
+  if (text.includes('\u0000')) throw notUtf8Error(shownAs, bytes);
+  return text;
 }
 
 /** The metadata key of a REFI-QDA variable: a standard field when its name is one (any case), else the name. */
@@ -258,13 +284,6 @@ async function importFromArchive(
       ...(where === undefined ? {} : { path: where }),
       message,
     });
-  };
-  const settings = {
-    overlap: options.overlap,
-    offsets: options.offsets ?? ('codepoints' as OffsetUnit),
-    crlf: options.crlf ?? (/atlas/i.test(project.origin ?? '') ? 'one' : ('two' as CrlfCount)),
-    reviewed:
-      options.reviewed ?? (project.marker !== undefined ? 'selections' : ('document' as ReviewedMode)),
   };
 
   // ---- the texts of the sources and notes
@@ -373,8 +392,31 @@ async function importFromArchive(
   const planned: PlannedDocument[] = [];
   const emptySources: string[] = [];
   const docIdBySource = new Map<number, string>();
+  const originals: Array<string | undefined> = [];
+  for (const source of project.textSources) originals.push(await readText(source));
+  const choice = choosePositionReading(
+    project.textSources.flatMap((source, index) => {
+      const original = originals[index];
+      return original === undefined ? [] : [{ original, selections: source.selections }];
+    }),
+    project.origin,
+    { offsets: options.offsets, crlf: options.crlf },
+  );
+  if (choice.overruled)
+    warn(
+      'QDPX_POSITIONS_MEASURED',
+      `positions read as ${choice.reading.offsets === 'utf16' ? 'UTF-16 code units' : 'code points'} with CRLF as ${choice.reading.crlf}: ${choice.reason}`,
+    );
+  const settings = {
+    overlap: options.overlap,
+    offsets: choice.reading.offsets,
+    crlf: choice.reading.crlf,
+    reviewed:
+      options.reviewed ?? (project.marker !== undefined ? 'selections' : ('document' as ReviewedMode)),
+    positions: choice.reason,
+  };
   for (const [sourceIndex, source] of project.textSources.entries()) {
-    const original = await readText(source);
+    const original = originals[sourceIndex];
     if (original === undefined) continue;
     const label = source.name ?? source.guid;
     const map = buildPositionMap(original, settings);
@@ -470,7 +512,22 @@ async function importFromArchive(
       map,
     });
   }
-  if (problems.length > 0) {
+  const missing = project.textSources.flatMap((source, index) =>
+    originals[index] === undefined
+      ? [
+          {
+            name: source.name ?? source.guid,
+            codings:
+              source.codings.length +
+              source.selections.reduce((sum, selection) => sum + selection.codings.length, 0),
+          },
+        ]
+      : [],
+  );
+  if (problems.length > 0 && (planned.length > 0 || project.codebookQdc !== undefined)) {
+    // Import what is there (a repackaged project may lack some texts); list what is missing.
+    for (const problem of problems) warnings.push({ ...problem, severity: 'warning' });
+  } else if (problems.length > 0) {
     throw new InputError(
       `nothing imported: the text of ${problems.length} source${problems.length === 1 ? '' : 's'} cannot be read`,
       {
@@ -788,15 +845,22 @@ async function importFromArchive(
     file: shownAs,
     project: { name: project.name, origin: project.origin },
     settings,
-    sources: { text: project.textSources.length, imported: planned.length, empty: emptySources, skipped },
+    sources: {
+      text: project.textSources.length,
+      imported: planned.length,
+      empty: emptySources,
+      missing,
+      skipped,
+    },
     documents,
     codebook:
       codebookPlan === undefined
         ? undefined
         : {
             file: codebookPlan.file,
-            written: codebookPlan.write,
-            switched: codebookPlan.switch,
+            written: false,
+            switched: false,
+            planned: { write: codebookPlan.write, switch: codebookPlan.switch },
             categories: codebookPlan.model.categories.length,
             codes: codebookPlan.model.codes.length,
           },
@@ -813,6 +877,10 @@ async function importFromArchive(
     if (codebookPlan.write)
       await writeFileAtomic(path.join(workspace.root, codebookPlan.file), codebookPlan.text);
     if (codebookPlan.switch) await switchCodebook(workspace, codebookPlan.file);
+    if (result.codebook !== undefined) {
+      result.codebook.written = codebookPlan.write;
+      result.codebook.switched = codebookPlan.switch;
+    }
   }
   const withPairs = [...coderPairs.entries()].filter(([, { pairs }]) => pairs.size > 0);
   if (withPairs.length > 0) {
@@ -1045,7 +1113,7 @@ export function renderQdpxImportSummary(result: ImportQdpxResult): string {
   const { documents, sources, settings } = result;
   lines.push(
     `${result.file}: project "${result.project.name}"${result.project.origin === undefined ? '' : ` written by ${result.project.origin}`}`,
-    `positions as ${settings.offsets === 'utf16' ? 'UTF-16 code units' : 'code points'}, CRLF as ${settings.crlf} character${settings.crlf === 'one' ? '' : 's'}; overlap ${settings.overlap}; reviewed: ${settings.reviewed === 'document' ? 'every unit of a document the coder coded' : "the units the coder's selections cover"}`,
+    `positions as ${settings.offsets === 'utf16' ? 'UTF-16 code units' : 'code points'}, CRLF as ${settings.crlf} character${settings.crlf === 'one' ? '' : 's'} (${settings.positions}); overlap ${settings.overlap}; reviewed: ${settings.reviewed === 'document' ? 'every unit of a document the coder coded' : "the units the coder's selections cover"}`,
   );
   const skipped = Object.entries(sources.skipped)
     .filter(([, count]) => count > 0)
@@ -1053,6 +1121,9 @@ export function renderQdpxImportSummary(result: ImportQdpxResult): string {
   lines.push(
     `sources: ${sources.imported} of ${sources.text} text source${sources.text === 1 ? '' : 's'} imported` +
       (sources.empty.length > 0 ? ` (${sources.empty.length} empty, left out)` : '') +
+      (sources.missing.length > 0
+        ? `; ${sources.missing.length} missing from the archive, left out with their ${sources.missing.reduce((sum, item) => sum + item.codings, 0)} codings: ${sources.missing.map((item) => `"${item.name}"`).join(', ')}`
+        : '') +
       (skipped.length > 0 ? `; skipped: ${skipped.join(', ')}` : ''),
     `documents: ${documents.documents.added} new, ${documents.documents.unchanged} unchanged` +
       (documents.documents.metadataUpdated > 0
@@ -1066,15 +1137,21 @@ export function renderQdpxImportSummary(result: ImportQdpxResult): string {
     const { codebook } = result;
     lines.push(
       `codebook: ${codebook.file} (${codebook.categories} categories, ${codebook.codes} codes)` +
-        (codebook.written ? (result.dryRun ? ', would be written' : ', written') : ', unchanged') +
-        (codebook.switched
+        (codebook.planned.write ? (result.dryRun ? ', would be written' : ', written') : ', unchanged') +
+        (codebook.planned.switch
           ? result.dryRun
             ? '; coding.yaml would use it'
             : '; coding.yaml now uses it'
           : ''),
     );
   } else lines.push('codebook: the project has none; the workspace keeps its own');
-  if (result.coders.length === 0) lines.push('coders: the project holds no codings');
+  const missingCodings = sources.missing.reduce((sum, item) => sum + item.codings, 0);
+  if (result.coders.length === 0)
+    lines.push(
+      missingCodings > 0
+        ? `coders: none imported; the project's ${missingCodings} text codings are on the sources missing from the archive`
+        : 'coders: the project holds no codings',
+    );
   else lines.push('coders (REFI-QDA user → coder):');
   for (const coder of result.coders) {
     const stored = coder.stored;
@@ -1087,6 +1164,14 @@ export function renderQdpxImportSummary(result: ImportQdpxResult): string {
           : `; annotations/${coder.coder}.csv: ${stored.added} new, ${stored.unchanged} unchanged, ${stored.replaced} replaced, ${stored.kept} kept from before`),
     );
     if (stored?.backup !== undefined) lines.push(`    the previous file was copied to ${stored.backup}`);
+  }
+  const coded = result.coders.filter((coder) => coder.unitsCoded > 0);
+  if (coded.length < 2) {
+    lines.push(
+      `reliability: needs two coders who coded the same documents; this project has ${coded.length === 0 ? 'none' : `one (${coded[0]!.coder})`}. ` +
+        'Have a second coder code a sample (coding sample, then coding code --coder NAME) or import their project; ' +
+        'coding themes works with one coder.',
+    );
   }
   if (result.dryRun) lines.push('dry run: nothing was written');
   return `${lines.join('\n')}\n`;

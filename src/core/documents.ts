@@ -78,6 +78,16 @@ export function buildDocument(
     );
   }
   if (input.text.trim() === '') error('EMPTY_DOCUMENT', 'the document has no text', 'text');
+  // One rule for every way in (text files, CSV, JSONL, REFI-QDA sources): text never holds NUL.
+  const nul = input.text.indexOf('\u0000');
+  if (nul >= 0) {
+    const before = input.text.slice(0, nul);
+    error(
+      'NUL_IN_TEXT',
+      `the text holds a NUL character (U+0000) at its line ${before.split('\n').length}, column ${nul - before.lastIndexOf('\n')}: text never does, so the source is binary or damaged; remove the NUL characters and import again`,
+      'text',
+    );
+  }
 
   const metadata: RawMetadata = { ...defaults, ...input.metadata };
   for (const field of dateFields) {

@@ -35,11 +35,13 @@ import {
 } from '../schema/codebook.js';
 import { decodeText } from './text.js';
 import {
+  checkXmlDepth,
   childElements,
   escapeAttribute,
   escapeText,
   lineAndColumn,
   localName,
+  maxXmlDepth,
   textOf,
   type XmlNode,
   xmlSafe,
@@ -47,6 +49,8 @@ import {
 
 export const qdcNamespace = 'urn:QDA-XML:codebook:1.0';
 export const qdaProjectNamespace = 'urn:QDA-XML:project:1.0';
+/** The namespace of a draft of the standard, still written by ATLAS.ti 23 (QualCoder's importer reads it too). */
+export const qdcPreReleaseNamespace = 'urn:QDA-XML:codebook:0:4';
 
 /** A `.qdc` larger than this is refused before it is read (a codebook of 10,000 codes is about 5 MiB). */
 export const maxQdcBytes = 20 * 1024 * 1024;
@@ -263,6 +267,7 @@ export function parseQdc(text: string, file: string, options: QdcReadOptions): Q
       hint: 'DOCTYPE entity declarations can expand without bound; export the codebook again from its program.',
     });
   }
+  checkXmlDepth(text, file, 'this codebook');
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     throw new InputError(`the file is not well-formed XML: ${valid.err.msg}`, {
@@ -271,6 +276,7 @@ export function parseQdc(text: string, file: string, options: QdcReadOptions): Q
     });
   }
   const parser = new XMLParser({
+    maxNestedTags: maxXmlDepth + 1,
     ignoreAttributes: false,
     attributeNamePrefix: '',
     trimValues: false,
@@ -325,6 +331,11 @@ export function parseQdc(text: string, file: string, options: QdcReadOptions): Q
     warn(
       'QDC_PROJECT_NAMESPACE',
       `<CodeBook> is in the project namespace ${qdaProjectNamespace} instead of ${qdcNamespace}; read all the same`,
+    );
+  } else if (namespace === qdcPreReleaseNamespace) {
+    warn(
+      'QDC_NAMESPACE_0_4',
+      `${typeof rootNode['origin'] === 'string' ? rootNode['origin'] : 'the program that wrote it'} used the pre-release namespace ${qdcPreReleaseNamespace} (ATLAS.ti 23 does) instead of ${qdcNamespace}; read as 1.0`,
     );
   } else if (namespace !== qdcNamespace) {
     throw new InputError(
@@ -385,7 +396,15 @@ export function parseQdc(text: string, file: string, options: QdcReadOptions): Q
   const topLevel = childElements(codesElements[0]!, 'Code').map((node, index) =>
     readNode(node, `Codes/Code[${index + 1}]`),
   );
-  const sets = childElements(rootNode, 'Sets').flatMap((sets) => childElements(sets, 'Set'));
+  const setsElements = childElements(rootNode, 'Sets');
+  const sets = setsElements.flatMap((sets) => childElements(sets, 'Set'));
+  if (setsElements.length > 0 && sets.length === 0) {
+    warn(
+      'QDC_EMPTY_SETS',
+      `${typeof rootNode['origin'] === 'string' ? rootNode['origin'] : 'the program that wrote it'} wrote an empty <Sets/> (Taguette does; the standard needs at least one <Set>); read all the same`,
+      'Sets',
+    );
+  }
   if (sets.length > 0) {
     warn(
       'QDC_SETS',

@@ -20,11 +20,13 @@ import { Inflate, zipSync } from 'fflate';
 import { type Finding, InputError } from '../errors.js';
 import { normaliseGuid, qdaProjectNamespace, qdcNamespace } from './qdc.js';
 import {
+  checkXmlDepth,
   childElements,
   escapeAttribute,
   escapeText,
   lineAndColumn,
   localName,
+  maxXmlDepth,
   textOf,
   type XmlNode,
   xmlSafe,
@@ -475,6 +477,7 @@ export function parseProject(text: string, file: string): QdeProject {
       hint: 'DOCTYPE entity declarations can expand without bound; export the project again from its program.',
     });
   }
+  checkXmlDepth(text, file, 'project.qde');
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     throw new InputError(`project.qde is not well-formed XML: ${valid.err.msg}`, {
@@ -500,6 +503,7 @@ export function parseProject(text: string, file: string): QdeProject {
     'Note',
   ]);
   const parser = new XMLParser({
+    maxNestedTags: maxXmlDepth + 1,
     ignoreAttributes: false,
     attributeNamePrefix: '@_',
     trimValues: false,

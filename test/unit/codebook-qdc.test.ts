@@ -315,7 +315,14 @@ describe('import of .qdc written by other programs', () => {
         ],
       },
     ]);
-    expect(warnings.map((warning) => warning.code)).toEqual(['QDC_NO_NAMESPACE', 'QDC_LOOSE_CODES']);
+    expect(warnings.map((warning) => warning.code)).toEqual([
+      'QDC_NO_NAMESPACE',
+      'QDC_EMPTY_SETS',
+      'QDC_LOOSE_CODES',
+    ]);
+    expect(warnings[1]!.message).toContain(
+      'wrote an empty <Sets/> (Taguette does; the standard needs at least one <Set>)',
+    );
   });
 
   it('an Id line that does not fit its place is replaced by one made from the name, with a warning', () => {

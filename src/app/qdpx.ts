@@ -47,49 +47,30 @@ import { type Finding, InputError, UsageError } from '../errors.js';
 import { exists, writeFileAtomic } from '../io/atomic.js';
 import { readCodebook } from '../io/codebook.js';
 import { corpusPaths, type LoadedCorpus, loadCorpus, readManifest } from '../io/corpus-store.js';
-import {
-  codebookToQdc,
-  guidNamespace,
-  normaliseGuid,
-  parseQdc,
-  qdcGuid,
-  slugifyName,
-  uuidV5,
-} from '../io/qdc.js';
+import { normaliseGuid, parseQdc, slugifyName } from '../io/qdc.js';
 import {
   defaultQdpxLimits,
   type OtherSourceKind,
   openZip,
   otherSourceKinds,
-  type ProjectXml,
   parseProject,
-  projectToQde,
   type QdeProject,
   type QdeText,
   type QdpxLimits,
   unsafeEntryName,
   type ZipArchive,
-  zipProject,
 } from '../io/qdpx.js';
 import { notUtf8Error } from '../io/text.js';
 import { openWorkspace, type Workspace } from '../io/workspace.js';
 import { reservedCoderNames } from '../schema/annotations.js';
 import { type UnitKind, unitKinds } from '../schema/config.js';
-import {
-  type DocumentRecord,
-  documentIdPattern,
-  roles,
-  standardFields,
-  type UnitRecord,
-} from '../schema/corpus.js';
+import { documentIdPattern, roles, standardFields, type UnitRecord } from '../schema/corpus.js';
 import { toolVersion } from '../version.js';
 import { codebookYamlText } from './codebook.js';
 import { storeCodings } from './import-annotations.js';
 import { type ImportDocumentsResult, ingestDocuments } from './import-documents.js';
 import {
-  type CoderAnnotations,
   checkCoderName,
-  codersWithAnnotations,
   codersWithAnnotationsIn,
   loadCoder,
   openStudy,
@@ -1107,218 +1088,5 @@ async function switchCodebook(workspace: Workspace, file: string): Promise<void>
   await writeFileAtomic(workspace.configFile, document.toString());
 }
 
-/** The summary of an import for a terminal. */
-export function renderQdpxImportSummary(result: ImportQdpxResult): string {
-  const lines: string[] = [];
-  const { documents, sources, settings } = result;
-  lines.push(
-    `${result.file}: project "${result.project.name}"${result.project.origin === undefined ? '' : ` written by ${result.project.origin}`}`,
-    `positions as ${settings.offsets === 'utf16' ? 'UTF-16 code units' : 'code points'}, CRLF as ${settings.crlf} character${settings.crlf === 'one' ? '' : 's'} (${settings.positions}); overlap ${settings.overlap}; reviewed: ${settings.reviewed === 'document' ? 'every unit of a document the coder coded' : "the units the coder's selections cover"}`,
-  );
-  const skipped = Object.entries(sources.skipped)
-    .filter(([, count]) => count > 0)
-    .map(([kind, count]) => `${count} ${kind.replace('Source', '')}`);
-  lines.push(
-    `sources: ${sources.imported} of ${sources.text} text source${sources.text === 1 ? '' : 's'} imported` +
-      (sources.empty.length > 0 ? ` (${sources.empty.length} empty, left out)` : '') +
-      (sources.missing.length > 0
-        ? `; ${sources.missing.length} missing from the archive, left out with their ${sources.missing.reduce((sum, item) => sum + item.codings, 0)} codings: ${sources.missing.map((item) => `"${item.name}"`).join(', ')}`
-        : '') +
-      (skipped.length > 0 ? `; skipped: ${skipped.join(', ')}` : ''),
-    `documents: ${documents.documents.added} new, ${documents.documents.unchanged} unchanged` +
-      (documents.documents.metadataUpdated > 0
-        ? ` (${documents.documents.metadataUpdated} with new metadata)`
-        : '') +
-      (documents.documents.changed > 0 ? `, ${documents.documents.changed} re-segmented` : '') +
-      `; ${documents.documents.total} in the corpus`,
-    `units: ${documents.units.added} new, ${documents.units.unchanged} unchanged; ${documents.units.total} in the corpus`,
-  );
-  if (result.codebook !== undefined) {
-    const { codebook } = result;
-    lines.push(
-      `codebook: ${codebook.file} (${codebook.categories} categories, ${codebook.codes} codes)` +
-        (codebook.planned.write ? (result.dryRun ? ', would be written' : ', written') : ', unchanged') +
-        (codebook.planned.switch
-          ? result.dryRun
-            ? '; coding.yaml would use it'
-            : '; coding.yaml now uses it'
-          : ''),
-    );
-  } else lines.push('codebook: the project has none; the workspace keeps its own');
-  const missingCodings = sources.missing.reduce((sum, item) => sum + item.codings, 0);
-  if (result.coders.length === 0)
-    lines.push(
-      missingCodings > 0
-        ? `coders: none imported; the project's ${missingCodings} text codings are on the sources missing from the archive`
-        : 'coders: the project holds no codings',
-    );
-  else lines.push('coders (REFI-QDA user → coder):');
-  for (const coder of result.coders) {
-    const stored = coder.stored;
-    lines.push(
-      `  ${coder.user} → ${coder.coder}: ${coder.codings} coding${coder.codings === 1 ? '' : 's'} in ${coder.documents} document${coder.documents === 1 ? '' : 's'}; ${coder.unitsReviewed} units reviewed, ${coder.unitsCoded} coded` +
-        (stored === undefined
-          ? coder.unitsReviewed === 0
-            ? ' (nothing to store)'
-            : ''
-          : `; annotations/${coder.coder}.csv: ${stored.added} new, ${stored.unchanged} unchanged, ${stored.replaced} replaced, ${stored.kept} kept from before`),
-    );
-    if (stored?.backup !== undefined) lines.push(`    the previous file was copied to ${stored.backup}`);
-  }
-  const coded = result.coders.filter((coder) => coder.unitsCoded > 0);
-  if (coded.length < 2) {
-    lines.push(
-      `reliability: needs two coders who coded the same documents; this project has ${coded.length === 0 ? 'none' : `one (${coded[0]!.coder})`}. ` +
-        'Have a second coder code a sample (coding sample, then coding code --coder NAME) or import their project; ' +
-        'coding themes works with one coder.',
-    );
-  }
-  if (result.dryRun) lines.push('dry run: nothing was written');
-  return `${lines.join('\n')}\n`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Export
-
-export interface ExportQdpxOptions {
-  cwd: string;
-  workspace?: string | undefined;
-}
-
-export interface ExportQdpxResult {
-  bytes: Uint8Array;
-  documents: number;
-  coders: string[];
-  selections: number;
-  codings: number;
-  warnings: Finding[];
-}
-
-/** GUIDs of what this tool exports: UUID v5 of a kind and a key, in the namespace of the codebook GUIDs. */
-export function exportGuid(
-  kind: 'user' | 'document' | 'variable' | 'selection' | 'coding' | 'note',
-  key: string,
-): string {
-  return uuidV5(`${kind}:${key}`, guidNamespace);
-}
-
-const fullDate = /^\d{4}-\d{2}-\d{2}$/;
-
-/** The study as a REFI-QDA project (`.qdpx` bytes). Same study → same bytes. */
-export async function exportQdpx(options: ExportQdpxOptions): Promise<ExportQdpxResult> {
-  const study = await openStudy(options);
-  const corpus = await loadCorpus(corpusPaths(study.workspace.paths.corpus));
-  const coders = await codersWithAnnotations(study);
-  const warnings: Finding[] = [];
-  const loaded: CoderAnnotations[] = [];
-  for (const coder of coders) {
-    const annotations = (await loadCoder(study, coder))!;
-    warnings.push(...annotations.warnings);
-    loaded.push(annotations);
-  }
-  const metadataOf = (document: DocumentRecord): Array<[string, string]> => {
-    const entries: Array<[string, string]> = [];
-    for (const field of standardFields) {
-      const value = document[field];
-      if (value !== undefined) entries.push([field, value]);
-    }
-    for (const key of Object.keys(document.attributes).sort()) entries.push([key, document.attributes[key]!]);
-    return entries;
-  };
-  const keys = new Map<string, boolean>();
-  for (const document of corpus.documents)
-    for (const [key, value] of metadataOf(document))
-      keys.set(key, (keys.get(key) ?? true) && fullDate.test(value) && isIsoDate(value));
-  const variableKeys = [
-    ...standardFields.filter((field) => keys.has(field)),
-    ...[...keys.keys()].filter((key) => !(standardFields as readonly string[]).includes(key)).sort(),
-  ];
-  const variables = variableKeys.map((key) => ({
-    guid: exportGuid('variable', key),
-    name: key,
-    type: (keys.get(key) && (key === 'date' || key === 'accessed') ? 'Date' : 'Text') as 'Text' | 'Date',
-  }));
-  const variableByKey = new Map(variables.map((variable) => [variable.name, variable]));
-  const userGuid = new Map(coders.map((coder) => [coder, exportGuid('user', coder)]));
-  const notes: ProjectXml['notes'] = [];
-  const files = new Map<string, Uint8Array>();
-  let selectionCount = 0;
-  let codingCount = 0;
-  const sources: ProjectXml['sources'] = corpus.documents.map((document) => {
-    const guid = exportGuid('document', document.id);
-    files.set(`Sources/${guid}.txt`, Buffer.from(document.text, 'utf8'));
-    const selections: ProjectXml['sources'][number]['selections'] = [];
-    for (const unit of corpus.unitsByDocument.get(document.id) ?? []) {
-      const unitIndex = study.units.indexOf(unit.id);
-      for (const annotations of loaded) {
-        const codes = annotations.codings.codesOf(unitIndex);
-        if (codes === undefined) continue;
-        const coder = annotations.coder;
-        const note = (code: number): string | undefined => {
-          const memo = annotations.memos.get(packKey(unitIndex, code));
-          if (memo === undefined || memo === '') return undefined;
-          const noteGuid = exportGuid(
-            'note',
-            `${coder}:${unit.id}:${code < 0 ? '' : study.codebook.codes[code]!.id}`,
-          );
-          notes.push({ guid: noteGuid, name: `memo of ${coder} on ${unit.id}`, text: memo });
-          return noteGuid;
-        };
-        const codings = [...codes].map((code) => {
-          const codeId = study.codebook.codes[code]!.id;
-          const noteGuid = note(code);
-          return {
-            guid: exportGuid('coding', `${coder}:${unit.id}:${codeId}`),
-            codeGuid: qdcGuid(codeId),
-            creatingUser: userGuid.get(coder)!,
-            ...(noteGuid === undefined ? {} : { noteGuid }),
-          };
-        });
-        const selectionNote = codes.length === 0 ? note(-1) : undefined;
-        selections.push({
-          guid: exportGuid('selection', `${coder}:${unit.id}`),
-          name: unit.id,
-          start: unit.start,
-          end: unit.end,
-          creatingUser: userGuid.get(coder)!,
-          codings,
-          ...(selectionNote === undefined ? {} : { noteGuid: selectionNote }),
-        });
-        selectionCount++;
-        codingCount += codings.length;
-      }
-    }
-    return {
-      guid,
-      name: document.id,
-      plainTextPath: `internal://${guid}.txt`,
-      selections,
-      values: metadataOf(document).map(([key, value]) => ({
-        variableGuid: variableByKey.get(key)!.guid,
-        type: variableByKey.get(key)!.type,
-        value,
-      })),
-    };
-  });
-  const units: Record<string, string> = {};
-  for (const document of corpus.documents) units[exportGuid('document', document.id)] = document.unit;
-  const qde = projectToQde({
-    name: study.workspace.config.name,
-    origin: `coding ${toolVersion}`,
-    marker: { tool: `coding ${toolVersion}`, reviewed: 'selections', units },
-    users: coders.map((coder) => ({ guid: userGuid.get(coder)!, name: coder, id: coder })),
-    codebookQdc: codebookToQdc(study.codebook.codebook, `coding ${toolVersion}`),
-    variables,
-    sources,
-    notes,
-  });
-  files.set('project.qde', Buffer.from(qde, 'utf8'));
-  return {
-    bytes: zipProject(files),
-    documents: corpus.documents.length,
-    coders,
-    selections: selectionCount,
-    codings: codingCount,
-    warnings,
-  };
-}
+export { type ExportQdpxOptions, type ExportQdpxResult, exportGuid, exportQdpx } from './qdpx-export.js';
+export { renderQdpxImportSummary } from './qdpx-summary.js';

@@ -291,7 +291,10 @@ describe('import of .qdc written by other programs', () => {
       'QDC_COLOR',
       'QDC_EMPTY_CATEGORY',
       'QDC_LOOSE_CODES',
-      'QDC_SETS',
+    ]);
+    // The MAXQDA set (member GUID in braces, upper case) is kept as a set of the codebook.
+    expect(codebook.sets).toEqual([
+      { id: 'economy-set', label: 'Economy set', codes: ['economic-issues.jobs-wages'] },
     ]);
     expect(warnings.find((warning) => warning.code === 'QDC_COLOR')).toMatchObject({
       path: 'Codes/Code[1]/Code[2]',

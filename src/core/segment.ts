@@ -203,6 +203,12 @@ export function segment(text: string, kind: UnitKind, options: SegmentOptions = 
 
 /** The text of a span given in code points. */
 export function sliceCodePoints(text: string, start: number, end: number): string {
+  if (lastIndex?.text === text) return lastIndex.slice(start, end);
   if (!/[\uD800-\uDFFF]/.test(text)) return text.slice(start, end);
-  return new CodePointIndex(text).slice(start, end);
+  // Callers slice the units of one document after another: the index of the last text is kept,
+  // so that slicing every unit of a text stays linear.
+  lastIndex = new CodePointIndex(text);
+  return lastIndex.slice(start, end);
 }
+
+let lastIndex: CodePointIndex | undefined;

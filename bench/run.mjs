@@ -4,9 +4,10 @@
 //
 //   node bench/run.mjs                     all cases at 10k, 100k and 1M units
 //   node bench/run.mjs --sizes 10000       smaller runs
-//   node bench/run.mjs --only reliability  one group (import, annotations, reliability, codes)
+//   node bench/run.mjs --only reliability  one group (import, annotations, reliability, codes, unit, qdpx)
 //   node bench/run.mjs --only codes        the report of a 2,000-code codebook (issue 12)
 //   node bench/run.mjs --only unit         coding code on a 1 MB unit without spaces (issue 12)
+//   node bench/run.mjs --only qdpx         an NVivo-shaped project with two long texts (issue 14)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchCodes, documentSentenceIds, writeAnnotations, writeStatements } from './generate.mjs';
 import { manyCodesStudy } from './many-codes.mjs';
+import { nvivoMacShapedProject } from './qdpx-project.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'bin', 'coding');
@@ -23,7 +25,7 @@ const argument = (name, fallback) => {
   return index >= 0 ? process.argv[index + 1] : fallback;
 };
 const sizes = argument('--sizes', '10000,100000,1000000').split(',').map(Number);
-const only = argument('--only', 'import,annotations,reliability,codes,unit').split(',');
+const only = argument('--only', 'import,annotations,reliability,codes,unit,qdpx').split(',');
 const hasTime = existsSync('/usr/bin/time');
 const hasPandas =
   spawnSync('/usr/bin/python3', ['-c', 'import pandas, numpy'], { stdio: 'ignore' }).status === 0;
@@ -281,6 +283,27 @@ if (only.includes('unit')) {
     1,
     measure(node, [cli, 'code', '--coder', 'bench', '--from', 'huge:1'], folder, '1\nq\n'),
   );
+}
+if (only.includes('qdpx')) {
+  // REFI-QDA import (issue 19): the NVivo for Mac shape (two texts of 600,000 characters, 300
+  // selections, 150 codes), then texts 4 and 16 times as long, to show that the time is linear.
+  const folder = path.join(dataFolder, 'qdpx');
+  mkdirSync(folder, { recursive: true });
+  for (const [name, textLength] of [
+    ['NVivo for Mac shape, 2 × 600,000 chars', 600_000],
+    ['2 × 2.4 M chars', 2_400_000],
+    ['2 × 9.6 M chars', 9_600_000],
+  ]) {
+    const file = path.join(folder, `project-${textLength}.qdpx`);
+    if (!existsSync(file)) writeFileSync(file, nvivoMacShapedProject({ textLength }).archive);
+    const workspace = path.join(folder, 'workspace');
+    rmSync(workspace, { recursive: true, force: true });
+    measure(node, [cli, 'init', workspace], root);
+    const measured = measure(node, [cli, 'import', file, '--format', 'json'], workspace);
+    report('qdpx', name, JSON.parse(measured.stdout).documents.units.total, measured, {
+      characters: 2 * textLength,
+    });
+  }
 }
 writeFileSync(path.join(dataFolder, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`results in ${path.relative(root, path.join(dataFolder, 'results.json'))}`);

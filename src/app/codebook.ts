@@ -512,6 +512,16 @@ export function codebookYamlText(codebook: Codebook, header: readonly string[] =
       ...(category.color === undefined ? {} : { color: category.color }),
       codes: category.codes.map(code),
     })),
+    ...(codebook.sets === undefined
+      ? {}
+      : {
+          sets: codebook.sets.map((set) => ({
+            id: set.id,
+            label: set.label,
+            ...(set.description === undefined ? {} : { description: set.description }),
+            codes: set.codes,
+          })),
+        }),
   };
   const body = stringify(data, { lineWidth: 100, minContentWidth: 40, aliasDuplicateObjects: false });
   const comments = header.map((line) => `# ${line}`.trimEnd());

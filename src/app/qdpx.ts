@@ -41,54 +41,36 @@ import {
   type Range,
   unitsCovered,
 } from '../core/overlap.js';
+import { choosePositionReading } from '../core/position-reading.js';
 import { FixedUnitIndex } from '../core/units.js';
 import { type Finding, InputError, UsageError } from '../errors.js';
 import { exists, writeFileAtomic } from '../io/atomic.js';
 import { readCodebook } from '../io/codebook.js';
 import { corpusPaths, type LoadedCorpus, loadCorpus, readManifest } from '../io/corpus-store.js';
-import {
-  codebookToQdc,
-  guidNamespace,
-  normaliseGuid,
-  parseQdc,
-  qdcGuid,
-  slugifyName,
-  uuidV5,
-} from '../io/qdc.js';
+import { normaliseGuid, parseQdc, slugifyName } from '../io/qdc.js';
 import {
   defaultQdpxLimits,
   type OtherSourceKind,
   openZip,
   otherSourceKinds,
-  type ProjectXml,
   parseProject,
-  projectToQde,
   type QdeProject,
   type QdeText,
   type QdpxLimits,
   unsafeEntryName,
   type ZipArchive,
-  zipProject,
 } from '../io/qdpx.js';
 import { notUtf8Error } from '../io/text.js';
 import { openWorkspace, type Workspace } from '../io/workspace.js';
 import { reservedCoderNames } from '../schema/annotations.js';
 import { type UnitKind, unitKinds } from '../schema/config.js';
-import {
-  type DocumentRecord,
-  documentIdPattern,
-  roles,
-  standardFields,
-  type UnitRecord,
-} from '../schema/corpus.js';
+import { documentIdPattern, roles, standardFields, type UnitRecord } from '../schema/corpus.js';
 import { toolVersion } from '../version.js';
 import { codebookYamlText } from './codebook.js';
 import { storeCodings } from './import-annotations.js';
 import { type ImportDocumentsResult, ingestDocuments } from './import-documents.js';
 import {
-  type CoderAnnotations,
   checkCoderName,
-  codersWithAnnotations,
   codersWithAnnotationsIn,
   loadCoder,
   openStudy,
@@ -154,12 +136,33 @@ export interface ImportedCoder {
 export interface ImportQdpxResult {
   file: string;
   project: { name: string; origin: string | undefined };
-  settings: { overlap: OverlapRule; offsets: OffsetUnit; crlf: CrlfCount; reviewed: ReviewedMode };
-  sources: { text: number; imported: number; empty: string[]; skipped: Record<OtherSourceKind, number> };
+  settings: {
+    overlap: OverlapRule;
+    offsets: OffsetUnit;
+    crlf: CrlfCount;
+    reviewed: ReviewedMode;
+    /** How the position reading was chosen (the producer's rule, a measurement, or the options). */
+    positions: string;
+  };
+  sources: {
+    text: number;
+    imported: number;
+    empty: string[];
+    /** Text sources whose text is not there (named), with the codings left out with them. */
+    missing: Array<{ name: string; codings: number }>;
+    skipped: Record<OtherSourceKind, number>;
+  };
   documents: ImportDocumentsResult;
-  /** `written` and `switched`: done (in a dry run: what would be done). */
+  /** `written` and `switched`: done (never in a dry run); `planned`: what the import does or would do. */
   codebook:
-    | { file: string; written: boolean; switched: boolean; categories: number; codes: number }
+    | {
+        file: string;
+        written: boolean;
+        switched: boolean;
+        planned: { write: boolean; switch: boolean };
+        categories: number;
+        codes: number;
+      }
     | undefined;
   coders: ImportedCoder[];
   warnings: Finding[];
@@ -178,12 +181,16 @@ export function safeCoderName(name: string, fallback: string): string {
   return safe === '' || reservedCoderNames.has(safe.toLowerCase()) ? fallback : safe;
 }
 
+/** A source's text: UTF-8 without NUL, the rule of `coding import FILE.txt` (`decodeText`). */
 function decodeUtf8(bytes: Uint8Array, shownAs: string): string {
+  let text: string;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw notUtf8Error(shownAs, bytes);
   }
+  if (text.includes('\u0000')) throw notUtf8Error(shownAs, bytes);
+  return text;
 }
 
 /** The metadata key of a REFI-QDA variable: a standard field when its name is one (any case), else the name. */
@@ -258,13 +265,6 @@ async function importFromArchive(
       ...(where === undefined ? {} : { path: where }),
       message,
     });
-  };
-  const settings = {
-    overlap: options.overlap,
-    offsets: options.offsets ?? ('codepoints' as OffsetUnit),
-    crlf: options.crlf ?? (/atlas/i.test(project.origin ?? '') ? 'one' : ('two' as CrlfCount)),
-    reviewed:
-      options.reviewed ?? (project.marker !== undefined ? 'selections' : ('document' as ReviewedMode)),
   };
 
   // ---- the texts of the sources and notes
@@ -373,8 +373,31 @@ async function importFromArchive(
   const planned: PlannedDocument[] = [];
   const emptySources: string[] = [];
   const docIdBySource = new Map<number, string>();
+  const originals: Array<string | undefined> = [];
+  for (const source of project.textSources) originals.push(await readText(source));
+  const choice = choosePositionReading(
+    project.textSources.flatMap((source, index) => {
+      const original = originals[index];
+      return original === undefined ? [] : [{ original, selections: source.selections }];
+    }),
+    project.origin,
+    { offsets: options.offsets, crlf: options.crlf },
+  );
+  if (choice.overruled)
+    warn(
+      'QDPX_POSITIONS_MEASURED',
+      `positions read as ${choice.reading.offsets === 'utf16' ? 'UTF-16 code units' : 'code points'} with CRLF as ${choice.reading.crlf}: ${choice.reason}`,
+    );
+  const settings = {
+    overlap: options.overlap,
+    offsets: choice.reading.offsets,
+    crlf: choice.reading.crlf,
+    reviewed:
+      options.reviewed ?? (project.marker !== undefined ? 'selections' : ('document' as ReviewedMode)),
+    positions: choice.reason,
+  };
   for (const [sourceIndex, source] of project.textSources.entries()) {
-    const original = await readText(source);
+    const original = originals[sourceIndex];
     if (original === undefined) continue;
     const label = source.name ?? source.guid;
     const map = buildPositionMap(original, settings);
@@ -470,7 +493,22 @@ async function importFromArchive(
       map,
     });
   }
-  if (problems.length > 0) {
+  const missing = project.textSources.flatMap((source, index) =>
+    originals[index] === undefined
+      ? [
+          {
+            name: source.name ?? source.guid,
+            codings:
+              source.codings.length +
+              source.selections.reduce((sum, selection) => sum + selection.codings.length, 0),
+          },
+        ]
+      : [],
+  );
+  if (problems.length > 0 && (planned.length > 0 || project.codebookQdc !== undefined)) {
+    // Import what is there (a repackaged project may lack some texts); list what is missing.
+    for (const problem of problems) warnings.push({ ...problem, severity: 'warning' });
+  } else if (problems.length > 0) {
     throw new InputError(
       `nothing imported: the text of ${problems.length} source${problems.length === 1 ? '' : 's'} cannot be read`,
       {
@@ -788,15 +826,22 @@ async function importFromArchive(
     file: shownAs,
     project: { name: project.name, origin: project.origin },
     settings,
-    sources: { text: project.textSources.length, imported: planned.length, empty: emptySources, skipped },
+    sources: {
+      text: project.textSources.length,
+      imported: planned.length,
+      empty: emptySources,
+      missing,
+      skipped,
+    },
     documents,
     codebook:
       codebookPlan === undefined
         ? undefined
         : {
             file: codebookPlan.file,
-            written: codebookPlan.write,
-            switched: codebookPlan.switch,
+            written: false,
+            switched: false,
+            planned: { write: codebookPlan.write, switch: codebookPlan.switch },
             categories: codebookPlan.model.categories.length,
             codes: codebookPlan.model.codes.length,
           },
@@ -813,6 +858,10 @@ async function importFromArchive(
     if (codebookPlan.write)
       await writeFileAtomic(path.join(workspace.root, codebookPlan.file), codebookPlan.text);
     if (codebookPlan.switch) await switchCodebook(workspace, codebookPlan.file);
+    if (result.codebook !== undefined) {
+      result.codebook.written = codebookPlan.write;
+      result.codebook.switched = codebookPlan.switch;
+    }
   }
   const withPairs = [...coderPairs.entries()].filter(([, { pairs }]) => pairs.size > 0);
   if (withPairs.length > 0) {
@@ -1039,201 +1088,5 @@ async function switchCodebook(workspace: Workspace, file: string): Promise<void>
   await writeFileAtomic(workspace.configFile, document.toString());
 }
 
-/** The summary of an import for a terminal. */
-export function renderQdpxImportSummary(result: ImportQdpxResult): string {
-  const lines: string[] = [];
-  const { documents, sources, settings } = result;
-  lines.push(
-    `${result.file}: project "${result.project.name}"${result.project.origin === undefined ? '' : ` written by ${result.project.origin}`}`,
-    `positions as ${settings.offsets === 'utf16' ? 'UTF-16 code units' : 'code points'}, CRLF as ${settings.crlf} character${settings.crlf === 'one' ? '' : 's'}; overlap ${settings.overlap}; reviewed: ${settings.reviewed === 'document' ? 'every unit of a document the coder coded' : "the units the coder's selections cover"}`,
-  );
-  const skipped = Object.entries(sources.skipped)
-    .filter(([, count]) => count > 0)
-    .map(([kind, count]) => `${count} ${kind.replace('Source', '')}`);
-  lines.push(
-    `sources: ${sources.imported} of ${sources.text} text source${sources.text === 1 ? '' : 's'} imported` +
-      (sources.empty.length > 0 ? ` (${sources.empty.length} empty, left out)` : '') +
-      (skipped.length > 0 ? `; skipped: ${skipped.join(', ')}` : ''),
-    `documents: ${documents.documents.added} new, ${documents.documents.unchanged} unchanged` +
-      (documents.documents.metadataUpdated > 0
-        ? ` (${documents.documents.metadataUpdated} with new metadata)`
-        : '') +
-      (documents.documents.changed > 0 ? `, ${documents.documents.changed} re-segmented` : '') +
-      `; ${documents.documents.total} in the corpus`,
-    `units: ${documents.units.added} new, ${documents.units.unchanged} unchanged; ${documents.units.total} in the corpus`,
-  );
-  if (result.codebook !== undefined) {
-    const { codebook } = result;
-    lines.push(
-      `codebook: ${codebook.file} (${codebook.categories} categories, ${codebook.codes} codes)` +
-        (codebook.written ? (result.dryRun ? ', would be written' : ', written') : ', unchanged') +
-        (codebook.switched
-          ? result.dryRun
-            ? '; coding.yaml would use it'
-            : '; coding.yaml now uses it'
-          : ''),
-    );
-  } else lines.push('codebook: the project has none; the workspace keeps its own');
-  if (result.coders.length === 0) lines.push('coders: the project holds no codings');
-  else lines.push('coders (REFI-QDA user → coder):');
-  for (const coder of result.coders) {
-    const stored = coder.stored;
-    lines.push(
-      `  ${coder.user} → ${coder.coder}: ${coder.codings} coding${coder.codings === 1 ? '' : 's'} in ${coder.documents} document${coder.documents === 1 ? '' : 's'}; ${coder.unitsReviewed} units reviewed, ${coder.unitsCoded} coded` +
-        (stored === undefined
-          ? coder.unitsReviewed === 0
-            ? ' (nothing to store)'
-            : ''
-          : `; annotations/${coder.coder}.csv: ${stored.added} new, ${stored.unchanged} unchanged, ${stored.replaced} replaced, ${stored.kept} kept from before`),
-    );
-    if (stored?.backup !== undefined) lines.push(`    the previous file was copied to ${stored.backup}`);
-  }
-  if (result.dryRun) lines.push('dry run: nothing was written');
-  return `${lines.join('\n')}\n`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Export
-
-export interface ExportQdpxOptions {
-  cwd: string;
-  workspace?: string | undefined;
-}
-
-export interface ExportQdpxResult {
-  bytes: Uint8Array;
-  documents: number;
-  coders: string[];
-  selections: number;
-  codings: number;
-  warnings: Finding[];
-}
-
-/** GUIDs of what this tool exports: UUID v5 of a kind and a key, in the namespace of the codebook GUIDs. */
-export function exportGuid(
-  kind: 'user' | 'document' | 'variable' | 'selection' | 'coding' | 'note',
-  key: string,
-): string {
-  return uuidV5(`${kind}:${key}`, guidNamespace);
-}
-
-const fullDate = /^\d{4}-\d{2}-\d{2}$/;
-
-/** The study as a REFI-QDA project (`.qdpx` bytes). Same study → same bytes. */
-export async function exportQdpx(options: ExportQdpxOptions): Promise<ExportQdpxResult> {
-  const study = await openStudy(options);
-  const corpus = await loadCorpus(corpusPaths(study.workspace.paths.corpus));
-  const coders = await codersWithAnnotations(study);
-  const warnings: Finding[] = [];
-  const loaded: CoderAnnotations[] = [];
-  for (const coder of coders) {
-    const annotations = (await loadCoder(study, coder))!;
-    warnings.push(...annotations.warnings);
-    loaded.push(annotations);
-  }
-  const metadataOf = (document: DocumentRecord): Array<[string, string]> => {
-    const entries: Array<[string, string]> = [];
-    for (const field of standardFields) {
-      const value = document[field];
-      if (value !== undefined) entries.push([field, value]);
-    }
-    for (const key of Object.keys(document.attributes).sort()) entries.push([key, document.attributes[key]!]);
-    return entries;
-  };
-  const keys = new Map<string, boolean>();
-  for (const document of corpus.documents)
-    for (const [key, value] of metadataOf(document))
-      keys.set(key, (keys.get(key) ?? true) && fullDate.test(value) && isIsoDate(value));
-  const variableKeys = [
-    ...standardFields.filter((field) => keys.has(field)),
-    ...[...keys.keys()].filter((key) => !(standardFields as readonly string[]).includes(key)).sort(),
-  ];
-  const variables = variableKeys.map((key) => ({
-    guid: exportGuid('variable', key),
-    name: key,
-    type: (keys.get(key) && (key === 'date' || key === 'accessed') ? 'Date' : 'Text') as 'Text' | 'Date',
-  }));
-  const variableByKey = new Map(variables.map((variable) => [variable.name, variable]));
-  const userGuid = new Map(coders.map((coder) => [coder, exportGuid('user', coder)]));
-  const notes: ProjectXml['notes'] = [];
-  const files = new Map<string, Uint8Array>();
-  let selectionCount = 0;
-  let codingCount = 0;
-  const sources: ProjectXml['sources'] = corpus.documents.map((document) => {
-    const guid = exportGuid('document', document.id);
-    files.set(`Sources/${guid}.txt`, Buffer.from(document.text, 'utf8'));
-    const selections: ProjectXml['sources'][number]['selections'] = [];
-    for (const unit of corpus.unitsByDocument.get(document.id) ?? []) {
-      const unitIndex = study.units.indexOf(unit.id);
-      for (const annotations of loaded) {
-        const codes = annotations.codings.codesOf(unitIndex);
-        if (codes === undefined) continue;
-        const coder = annotations.coder;
-        const note = (code: number): string | undefined => {
-          const memo = annotations.memos.get(packKey(unitIndex, code));
-          if (memo === undefined || memo === '') return undefined;
-          const noteGuid = exportGuid(
-            'note',
-            `${coder}:${unit.id}:${code < 0 ? '' : study.codebook.codes[code]!.id}`,
-          );
-          notes.push({ guid: noteGuid, name: `memo of ${coder} on ${unit.id}`, text: memo });
-          return noteGuid;
-        };
-        const codings = [...codes].map((code) => {
-          const codeId = study.codebook.codes[code]!.id;
-          const noteGuid = note(code);
-          return {
-            guid: exportGuid('coding', `${coder}:${unit.id}:${codeId}`),
-            codeGuid: qdcGuid(codeId),
-            creatingUser: userGuid.get(coder)!,
-            ...(noteGuid === undefined ? {} : { noteGuid }),
-          };
-        });
-        const selectionNote = codes.length === 0 ? note(-1) : undefined;
-        selections.push({
-          guid: exportGuid('selection', `${coder}:${unit.id}`),
-          name: unit.id,
-          start: unit.start,
-          end: unit.end,
-          creatingUser: userGuid.get(coder)!,
-          codings,
-          ...(selectionNote === undefined ? {} : { noteGuid: selectionNote }),
-        });
-        selectionCount++;
-        codingCount += codings.length;
-      }
-    }
-    return {
-      guid,
-      name: document.id,
-      plainTextPath: `internal://${guid}.txt`,
-      selections,
-      values: metadataOf(document).map(([key, value]) => ({
-        variableGuid: variableByKey.get(key)!.guid,
-        type: variableByKey.get(key)!.type,
-        value,
-      })),
-    };
-  });
-  const units: Record<string, string> = {};
-  for (const document of corpus.documents) units[exportGuid('document', document.id)] = document.unit;
-  const qde = projectToQde({
-    name: study.workspace.config.name,
-    origin: `coding ${toolVersion}`,
-    marker: { tool: `coding ${toolVersion}`, reviewed: 'selections', units },
-    users: coders.map((coder) => ({ guid: userGuid.get(coder)!, name: coder, id: coder })),
-    codebookQdc: codebookToQdc(study.codebook.codebook, `coding ${toolVersion}`),
-    variables,
-    sources,
-    notes,
-  });
-  files.set('project.qde', Buffer.from(qde, 'utf8'));
-  return {
-    bytes: zipProject(files),
-    documents: corpus.documents.length,
-    coders,
-    selections: selectionCount,
-    codings: codingCount,
-    warnings,
-  };
-}
+export { type ExportQdpxOptions, type ExportQdpxResult, exportGuid, exportQdpx } from './qdpx-export.js';
+export { renderQdpxImportSummary } from './qdpx-summary.js';

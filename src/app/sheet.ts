@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { packKey } from '../core/codings.js';
-import { sliceCodePoints } from '../core/segment.js';
+import { CodePointIndex } from '../core/segmenter.js';
 import { InputError } from '../errors.js';
 import { exists, writeFileAtomic } from '../io/atomic.js';
 import { corpusPaths, loadCorpus } from '../io/corpus-store.js';
@@ -71,7 +71,8 @@ export async function makeSheet(options: SheetOptions): Promise<SheetResult> {
   const rows: CsvCell[][] = [];
   for (const document of corpus.documents) {
     const units = corpus.unitsByDocument.get(document.id) ?? [];
-    const texts = units.map((unit) => sliceCodePoints(document.text, unit.start, unit.end));
+    const codePoints = new CodePointIndex(document.text);
+    const texts = units.map((unit) => codePoints.slice(unit.start, unit.end));
     for (const [position, unit] of units.entries()) {
       if (selected && !selected.has(unit.id)) continue;
       const unitIndex = study.units.indexOf(unit.id);

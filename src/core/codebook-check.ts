@@ -14,6 +14,8 @@ export type RuleSeverity = 'error' | 'warning';
 
 export type RuleCode =
   | 'DUPLICATE_ID'
+  | 'DUPLICATE_SET'
+  | 'UNKNOWN_SET_CODE'
   | 'CODE_ID_PREFIX'
   | 'SUBCODE_ID_PREFIX'
   | 'EMPTY_CATEGORY'
@@ -179,7 +181,41 @@ export function checkCodebookRules(data: unknown): RuleFinding[] {
       message: `id "${use.id}" is used twice: this ${use.kind} and the ${first.kind} at ${formatRulePath(first.path)}; ids must be unique across categories and codes`,
     });
   }
+  checkSets(data, new Set(uses.filter((use) => use.kind === 'code').map((use) => use.id)), findings);
   return findings;
+}
+
+/** Sets name codes of the codebook, each set once. */
+function checkSets(
+  data: Record<string, unknown>,
+  codeIds: ReadonlySet<string>,
+  findings: RuleFinding[],
+): void {
+  const setIds = new Map<string, number>();
+  for (const [index, set] of listAt(data['sets']).entries()) {
+    if (!isRecord(set)) continue;
+    const id = textAt(set, 'id');
+    if (id !== undefined) {
+      const first = setIds.get(id);
+      if (first !== undefined)
+        findings.push({
+          code: 'DUPLICATE_SET',
+          severity: 'error',
+          path: ['sets', index, 'id'],
+          message: `set id "${id}" is also used by ${formatRulePath(['sets', first])}; set ids must be unique`,
+        });
+      else setIds.set(id, index);
+    }
+    for (const [position, code] of listAt(set['codes']).entries()) {
+      if (typeof code === 'string' && !codeIds.has(code))
+        findings.push({
+          code: 'UNKNOWN_SET_CODE',
+          severity: 'error',
+          path: ['sets', index, 'codes', position],
+          message: `set ${id === undefined ? '' : `"${id}" `}names "${code}", which is not a code of this codebook; use a code id (categories cannot be members)`,
+        });
+    }
+  }
 }
 
 /** Two siblings with the same label cannot be told apart in tables; a warning. */

@@ -14,7 +14,8 @@ import {
 } from '../schema/corpus.js';
 import { isIsoDate } from './dates.js';
 import { sha256, unitHash } from './hash.js';
-import { type SegmentOptions, segment, sliceCodePoints } from './segment.js';
+import { type SegmentOptions, segment } from './segment.js';
+import { CodePointIndex } from './segmenter.js';
 
 /** Metadata as it arrives: every value a string (front matter and table cells are converted first). */
 export type RawMetadata = Record<string, string>;
@@ -77,6 +78,16 @@ export function buildDocument(
     );
   }
   if (input.text.trim() === '') error('EMPTY_DOCUMENT', 'the document has no text', 'text');
+  // One rule for every way in (text files, CSV, JSONL, REFI-QDA sources): text never holds NUL.
+  const nul = input.text.indexOf('\u0000');
+  if (nul >= 0) {
+    const before = input.text.slice(0, nul);
+    error(
+      'NUL_IN_TEXT',
+      `the text holds a NUL character (U+0000) at its line ${before.split('\n').length}, column ${nul - before.lastIndexOf('\n')}: text never does, so the source is binary or damaged; remove the NUL characters and import again`,
+      'text',
+    );
+  }
 
   const metadata: RawMetadata = { ...defaults, ...input.metadata };
   for (const field of dateFields) {
@@ -114,13 +125,14 @@ export function buildDocument(
   record.hash = sha256(input.text);
   record.text = input.text;
   const whole = input.text.length;
+  const codePoints = new CodePointIndex(input.text);
   const spans = segment(input.text, input.unit, segmentOptions).map((span) => ({
     ...span,
     // A unit that is the whole text (one statement per row) has the document's hash.
     hash:
       span.start === 0 && span.end === whole && !/[\uD800-\uDFFF]/.test(input.text)
         ? record.hash.slice(0, 16)
-        : unitHash(sliceCodePoints(input.text, span.start, span.end)),
+        : unitHash(codePoints.slice(span.start, span.end)),
   }));
   return { document: { record, spans }, findings };
 }

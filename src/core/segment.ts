@@ -8,6 +8,7 @@
  * empty units are dropped.
  */
 import type { UnitKind } from '../schema/config.js';
+import { CodePointIndex, segmentInWindows, sentenceWindow } from './segmenter.js';
 
 export interface Span {
   /** Offset of the first character, in code points. */
@@ -105,6 +106,9 @@ function lineRanges(text: string): Array<[number, number]> {
   return ranges;
 }
 
+/** Abbreviations are short: the last word is looked for in this many code units at most. */
+const abbreviationTail = 256;
+
 function endsWithAbbreviation(segment: string, abbreviations: ReadonlySet<string>): boolean {
   const trimmed = segment.trimEnd();
   const lastSpace = Math.max(trimmed.lastIndexOf(' '), trimmed.lastIndexOf('\n'), trimmed.lastIndexOf('('));
@@ -114,6 +118,10 @@ function endsWithAbbreviation(segment: string, abbreviations: ReadonlySet<string
   return /^\p{Lu}\.$/u.test(lastWord);
 }
 
+/**
+ * Sentences of `text[start, end)`, joined again after abbreviations. Linear in the block: the
+ * segmenter works in windows, and only the tail of a pending sentence is looked at.
+ */
 function sentenceRanges(
   text: string,
   start: number,
@@ -121,23 +129,20 @@ function sentenceRanges(
   segmenter: Intl.Segmenter,
   abbreviations: ReadonlySet<string>,
 ): Array<[number, number]> {
-  const block = text.slice(start, end);
   const ranges: Array<[number, number]> = [];
   let pendingStart = -1;
-  let pendingText = '';
-  for (const piece of segmenter.segment(block)) {
-    if (pendingStart < 0) {
-      pendingStart = piece.index;
-      pendingText = piece.segment;
-    } else {
-      pendingText += piece.segment;
-    }
-    if (!endsWithAbbreviation(pendingText, abbreviations)) {
-      ranges.push([start + pendingStart, start + pendingStart + pendingText.length]);
+  for (const piece of segmentInWindows(segmenter, text, start, end, sentenceWindow)) {
+    if (pendingStart < 0) pendingStart = piece.index;
+    const pieceEnd = piece.index + piece.length;
+    let wordEnd = pieceEnd;
+    while (wordEnd > pendingStart && whitespace.test(text[wordEnd - 1]!)) wordEnd--;
+    const tail = text.slice(Math.max(pendingStart, wordEnd - abbreviationTail), wordEnd);
+    if (!endsWithAbbreviation(tail, abbreviations)) {
+      ranges.push([pendingStart, pieceEnd]);
       pendingStart = -1;
     }
   }
-  if (pendingStart >= 0) ranges.push([start + pendingStart, start + pendingStart + pendingText.length]);
+  if (pendingStart >= 0) ranges.push([pendingStart, end]);
   return ranges;
 }
 
@@ -198,6 +203,12 @@ export function segment(text: string, kind: UnitKind, options: SegmentOptions = 
 
 /** The text of a span given in code points. */
 export function sliceCodePoints(text: string, start: number, end: number): string {
+  if (lastIndex?.text === text) return lastIndex.slice(start, end);
   if (!/[\uD800-\uDFFF]/.test(text)) return text.slice(start, end);
-  return Array.from(text).slice(start, end).join('');
+  // Callers slice the units of one document after another: the index of the last text is kept,
+  // so that slicing every unit of a text stays linear.
+  lastIndex = new CodePointIndex(text);
+  return lastIndex.slice(start, end);
 }
+
+let lastIndex: CodePointIndex | undefined;

@@ -29,6 +29,7 @@ import {
   type Category,
   type Code,
   type Codebook,
+  type CodeSet,
   codebookFormatVersion,
   codebookSchema,
   codeIdPattern,
@@ -36,11 +37,13 @@ import {
 import { refuseSpecialFile } from './input-file.js';
 import { decodeText } from './text.js';
 import {
+  checkXmlDepth,
   childElements,
   escapeAttribute,
   escapeText,
   lineAndColumn,
   localName,
+  maxXmlDepth,
   textOf,
   type XmlNode,
   xmlSafe,
@@ -48,6 +51,8 @@ import {
 
 export const qdcNamespace = 'urn:QDA-XML:codebook:1.0';
 export const qdaProjectNamespace = 'urn:QDA-XML:project:1.0';
+/** The namespace of a draft of the standard, still written by ATLAS.ti 23 (QualCoder's importer reads it too). */
+export const qdcPreReleaseNamespace = 'urn:QDA-XML:codebook:0:4';
 
 /** A `.qdc` larger than this is refused before it is read (a codebook of 10,000 codes is about 5 MiB). */
 export const maxQdcBytes = 20 * 1024 * 1024;
@@ -215,7 +220,23 @@ export function codebookToQdc(codebook: Codebook, origin: string): string {
       `categories[${categoryIndex}] (category ${category.id})`,
     );
   }
-  lines.push('  </Codes>', '</CodeBook>');
+  lines.push('  </Codes>');
+  if (codebook.sets !== undefined && codebook.sets.length > 0) {
+    // Sets of codes, named by a GUID of "set:<id>" (a set id may equal a code id).
+    lines.push('  <Sets>');
+    for (const [index, set] of codebook.sets.entries()) {
+      const where = `sets[${index}] (set ${set.id})`;
+      lines.push(
+        `    <Set guid="${uuidV5(`set:${set.id}`, guidNamespace)}" name="${escapeAttribute(check(set.label, where))}">`,
+      );
+      if (set.description !== undefined)
+        lines.push(`      <Description>${escapeText(check(set.description, where))}</Description>`);
+      for (const code of set.codes) lines.push(`      <MemberCode guid="${qdcGuid(code)}"/>`);
+      lines.push('    </Set>');
+    }
+    lines.push('  </Sets>');
+  }
+  lines.push('</CodeBook>');
   return `${lines.join('\n')}\n`;
 }
 
@@ -264,6 +285,7 @@ export function parseQdc(text: string, file: string, options: QdcReadOptions): Q
       hint: 'DOCTYPE entity declarations can expand without bound; export the codebook again from its program.',
     });
   }
+  checkXmlDepth(text, file, 'this codebook');
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     throw new InputError(`the file is not well-formed XML: ${valid.err.msg}`, {
@@ -272,6 +294,7 @@ export function parseQdc(text: string, file: string, options: QdcReadOptions): Q
     });
   }
   const parser = new XMLParser({
+    maxNestedTags: maxXmlDepth + 1,
     ignoreAttributes: false,
     attributeNamePrefix: '',
     trimValues: false,
@@ -280,7 +303,9 @@ export function parseQdc(text: string, file: string, options: QdcReadOptions): Q
     htmlEntities: true,
     commentPropName: '#comment',
     isArray: (name, _path, _leaf, isAttribute) =>
-      !isAttribute && (name === '#comment' || ['Code', 'Set', 'MemberCode'].includes(localName(name))),
+      !isAttribute &&
+      (name === '#comment' ||
+        ['Code', 'Set', 'MemberCode', 'MemberSource', 'MemberNote', 'Description'].includes(localName(name))),
   });
   const document = parser.parse(text) as XmlNode;
   const rootName = Object.keys(document).find((key) => !key.startsWith('?') && !key.startsWith('#'));
@@ -326,6 +351,11 @@ export function parseQdc(text: string, file: string, options: QdcReadOptions): Q
     warn(
       'QDC_PROJECT_NAMESPACE',
       `<CodeBook> is in the project namespace ${qdaProjectNamespace} instead of ${qdcNamespace}; read all the same`,
+    );
+  } else if (namespace === qdcPreReleaseNamespace) {
+    warn(
+      'QDC_NAMESPACE_0_4',
+      `${typeof rootNode['origin'] === 'string' ? rootNode['origin'] : 'the program that wrote it'} used the pre-release namespace ${qdcPreReleaseNamespace} (ATLAS.ti 23 does) instead of ${qdcNamespace}; read as 1.0`,
     );
   } else if (namespace !== qdcNamespace) {
     throw new InputError(
@@ -386,11 +416,12 @@ export function parseQdc(text: string, file: string, options: QdcReadOptions): Q
   const topLevel = childElements(codesElements[0]!, 'Code').map((node, index) =>
     readNode(node, `Codes/Code[${index + 1}]`),
   );
-  const sets = childElements(rootNode, 'Sets').flatMap((sets) => childElements(sets, 'Set'));
-  if (sets.length > 0) {
+  const setsElements = childElements(rootNode, 'Sets');
+  const sets = setsElements.flatMap((sets) => childElements(sets, 'Set'));
+  if (setsElements.length > 0 && sets.length === 0) {
     warn(
-      'QDC_SETS',
-      `the codebook has ${sets.length} set${sets.length === 1 ? '' : 's'} (code groups); this codebook format has none, so they are left out`,
+      'QDC_EMPTY_SETS',
+      `${typeof rootNode['origin'] === 'string' ? rootNode['origin'] : 'the program that wrote it'} wrote an empty <Sets/> (Taguette does; the standard needs at least one <Set>); read all the same`,
       'Sets',
     );
   }
@@ -398,6 +429,8 @@ export function parseQdc(text: string, file: string, options: QdcReadOptions): Q
   const comments = ((document['#comment'] as unknown[] | undefined) ?? []).map(String);
   const metadata = readMetadata(comments, warn);
   const built = buildCodebook(topLevel, metadata, options, warn);
+  const codeSets = readSets(sets, built.guids, built.codebook, warn);
+  if (codeSets.length > 0) built.codebook.sets = codeSets;
   const result = codebookSchema.safeParse(built.codebook);
   if (!result.success) {
     // The builder only makes valid values; this would be a bug, reported as one.
@@ -446,6 +479,61 @@ function readMetadata(
 }
 
 /** A name as an id part: lower case ASCII letters, digits, "-" and "_" (accents dropped). */
+/**
+ * REFI-QDA Sets of codes become the codebook's `sets:` (a set's id is a slug of its name). Members
+ * that are not codes here (categories, sources, notes) are left out with one warning per set.
+ */
+function readSets(
+  nodes: XmlNode[],
+  guids: ReadonlyMap<string, string>,
+  codebook: Codebook,
+  warn: (code: string, message: string, where?: string) => void,
+): CodeSet[] {
+  const codeIds = new Set<string>();
+  const walk = (codes: readonly Code[]): void => {
+    for (const code of codes) {
+      codeIds.add(code.id);
+      walk(code.codes ?? []);
+    }
+  };
+  for (const category of codebook.categories) walk(category.codes);
+  const idByGuid = new Map([...guids].map(([id, guid]) => [guid, id]));
+  const used = new Set<string>();
+  const result: CodeSet[] = [];
+  for (const [index, node] of nodes.entries()) {
+    const name =
+      typeof node['name'] === 'string' && node['name'].trim() !== ''
+        ? node['name'].trim()
+        : `Set ${index + 1}`;
+    let id = slugifyName(name, `set-${index + 1}`);
+    const base = id;
+    for (let counter = 2; used.has(id); counter++) id = `${base}-${counter}`;
+    used.add(id);
+    // Codebook.xsd names the member's code by `guid`, Project.xsd by `targetGUID`.
+    const members = childElements(node, 'MemberCode').map((member) => {
+      const guid = member['guid'] ?? member['targetGUID'];
+      return typeof guid === 'string' ? idByGuid.get(normaliseGuid(guid)) : undefined;
+    });
+    const codes = [
+      ...new Set(members.filter((code): code is string => code !== undefined && codeIds.has(code))),
+    ];
+    const leftOut =
+      members.length -
+      members.filter((code) => code !== undefined && codeIds.has(code)).length +
+      childElements(node, 'MemberSource').length +
+      childElements(node, 'MemberNote').length;
+    if (leftOut > 0)
+      warn(
+        'QDC_SET_MEMBERS',
+        `set "${name}": ${leftOut} member${leftOut === 1 ? ' is' : 's are'} not a code here (a category, a source or a note) and ${leftOut === 1 ? 'was' : 'were'} left out of the set`,
+        `Sets/Set[${index + 1}]`,
+      );
+    const description = childElements(node, 'Description').map(textOf).join('\n').trim();
+    result.push({ id, label: name, ...(description === '' ? {} : { description }), codes });
+  }
+  return result;
+}
+
 export function slugifyName(name: string, fallback: string): string {
   const slug = name
     .normalize('NFKD')

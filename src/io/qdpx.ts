@@ -21,11 +21,13 @@ import { type Finding, InputError } from '../errors.js';
 import { checkInputFile } from './input-file.js';
 import { normaliseGuid, qdaProjectNamespace, qdcNamespace } from './qdc.js';
 import {
+  checkXmlDepth,
   childElements,
   escapeAttribute,
   escapeText,
   lineAndColumn,
   localName,
+  maxXmlDepth,
   textOf,
   type XmlNode,
   xmlSafe,
@@ -469,6 +471,32 @@ function codeElementXml(node: XmlNode, skip: ReadonlySet<string>, lines: string[
  * @throws InputError for text that is not XML (with line and column), a DOCTYPE, or XML whose root
  *   is not a REFI-QDA `<Project>`
  */
+/**
+ * The project's `<Sets>` with their code members, as the `<Sets>` of a `.qdc` codebook, so that
+ * `parseQdc` keeps them as the codebook's `sets:`. Source and note members stay out: a set of
+ * documents is not part of a codebook.
+ */
+function setsXml(rootNode: XmlNode, caseGuids: ReadonlySet<string>): string[] {
+  const sets = childElements(rootNode, 'Sets').flatMap((node) => childElements(node, 'Set'));
+  const lines: string[] = [];
+  for (const set of sets) {
+    const members = childElements(set, 'MemberCode')
+      .map((member) => attribute(member, 'targetGUID'))
+      .filter((guid): guid is string => guid !== undefined && !caseGuids.has(normaliseGuid(guid)));
+    if (members.length === 0) continue;
+    const description = child(set, 'Description');
+    lines.push(
+      `    <Set guid="${escapeAttribute(attribute(set, 'guid') ?? '')}" name="${escapeAttribute(attribute(set, 'name') ?? '')}">`,
+      ...(description === undefined
+        ? []
+        : [`      <Description>${escapeText(textOf(description))}</Description>`]),
+      ...members.map((guid) => `      <MemberCode targetGUID="${escapeAttribute(guid)}"/>`),
+      '    </Set>',
+    );
+  }
+  return lines.length === 0 ? [] : ['  <Sets>', ...lines, '  </Sets>'];
+}
+
 export function parseProject(text: string, file: string): QdeProject {
   const doctype = /<!DOCTYPE/i.exec(text);
   if (doctype) {
@@ -477,6 +505,7 @@ export function parseProject(text: string, file: string): QdeProject {
       hint: 'DOCTYPE entity declarations can expand without bound; export the project again from its program.',
     });
   }
+  checkXmlDepth(text, file, 'project.qde');
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     throw new InputError(`project.qde is not well-formed XML: ${valid.err.msg}`, {
@@ -500,8 +529,12 @@ export function parseProject(text: string, file: string): QdeProject {
     'Coding',
     'NoteRef',
     'Note',
+    'Set',
+    'MemberCode',
+    'MemberSource',
   ]);
   const parser = new XMLParser({
+    maxNestedTags: maxXmlDepth + 1,
     ignoreAttributes: false,
     attributeNamePrefix: '@_',
     trimValues: false,
@@ -637,8 +670,18 @@ export function parseProject(text: string, file: string): QdeProject {
     lines.push(`<CodeBook xmlns="${qdcNamespace}">`, '  <Codes>');
     for (const code of childElements(child(codebookNode, 'Codes') ?? {}, 'Code'))
       codeElementXml(code, caseGuids, lines, '    ');
-    lines.push('  </Codes>', '</CodeBook>');
+    lines.push('  </Codes>');
+    lines.push(...setsXml(rootNode, caseGuids));
+    lines.push('</CodeBook>');
     codebookQdc = `${lines.join('\n')}\n`;
+  }
+  const setsElements = childElements(rootNode, 'Sets');
+  if (setsElements.length > 0 && setsElements.every((node) => childElements(node, 'Set').length === 0)) {
+    warn(
+      'QDPX_EMPTY_SETS',
+      `${attribute(rootNode, 'origin') ?? 'the program that wrote it'} wrote an empty <Sets/> (Taguette does; the standard needs at least one <Set>); read all the same`,
+      'Sets',
+    );
   }
 
   const variables: QdeVariable[] = childElements(child(rootNode, 'Variables') ?? {}, 'Variable').flatMap(
@@ -854,6 +897,11 @@ export function projectToQde(project: ProjectXml): string {
     }
     lines.push('  </Notes>');
   }
+  // The codebook's sets of codes: a project keeps its Sets after Sources and Notes.
+  const setsStart = qdcLines.indexOf('  <Sets>');
+  if (setsStart > codesEnd)
+    for (const line of qdcLines.slice(setsStart, qdcLines.lastIndexOf('  </Sets>') + 1))
+      lines.push(line.replace(/^(\s*<MemberCode) guid=/, '$1 targetGUID='));
   lines.push('</Project>');
   return `${lines.join('\n')}\n`;
 }

@@ -62,3 +62,44 @@ export function xmlSafe(text: string, where: string): string {
   }
   return text;
 }
+
+/**
+ * The deepest nesting of elements read in a `.qdc` or `project.qde`. Real codebooks nest codes a
+ * few levels deep (the deepest seen: MAXQDA, 6); the XML parser stops at this depth too.
+ */
+export const maxXmlDepth = 100;
+
+/** Markup that holds no elements: comments, CDATA, processing instructions and declarations. */
+const notElements = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<![^>]*>/y;
+/** A start, end or empty-element tag (attribute values may hold ">"). */
+const tag = /<(\/?)[^\s/>!?]+(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(\/?)>/y;
+
+/**
+ * Refuse XML nested deeper than `maxXmlDepth` elements, with the line and column of the first
+ * element too deep. One pass over the text, before the parser (whose own limit would end in a
+ * message without a place).
+ */
+export function checkXmlDepth(text: string, file: string, what: string): void {
+  let depth = 0;
+  for (let index = text.indexOf('<'); index >= 0; index = text.indexOf('<', index + 1)) {
+    notElements.lastIndex = index;
+    if (notElements.test(text)) {
+      index = notElements.lastIndex - 1;
+      continue;
+    }
+    tag.lastIndex = index;
+    const match = tag.exec(text);
+    if (match === null) continue;
+    index = tag.lastIndex - 1;
+    if (match[1] === '/') depth--;
+    else if (match[2] !== '/' && ++depth > maxXmlDepth) {
+      throw new InputError(
+        `${what} nests elements more than ${maxXmlDepth} deep; refused (a REFI-QDA file needs a few levels)`,
+        {
+          location: { file, ...lineAndColumn(text, match.index) },
+          hint: `no QDA program writes such nesting: the file is damaged or crafted.`,
+        },
+      );
+    }
+  }
+}

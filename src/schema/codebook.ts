@@ -75,6 +75,18 @@ export const categorySchema = z
   })
   .strict();
 
+export const codeSetSchema = z
+  .object({
+    id: codeId.describe('Set id, unique among the sets'),
+    label: z.string().min(1).describe('Name of the set'),
+    description: z.string().optional().describe('What the set gathers'),
+    codes: z.array(codeId).describe('Ids of the codes in the set, from any category'),
+  })
+  .strict()
+  .describe(
+    'A set of codes across categories (a REFI-QDA Set, a code group): kept for reading and for exchange; it does not change how units are coded',
+  );
+
 export const codebookSchema = z
   .object({
     version: z
@@ -88,12 +100,17 @@ export const codebookSchema = z
       .default(false)
       .describe('The whole codebook is one nominal variable: exactly one code per unit'),
     categories: z.array(categorySchema).describe('Categories of codes'),
+    sets: z
+      .array(codeSetSchema)
+      .optional()
+      .describe('Sets of codes across categories, as other QDA programs group them (REFI-QDA Sets)'),
   })
   .strict()
   .describe('A codebook of the coding tool: categories of codes with definitions and rules');
 
 export type Codebook = z.infer<typeof codebookSchema>;
 export type Category = z.infer<typeof categorySchema>;
+export type CodeSet = z.infer<typeof codeSetSchema>;
 export type Code = CodeInput;
 
 /** Where the generated JSON Schema of the codebook lives, relative to the repository root. */

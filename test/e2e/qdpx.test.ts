@@ -27,7 +27,7 @@ import {
 } from '../helpers.js';
 
 /** The REFI-QDA reference files are read from the team's shared folder, never copied into the repository. */
-const shared = path.resolve(repositoryRoot, '..', 'shared', 'refi-qda');
+const shared = process.env['REFI_QDA_DIR'] ?? path.resolve(repositoryRoot, '..', 'shared', 'refi-qda');
 const haveShared = existsSync(path.join(shared, 'Project.xsd'));
 if (!haveShared)
   console.warn(
@@ -413,11 +413,12 @@ describe('bad projects: a clear message, exit 2, nothing written', () => {
       /bad\.qdpx:project\.qde:4:\d+: project\.qde is not well-formed XML/,
     ],
     [
-      'a missing source file',
+      'a missing source file, and nothing else usable (no codebook)',
       () =>
         qdpx({
           'project.qde': projectXml({
             origin: 'QualCoder',
+            codebook: '',
             sources:
               '<TextSource guid="a2b94468-80a5-412f-92d6-e900d97b55a6" name="Gone" plainTextPath="internal://gone.txt"/>',
           }),

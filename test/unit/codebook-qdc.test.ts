@@ -291,7 +291,10 @@ describe('import of .qdc written by other programs', () => {
       'QDC_COLOR',
       'QDC_EMPTY_CATEGORY',
       'QDC_LOOSE_CODES',
-      'QDC_SETS',
+    ]);
+    // The MAXQDA set (member GUID in braces, upper case) is kept as a set of the codebook.
+    expect(codebook.sets).toEqual([
+      { id: 'economy-set', label: 'Economy set', codes: ['economic-issues.jobs-wages'] },
     ]);
     expect(warnings.find((warning) => warning.code === 'QDC_COLOR')).toMatchObject({
       path: 'Codes/Code[1]/Code[2]',
@@ -315,7 +318,14 @@ describe('import of .qdc written by other programs', () => {
         ],
       },
     ]);
-    expect(warnings.map((warning) => warning.code)).toEqual(['QDC_NO_NAMESPACE', 'QDC_LOOSE_CODES']);
+    expect(warnings.map((warning) => warning.code)).toEqual([
+      'QDC_NO_NAMESPACE',
+      'QDC_EMPTY_SETS',
+      'QDC_LOOSE_CODES',
+    ]);
+    expect(warnings[1]!.message).toContain(
+      'wrote an empty <Sets/> (Taguette does; the standard needs at least one <Set>)',
+    );
   });
 
   it('an Id line that does not fit its place is replaced by one made from the name, with a warning', () => {

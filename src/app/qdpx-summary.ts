@@ -1,0 +1,72 @@
+/** The terminal summary of `coding import FILE.qdpx`. */
+import type { ImportQdpxResult } from './qdpx.js';
+
+/** The summary of an import for a terminal. */
+export function renderQdpxImportSummary(result: ImportQdpxResult): string {
+  const lines: string[] = [];
+  const { documents, sources, settings } = result;
+  lines.push(
+    `${result.file}: project "${result.project.name}"${result.project.origin === undefined ? '' : ` written by ${result.project.origin}`}`,
+    `positions as ${settings.offsets === 'utf16' ? 'UTF-16 code units' : 'code points'}, CRLF as ${settings.crlf} character${settings.crlf === 'one' ? '' : 's'} (${settings.positions}); overlap ${settings.overlap}; reviewed: ${settings.reviewed === 'document' ? 'every unit of a document the coder coded' : "the units the coder's selections cover"}`,
+  );
+  const skipped = Object.entries(sources.skipped)
+    .filter(([, count]) => count > 0)
+    .map(([kind, count]) => `${count} ${kind.replace('Source', '')}`);
+  lines.push(
+    `sources: ${sources.imported} of ${sources.text} text source${sources.text === 1 ? '' : 's'} imported` +
+      (sources.empty.length > 0 ? ` (${sources.empty.length} empty, left out)` : '') +
+      (sources.missing.length > 0
+        ? `; ${sources.missing.length} missing from the archive, left out with their ${sources.missing.reduce((sum, item) => sum + item.codings, 0)} codings: ${sources.missing.map((item) => `"${item.name}"`).join(', ')}`
+        : '') +
+      (skipped.length > 0 ? `; skipped: ${skipped.join(', ')}` : ''),
+    `documents: ${documents.documents.added} new, ${documents.documents.unchanged} unchanged` +
+      (documents.documents.metadataUpdated > 0
+        ? ` (${documents.documents.metadataUpdated} with new metadata)`
+        : '') +
+      (documents.documents.changed > 0 ? `, ${documents.documents.changed} re-segmented` : '') +
+      `; ${documents.documents.total} in the corpus`,
+    `units: ${documents.units.added} new, ${documents.units.unchanged} unchanged; ${documents.units.total} in the corpus`,
+  );
+  if (result.codebook !== undefined) {
+    const { codebook } = result;
+    lines.push(
+      `codebook: ${codebook.file} (${codebook.categories} categories, ${codebook.codes} codes)` +
+        (codebook.planned.write ? (result.dryRun ? ', would be written' : ', written') : ', unchanged') +
+        (codebook.planned.switch
+          ? result.dryRun
+            ? '; coding.yaml would use it'
+            : '; coding.yaml now uses it'
+          : ''),
+    );
+  } else lines.push('codebook: the project has none; the workspace keeps its own');
+  const missingCodings = sources.missing.reduce((sum, item) => sum + item.codings, 0);
+  if (result.coders.length === 0)
+    lines.push(
+      missingCodings > 0
+        ? `coders: none imported; the project's ${missingCodings} text codings are on the sources missing from the archive`
+        : 'coders: the project holds no codings',
+    );
+  else lines.push('coders (REFI-QDA user → coder):');
+  for (const coder of result.coders) {
+    const stored = coder.stored;
+    lines.push(
+      `  ${coder.user} → ${coder.coder}: ${coder.codings} coding${coder.codings === 1 ? '' : 's'} in ${coder.documents} document${coder.documents === 1 ? '' : 's'}; ${coder.unitsReviewed} units reviewed, ${coder.unitsCoded} coded` +
+        (stored === undefined
+          ? coder.unitsReviewed === 0
+            ? ' (nothing to store)'
+            : ''
+          : `; annotations/${coder.coder}.csv: ${stored.added} new, ${stored.unchanged} unchanged, ${stored.replaced} replaced, ${stored.kept} kept from before`),
+    );
+    if (stored?.backup !== undefined) lines.push(`    the previous file was copied to ${stored.backup}`);
+  }
+  const coded = result.coders.filter((coder) => coder.unitsCoded > 0);
+  if (coded.length < 2) {
+    lines.push(
+      `reliability: needs two coders who coded the same documents; this project has ${coded.length === 0 ? 'none' : `one (${coded[0]!.coder})`}. ` +
+        'Have a second coder code a sample (coding sample, then coding code --coder NAME) or import their project; ' +
+        'coding themes works with one coder.',
+    );
+  }
+  if (result.dryRun) lines.push('dry run: nothing was written');
+  return `${lines.join('\n')}\n`;
+}

@@ -8,20 +8,25 @@ import {
   groupTable,
   loadThemeData,
   rhetoricCategory,
+  themeCautions,
   triangulation,
 } from '../../app/themes.js';
+import { cautionText } from '../../core/gates.js';
 import { type GroupField, groupFields, type Period, periods } from '../../core/themes.js';
 import { InputError, UsageError } from '../../errors.js';
 import {
   actorColumns,
   actorCsv,
+  cautionMarker,
   cooccurrenceCsv,
   crossCsv,
   crossMatrix,
   exemplarCsv,
   frequencyCsv,
+  markedCode,
   percent,
   triangulationCsv,
+  withCautions,
 } from '../../report/themes.js';
 import { addWorkspaceOption, parseInteger } from '../common.js';
 import { printFinding, renderTable, writeOut } from '../output.js';
@@ -101,25 +106,33 @@ Examples:
       annotations: flags.annotations,
     });
     for (const warning of themes.data.set.warnings) printFinding(warning);
+    const { cautions, note } = await themeCautions(themes);
+    if (note !== undefined) printFinding({ code: 'GATE_NOT_APPLIED', severity: 'warning', message: note });
+    const mark = (code: string): string => markedCode(code, cautions);
+    // Under every terminal table: which codes are flagged, in Krippendorff's words.
+    const flaggedLine =
+      cautions && cautions.size > 0
+        ? `${chalk.dim(`${cautionMarker} ${cautionText([...cautions.keys()], cautions)} (below the reliability gate of coding.yaml; see coding reliability)`)}\n`
+        : '';
     const json: Record<string, unknown> = {};
     const out = (name: string, csv: () => string, table: () => string, value: unknown): void => {
       if (flags.format === 'csv') writeOut(csv());
       else if (flags.format === 'json') json[name] = value;
-      else writeOut(table());
+      else writeOut(table() + flaggedLine);
     };
     const basis = themes.data.coder === 'final' ? 'final codes' : `codes of ${themes.data.coder}`;
     if (tables === 0) {
       const rows = frequencies(themes.input);
       out(
         'frequencies',
-        () => frequencyCsv(rows),
+        () => frequencyCsv(rows, cautions),
         () =>
           `${chalk.bold(`Theme frequencies (${basis}, ${themes.input.codings.size} units)`)}\n` +
           renderTable(
             ['category', 'code', 'label', 'units', 'documents', 'of units', 'of documents'],
             rows.map((row) => [
               row.code === '' ? chalk.bold(row.category) : '',
-              row.code,
+              mark(row.code),
               row.label,
               row.units,
               row.documents,
@@ -128,18 +141,18 @@ Examples:
             ]),
             { right: new Set([3, 4, 5, 6]) },
           ),
-        rows,
+        withCautions(rows, cautions),
       );
     }
     if (flags.by !== undefined) {
       const table = groupTable(themes, flags.by, flags.period);
-      const matrix = crossMatrix(table);
+      const matrix = crossMatrix(table, cautions);
       out(
         `by_${flags.by}`,
-        () => crossCsv(table),
+        () => crossCsv(table, cautions),
         () =>
           `${chalk.bold(`Codes by ${flags.by}${flags.by === 'date' ? ` (${flags.period})` : ''}: units (share of the group's units)`)}\n${renderTable(matrix.header, matrix.rows, { right: new Set(matrix.header.map((_, index) => index).filter((index) => index > 0)), maxCellWidth: 24 })}`,
-        table,
+        cautions === undefined ? table : { ...table, rows: withCautions(table.rows, cautions) },
       );
     }
     if (flags.cooccurrence) {
@@ -147,7 +160,7 @@ Examples:
       const codes = themes.input.codebook.codes.map((code) => code.id);
       out(
         'cooccurrence',
-        () => cooccurrenceCsv(rows),
+        () => cooccurrenceCsv(rows, cautions),
         () => {
           const matrix = codes.map((first) => [
             first,
@@ -157,37 +170,45 @@ Examples:
           ]);
           return `${chalk.bold('Co-occurrence: units carrying both codes (the diagonal: the code alone)')}\n${renderTable(
             ['', ...codes.map((_, index) => `${index + 1}`)],
-            matrix.map((row, index) => [`${index + 1} ${row[0]}`, ...row.slice(1)]),
+            matrix.map((row, index) => [`${index + 1} ${mark(row[0]!)}`, ...row.slice(1)]),
             { right: new Set(codes.map((_, index) => index + 1)) },
           )}`;
         },
-        rows,
+        withCautions(rows, cautions),
       );
     }
     if (flags.exemplars !== undefined) {
       const rows = await exemplarTable(themes, flags.exemplars);
       out(
         'exemplars',
-        () => exemplarCsv(rows),
+        () => exemplarCsv(rows, cautions),
         () =>
           `${chalk.bold('Exemplars')}\n${renderTable(
             ['code', '#', 'unit', 'actor', 'date', 'basis', 'text'],
-            rows.map((row) => [row.code, row.rank, row.unit_id, row.actor, row.date, row.basis, row.text]),
+            rows.map((row) => [
+              mark(row.code),
+              row.rank,
+              row.unit_id,
+              row.actor,
+              row.date,
+              row.basis,
+              row.text,
+            ]),
             { maxCellWidth: 80 },
           )}`,
-        rows,
+        withCautions(rows, cautions),
       );
     }
     if (flags.triangulation) {
       const rows = triangulation(themes.input);
       out(
         'triangulation',
-        () => triangulationCsv(rows),
+        () => triangulationCsv(rows, cautions),
         () =>
           `${chalk.bold('Triangulation: primary against secondary sources')}\n${renderTable(
             ['code', 'primary units', 'primary docs', 'secondary units', 'secondary docs', 'status'],
             rows.map((row) => [
-              row.code,
+              mark(row.code),
               row.primary_units,
               row.primary_documents,
               row.secondary_units,
@@ -196,7 +217,7 @@ Examples:
             ]),
             { right: new Set([1, 2, 3, 4]) },
           )}`,
-        rows,
+        withCautions(rows, cautions),
       );
     }
     if (flags.rhetoric !== undefined) {
@@ -211,14 +232,14 @@ Examples:
       const rows = await actorTableWithTexts(themes, category);
       out(
         'rhetoric',
-        () => actorCsv(rows),
+        () => actorCsv(rows, cautions),
         () =>
           `${chalk.bold(`Actors and ${category} codes (the paper's table 4.3)`)}\n${renderTable(
             [...actorColumns].filter((column) => column !== 'exemplar_unit' && column !== 'label'),
-            rows.map((row) => [row.actor, row.code, row.units, row.audience, row.exemplar]),
+            rows.map((row) => [row.actor, mark(row.code), row.units, row.audience, row.exemplar]),
             { right: new Set([2]), maxCellWidth: 60 },
           )}`,
-        rows,
+        withCautions(rows, cautions),
       );
     }
     if (flags.format === 'json') writeOut(`${JSON.stringify(json, null, 2)}\n`);

@@ -79,6 +79,8 @@ export function registerThemes(program: Command): void {
     `
 Without a table flag, the frequencies per code and category. Shares are of the reviewed units
 (and of the documents with a reviewed unit); CSV rounds them to 4 decimals, JSON does not.
+With a reliability gate (coding.yaml reliability.require), codes that are not reliable are marked †
+and every table gets a last column "caution": "interpret with caution: CODE VERDICT".
 
 Examples:
   coding themes

@@ -134,8 +134,8 @@ Examples:
             ['category', 'code', 'label', 'units', 'documents', 'of units', 'of documents'],
             rows.map((row) => [
               row.code === '' ? chalk.bold(row.category) : '',
-              mark(row.code),
-              row.label,
+              row.code,
+              cautions?.has(row.code) ? `${row.label} ${cautionMarker}` : row.label,
               row.units,
               row.documents,
               percent(row.unit_share),

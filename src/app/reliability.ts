@@ -1,4 +1,6 @@
 /** `coding reliability`: every agreement figure for the coders of a workspace or of explicit files. */
+
+import { applyGate } from '../core/gates.js';
 import {
   multiCoderReliability,
   type OverallDefinition,
@@ -6,7 +8,8 @@ import {
   twoCoderReliability,
 } from '../core/reliability.js';
 import type { IntervalMethod } from '../core/stats/index.js';
-import { InputError, UsageError } from '../errors.js';
+import { CheckFailed, InputError, UsageError } from '../errors.js';
+import type { Gate } from '../schema/config.js';
 import { type AnnotationSet, type AnnotationSetOptions, loadAnnotationSet } from './annotation-set.js';
 
 export interface ReliabilityCommandOptions extends AnnotationSetOptions {
@@ -18,6 +21,8 @@ export interface ReliabilityCommandOptions extends AnnotationSetOptions {
   level?: number | undefined;
   /** SE-based intervals: z (default) or t(n − 1) with the upper bound capped at 1. */
   interval?: IntervalMethod | undefined;
+  /** The gate per code, instead of coding.yaml `reliability.require`. */
+  require?: Gate | undefined;
 }
 
 export interface ReliabilityResult {
@@ -66,7 +71,29 @@ export async function computeReliability(options: ReliabilityCommandOptions): Pr
       },
     );
   }
-  return { set, report };
+  const gate = options.require ?? settings?.require;
+  return { set, report: gate ? applyGate(report, gate) : report };
+}
+
+/**
+ * `--check`: fails (exit 1) when a code or exclusive category fails the gate, naming them.
+ * @throws UsageError when no gate is set; CheckFailed when something fails it
+ */
+export function checkGate(report: ReliabilityReport): void {
+  const gate = report.gate;
+  if (!gate) {
+    throw new UsageError('--check needs a gate, and none is set', {
+      hint: 'set reliability.require in coding.yaml (e.g. require: {statistic: alpha, min: 0.8}) or pass --require alpha:0.8',
+    });
+  }
+  if (gate.failed.length > 0) {
+    throw new CheckFailed(
+      `${gate.failed.length} of the codes and categories fail the gate ${gate.description}: ${gate.failed.join(', ')}`,
+      {
+        hint: 'see the verdict column of coding reliability; refine the codebook and re-code, or report these codes as unreliable.',
+      },
+    );
+  }
 }
 
 /**

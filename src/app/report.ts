@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { codeCautions } from '../core/gates.js';
 import type { ReliabilityReport } from '../core/reliability.js';
 import { type CrossTable, crossTable, groupFields, groupOf } from '../core/themes.js';
 import { CodingError, InputError } from '../errors.js';
@@ -188,6 +189,18 @@ export async function buildReport(
       options.coder !== undefined
         ? `a report on one coder (${options.coder}) has no reliability section`
         : 'only one coder has annotations';
+  }
+
+  // With a gate (coding.yaml reliability.require), every theme table gets its `caution` column.
+  const cautions = workspace.config.reliability.require ? codeCautions(reliability) : undefined;
+  if (cautions) {
+    files.set('frequencies.csv', frequencyCsv(frequencyRows, cautions));
+    for (const [field, table] of Object.entries(groups))
+      files.set(`by-${field}.csv`, crossCsv(table, cautions));
+    files.set('cooccurrence.csv', cooccurrenceCsv(cooccurrenceRows, cautions));
+    files.set('triangulation.csv', triangulationCsv(triangulationRows, cautions));
+    files.set('exemplars.csv', exemplarCsv(exemplarRows, cautions));
+    if (rhetoric) files.set('rhetoric.csv', actorCsv(rhetoric.rows, cautions));
   }
 
   const sample = await readSample(workspace).catch(() => undefined);

@@ -189,6 +189,23 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
     };
   });
 
+  const gate = reliability?.gate;
+  if (reliability && gate) {
+    await run('gate', async () => {
+      const judged = [...reliability.codes, ...(reliability.multi?.codes ?? [])];
+      const count = (verdict: string) => judged.filter((code) => code.gate?.verdict === verdict).length;
+      const tally = `${count('reliable')} of ${judged.length} codes reliable, ${count('tentative')} tentative`;
+      if (gate.failed.length > 0)
+        return {
+          detail: `${gate.description}: ${gate.failed.length} fail (${gate.failed.join(', ')}); ${tally}`,
+          value: gate,
+          status: 'failed' as const,
+        };
+      const caution = gate.flagged.length > 0 ? ` (interpret with caution: ${gate.flagged.join(', ')})` : '';
+      return { detail: `${gate.description}: ${tally}${caution}`, value: gate };
+    });
+  }
+
   await run('adjudication', async () => {
     const session = await openAdjudication(common);
     const status = adjudicationStatus(session);

@@ -3,6 +3,7 @@
  * of exemplar units read from the corpus only for the units shown.
  */
 
+import { codeCautions, type GateResult } from '../core/gates.js';
 import { didYouMean } from '../core/suggest.js';
 import {
   type ActorTableRow,
@@ -20,10 +21,11 @@ import {
   type ThemeInput,
   triangulation,
 } from '../core/themes.js';
-import { InputError } from '../errors.js';
+import { CodingError, InputError } from '../errors.js';
 import { corpusPaths, readDocuments } from '../io/corpus-store.js';
 import { iterateUnits } from './corpus.js';
 import { type AnalysisData, type AnalysisOptions, loadAnalysisData } from './final.js';
+import { computeReliability } from './reliability.js';
 import { documentOfUnit } from './study.js';
 
 export interface ThemeData {
@@ -176,3 +178,36 @@ export function groupTable(themes: ThemeData, field: GroupField, period: Period)
 }
 
 export { cooccurrence, frequencies, triangulation };
+
+/**
+ * The codes to read with caution under the study's gate (coding.yaml `reliability.require`): the
+ * same verdicts as `coding reliability` with the study's settings. `cautions` is undefined without
+ * a gate; `note` says why no verdict could be made when the reliability cannot be computed.
+ */
+export async function themeCautions(
+  themes: ThemeData,
+): Promise<{ cautions: Map<string, GateResult> | undefined; note?: string }> {
+  const workspace = themes.data.set.study!.workspace;
+  const settings = workspace.config.reliability;
+  if (!settings.require) return { cautions: undefined };
+  const set = themes.data.set;
+  // The final codes load every coder already; one coder's codes or a file load them again.
+  const reuse = themes.data.coder === 'final' && set.coders.length >= 2;
+  // Only α's interval for three or more coders needs the bootstrap; nothing else does.
+  const needsBootstrap = settings.require.statistic === 'alpha' && settings.require.on === 'ci_low';
+  try {
+    const { report } = await computeReliability({
+      cwd: workspace.root,
+      workspace: workspace.root,
+      ...(reuse ? { set } : {}),
+      ...(needsBootstrap ? {} : { bootstrap: 0 }),
+    });
+    return { cautions: codeCautions(report) };
+  } catch (error) {
+    if (!(error instanceof CodingError)) throw error;
+    return {
+      cautions: new Map(),
+      note: `the reliability gate could not be applied, so no code is flagged: ${error.message}`,
+    };
+  }
+}

@@ -6,6 +6,7 @@
  */
 import type { CodebookModel } from './codebook.js';
 import type { Codings } from './codings.js';
+import type { GateResult, GateSummary } from './gates.js';
 import { addAlphaBootstrap, applyInterval, ResampledCells } from './reliability-bootstrap.js';
 import {
   codeTable,
@@ -79,6 +80,8 @@ export interface FigureSet {
   krippendorff_alpha_bootstrap?: AlphaBootstrap | null;
   /** Why a figure is null, by its key. */
   reasons: Record<string, string>;
+  /** With a gate (coding.yaml reliability.require): this figure's verdict. */
+  gate?: GateResult;
 }
 
 export interface CodeReliability extends FigureSet {
@@ -125,6 +128,8 @@ export interface MultiFigures {
   krippendorff_alpha_bootstrap?: AlphaBootstrap | null;
   gwet_ac1: number | null;
   reasons: Record<string, string>;
+  /** With a gate (coding.yaml reliability.require): this figure's verdict. */
+  gate?: GateResult;
 }
 
 export interface MultiReliability extends MultiFigures {
@@ -144,6 +149,8 @@ export interface ReliabilityReport {
   bootstrap?: { resamples: number; seed: number; level: number };
   /** How the SE-based intervals were made: `z` (estimate ± z·SE) or `t` (± t(n − 1)·SE, upper bound capped at 1). */
   interval?: { method: IntervalMethod; level: number };
+  /** With a gate (coding.yaml reliability.require): the gate and what failed it. */
+  gate?: GateSummary;
 }
 
 export interface ReliabilityOptions {

@@ -1,4 +1,5 @@
 /** Reliability results as CSV rows and rounded numbers: shared by `coding reliability` and `coding report`. */
+import type { GateResult } from '../core/gates.js';
 import type { FigureSet, ReliabilityReport } from '../core/reliability.js';
 import type { AlphaBootstrap } from '../core/stats/index.js';
 import { type CsvCell, toCsv } from '../io/csv-write.js';
@@ -49,6 +50,10 @@ export const reliabilityCsvColumns = [
   'ci_method',
   'table',
   'note',
+  'gate_figure',
+  'gate_value',
+  'verdict',
+  'verdict_reason',
 ] as const;
 
 /** Decimals of the numbers in CSV files and tables for reading (JSON keeps full precision). */
@@ -79,6 +84,19 @@ function alphaBootstrapCells(
     alpha_boot_ci_high: rounded(bootstrap.high),
     q_alpha_below_0667: below(0.667),
     q_alpha_below_0800: below(0.8),
+  };
+}
+
+/** A gate's verdict as CSV cells (empty without a gate). */
+function gateCells(
+  gate: GateResult | undefined,
+): Partial<Record<(typeof reliabilityCsvColumns)[number], CsvCell>> {
+  if (!gate) return {};
+  return {
+    gate_figure: gate.figure,
+    gate_value: rounded(gate.value),
+    verdict: gate.verdict,
+    verdict_reason: gate.reason ?? '',
   };
 }
 
@@ -114,6 +132,7 @@ function figureCells(figures: FigureSet): Partial<Record<(typeof reliabilityCsvC
     brennan_prediger_ci_high: rounded(figures.brennan_prediger_ci_high),
     ...alphaBootstrapCells(figures.krippendorff_alpha_bootstrap),
     note: notes(figures.reasons),
+    ...gateCells(figures.gate),
   };
 }
 
@@ -161,6 +180,7 @@ export function reliabilityRows(report: ReliabilityReport): CsvCell[][] {
       note: [notes(figures.reasons), `Fleiss' kappa over the ${figures.fleiss_n} units coded by every coder`]
         .filter((text) => text !== '')
         .join('; '),
+      ...gateCells(figures.gate),
       ...extra,
     });
     rows.push(multiRow(multi, { level: 'multi_overall', definition: multi.definition }));

@@ -1,4 +1,6 @@
 /** Theme tables as CSV (stable columns, shares to 4 decimals) and as terminal tables. */
+
+import { cautionText, type GateResult } from '../core/gates.js';
 import type {
   ActorTableRow,
   CooccurrenceRow,
@@ -67,17 +69,58 @@ export function recordsCsv<Row extends object>(columns: readonly string[], rows:
   return toCsv(columns, cells, { neutraliseFormulas: true });
 }
 
-export const frequencyCsv = (rows: FrequencyRow[]): string => recordsCsv(frequencyColumns, rows);
-export const crossCsv = (table: CrossTable): string => recordsCsv(crossColumns, table.rows);
-export const cooccurrenceCsv = (rows: CooccurrenceRow[]): string => recordsCsv(cooccurrenceColumns, rows);
-export const exemplarCsv = (rows: ExemplarRow[]): string => recordsCsv(exemplarColumns, rows);
-export const triangulationCsv = (rows: TriangulationRow[]): string => recordsCsv(triangulationColumns, rows);
-export const actorCsv = (rows: ActorTableRow[]): string => recordsCsv(actorColumns, rows);
+/** Codes flagged "interpret with caution" by the reliability gate, by code id; undefined without a gate. */
+export type Cautions = ReadonlyMap<string, GateResult> | undefined;
+
+/** The codes a row of a theme table is about: one, or two for co-occurrence. */
+const codesOfRow = (row: object): string[] => {
+  const record = row as { code?: string; code_a?: string; code_b?: string };
+  return record.code !== undefined ? [record.code] : [record.code_a ?? '', record.code_b ?? ''];
+};
+
+/**
+ * The rows with a `caution` field ("" or "interpret with caution: code verdict") when the study
+ * has a gate; the rows unchanged without one. Every theme table (CSV and JSON) goes through here.
+ */
+export function withCautions<Row extends object>(
+  rows: readonly Row[],
+  cautions: Cautions,
+): Array<Row & { caution?: string }> {
+  if (cautions === undefined) return [...rows];
+  return rows.map((row) => ({ ...row, caution: cautionText(codesOfRow(row), cautions) }));
+}
+
+/** A theme table as CSV; with a gate, a last column `caution`. */
+function themeCsv<Row extends object>(columns: readonly string[], rows: readonly Row[], cautions: Cautions) {
+  return cautions === undefined
+    ? recordsCsv(columns, rows)
+    : recordsCsv([...columns, 'caution'], withCautions(rows, cautions));
+}
+
+export const frequencyCsv = (rows: FrequencyRow[], cautions?: Cautions): string =>
+  themeCsv(frequencyColumns, rows, cautions);
+export const crossCsv = (table: CrossTable, cautions?: Cautions): string =>
+  themeCsv(crossColumns, table.rows, cautions);
+export const cooccurrenceCsv = (rows: CooccurrenceRow[], cautions?: Cautions): string =>
+  themeCsv(cooccurrenceColumns, rows, cautions);
+export const exemplarCsv = (rows: ExemplarRow[], cautions?: Cautions): string =>
+  themeCsv(exemplarColumns, rows, cautions);
+export const triangulationCsv = (rows: TriangulationRow[], cautions?: Cautions): string =>
+  themeCsv(triangulationColumns, rows, cautions);
+export const actorCsv = (rows: ActorTableRow[], cautions?: Cautions): string =>
+  themeCsv(actorColumns, rows, cautions);
+
+/** The marker after a code flagged "interpret with caution", in terminal tables and report.html alike. */
+export const cautionMarker = '\u2020';
+
+/** A code as terminal tables show it: with the marker when it is flagged. */
+export const markedCode = (code: string, cautions: Cautions): string =>
+  cautions?.has(code) ? `${code} ${cautionMarker}` : code;
 
 export const percent = (value: number): string => `${(100 * value).toFixed(1)} %`;
 
 /** The cross table as a matrix: one row per code (and `(any code)`), one column per group, then `(all)`. */
-export function crossMatrix(table: CrossTable): { header: string[]; rows: string[][] } {
+export function crossMatrix(table: CrossTable, cautions?: Cautions): { header: string[]; rows: string[][] } {
   const header = ['code', ...table.groups, allGroups];
   const byCode = new Map<string, Map<string, { units: number; share: number }>>();
   for (const row of table.rows) {
@@ -86,7 +129,7 @@ export function crossMatrix(table: CrossTable): { header: string[]; rows: string
     byCode.set(row.code, cells);
   }
   const rows = [...byCode].map(([code, cells]) => [
-    code,
+    markedCode(code, cautions),
     ...[...table.groups, allGroups].map((group) => {
       const cell = cells.get(group);
       return cell ? `${cell.units} (${Math.round(100 * cell.share)} %)` : '';

@@ -45,6 +45,54 @@ export const coderName = z
   })
   .describe('A coder, as named in annotations/<coder>.csv');
 
+/** Statistics a reliability gate can be set on (`reliability.require.statistic`). */
+export const gateStatistics = ['alpha', 'kappa', 'ac1', 'pi', 'bp'] as const;
+export type GateStatistic = (typeof gateStatistics)[number];
+/** What of the statistic is held against the thresholds: the estimate, or the lower bound of its interval. */
+export const gateBases = ['estimate', 'ci_low'] as const;
+export type GateBasis = (typeof gateBases)[number];
+
+/**
+ * `reliability.require`: the gate every code (and exclusive category) must pass, Krippendorff's
+ * (2004, §11.4.4) rule by default: rely on α ≥ 0.800, draw only tentative conclusions from
+ * 0.667 ≤ α < 0.800.
+ */
+export const gateSchema = z
+  .object({
+    statistic: z
+      .enum(gateStatistics)
+      .default('alpha')
+      .describe(
+        "Coefficient the gate is on: alpha (Krippendorff), kappa (Cohen; Fleiss' for 3+ coders), ac1 (Gwet), pi (Scott), bp (Brennan-Prediger); default alpha",
+      ),
+    min: z
+      .number()
+      .min(-1)
+      .max(1)
+      .default(0.8)
+      .describe('A code is reliable when the figure is at least this; default 0.8'),
+    tentative: z
+      .number()
+      .min(-1)
+      .max(1)
+      .default(0.667)
+      .describe(
+        'A code below min but at least this is tentative (interpret with caution); below it, unreliable; default 0.667',
+      ),
+    on: z
+      .enum(gateBases)
+      .default('estimate')
+      .describe(
+        'Hold the estimate, or the lower bound of its confidence interval (ci_low), against the thresholds; default estimate',
+      ),
+  })
+  .strict()
+  .refine((gate) => gate.tentative <= gate.min, {
+    message: 'tentative must not be above min (codes between tentative and min are tentative)',
+    path: ['tentative'],
+  });
+export type Gate = z.infer<typeof gateSchema>;
+
 export const configSchema = z
   .object({
     version: z
@@ -105,6 +153,11 @@ export const configSchema = z
           .max(1)
           .optional()
           .describe('Fail (exit 1) when the overall kappa is below this'),
+        require: gateSchema
+          .optional()
+          .describe(
+            'Gate per code: each code, exclusive category and the overall figure is marked reliable, tentative or unreliable; absent: no gate',
+          ),
       })
       .strict()
       .prefault({})

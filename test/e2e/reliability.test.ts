@@ -224,7 +224,7 @@ describe('coding reliability on explicit files', () => {
     expect(low.code).toBe(1);
     expect(low.stderr).toContain('the overall κ 0.4286 is below --min-kappa 0.8');
     expect(low.stdout.split('\n')[0]).toBe(
-      'level,code,category,definition,n,observed_agreement,expected_agreement,kappa,se,ci_low,ci_high,bootstrap_ci_low,bootstrap_ci_high,scott_pi,krippendorff_alpha,gwet_ac1,brennan_prediger,pabak,prevalence_index,bias_index,fleiss_kappa,scott_pi_se,scott_pi_ci_low,scott_pi_ci_high,krippendorff_alpha_se,krippendorff_alpha_ci_low,krippendorff_alpha_ci_high,gwet_ac1_se,gwet_ac1_ci_low,gwet_ac1_ci_high,brennan_prediger_se,brennan_prediger_ci_low,brennan_prediger_ci_high,fleiss_kappa_gwet,fleiss_kappa_gwet_se,fleiss_kappa_gwet_ci_low,fleiss_kappa_gwet_ci_high,alpha_boot_ci_low,alpha_boot_ci_high,q_alpha_below_0667,q_alpha_below_0800,ci_method,table,note',
+      'level,code,category,definition,n,observed_agreement,expected_agreement,kappa,se,ci_low,ci_high,bootstrap_ci_low,bootstrap_ci_high,scott_pi,krippendorff_alpha,gwet_ac1,brennan_prediger,pabak,prevalence_index,bias_index,fleiss_kappa,scott_pi_se,scott_pi_ci_low,scott_pi_ci_high,krippendorff_alpha_se,krippendorff_alpha_ci_low,krippendorff_alpha_ci_high,gwet_ac1_se,gwet_ac1_ci_low,gwet_ac1_ci_high,brennan_prediger_se,brennan_prediger_ci_low,brennan_prediger_ci_high,fleiss_kappa_gwet,fleiss_kappa_gwet_se,fleiss_kappa_gwet_ci_low,fleiss_kappa_gwet_ci_high,alpha_boot_ci_low,alpha_boot_ci_high,q_alpha_below_0667,q_alpha_below_0800,ci_method,table,note,gate_figure,gate_value,verdict,verdict_reason',
     );
     expect(low.stdout.split('\n')[1]).toMatch(/^overall,,,pooled,6,[\d.]+,[\d.]+,0\.4286,/);
     const ok = await runCli(['reliability', '--annotations', '-', '--min-kappa', '0.4'], {

@@ -1,6 +1,7 @@
 import chalk from 'chalk';
 import { type Command, Option } from 'commander';
-import { computeReliability, headlineKappa } from '../../app/reliability.js';
+import { checkGate, computeReliability, headlineKappa } from '../../app/reliability.js';
+import type { GateResult } from '../../core/gates.js';
 import type { FigureSet, ReliabilityReport } from '../../core/reliability.js';
 import { overallDefinitions } from '../../core/reliability.js';
 import {
@@ -9,9 +10,15 @@ import {
   intervalMethods,
   landisKoch,
 } from '../../core/stats/index.js';
-import { CheckFailed } from '../../errors.js';
+import { CheckFailed, UsageError } from '../../errors.js';
 import { reliabilityCsv, rounded } from '../../report/reliability.js';
-import { maxBootstrapResamples } from '../../schema/config.js';
+import {
+  type Gate,
+  gateBases,
+  gateSchema,
+  gateStatistics,
+  maxBootstrapResamples,
+} from '../../schema/config.js';
 import { addWorkspaceOption, collect, parseInteger, parseList, parseNumber } from '../common.js';
 import { printFinding, renderTable, writeOut } from '../output.js';
 
@@ -55,6 +62,53 @@ function alphaBootstrapLine(
   ];
 }
 
+/** A verdict for the terminal: the word, with the figure it was read from when it is not the estimate. */
+const verdictText = (gate: GateResult | undefined): string => (gate ? gate.verdict : '');
+
+/** The gate in one line, and a footnote for each undefined verdict. */
+function gateLines(report: ReliabilityReport, items: Array<{ name: string; gate?: GateResult }>): string[] {
+  const gate = report.gate;
+  if (!gate) return [];
+  const count = (verdict: string) => items.filter((item) => item.gate?.verdict === verdict).length;
+  const lines = [
+    `${chalk.bold('gate')} ${gate.description}: ${count('reliable')} reliable, ${count('tentative')} tentative, ${count('unreliable')} unreliable, ${count('undefined')} undefined` +
+      (gate.failed.length > 0 ? `; failing: ${gate.failed.join(', ')}` : '; none fails'),
+  ];
+  for (const item of items)
+    if (item.gate?.verdict === 'undefined')
+      lines.push(chalk.dim(`  ${item.name}: verdict undefined — ${item.gate.reason ?? ''}`));
+  if (gate.flagged.length > 0)
+    lines.push(
+      chalk.dim(
+        '  Codes not reliable are flagged "interpret with caution" in coding themes and the report (Krippendorff 2004: tentative conclusions only).',
+      ),
+    );
+  return lines;
+}
+
+/**
+ * `--require STATISTIC[:MIN[:TENTATIVE[:ON]]]`, e.g. `alpha:0.8:0.667:ci_low`; omitted parts take
+ * the defaults of coding.yaml `reliability.require`.
+ */
+export function parseRequire(text: string): Gate {
+  const [statistic, min, tentative, on, ...rest] = text.split(':');
+  const usage = `--require is STATISTIC[:MIN[:TENTATIVE[:ON]]] with STATISTIC one of ${gateStatistics.join(', ')} and ON one of ${gateBases.join(', ')}, e.g. --require alpha:0.8:0.667:estimate`;
+  const number = (part: string | undefined) => (part === undefined || part === '' ? undefined : Number(part));
+  const parsed = gateSchema.safeParse({
+    statistic,
+    ...(number(min) !== undefined ? { min: number(min) } : {}),
+    ...(number(tentative) !== undefined ? { tentative: number(tentative) } : {}),
+    ...(on !== undefined && on !== '' ? { on } : {}),
+  });
+  if (rest.length > 0 || !parsed.success) {
+    const issue = parsed.success
+      ? 'too many parts'
+      : parsed.error.issues.map((item) => `${item.path.join('.')}: ${item.message}`).join('; ');
+    throw new UsageError(`--require "${text}" is not a gate (${issue})`, { hint: usage });
+  }
+  return parsed.data;
+}
+
 function footnotes(items: Array<{ name: string; figures: FigureSet }>): string[] {
   const lines: string[] = [];
   for (const { name, figures } of items) {
@@ -91,7 +145,16 @@ function renderTerminal(report: ReliabilityReport): string {
     );
     out.push(
       renderTable(
-        ['code', 'n', 'Fleiss κ', 'SE', 'Fleiss κ (all coders)', 'Krippendorff α', 'Gwet AC1'],
+        [
+          'code',
+          'n',
+          'Fleiss κ',
+          'SE',
+          'Fleiss κ (all coders)',
+          'Krippendorff α',
+          'Gwet AC1',
+          ...(report.gate ? ['verdict'] : []),
+        ],
         multi.codes.map((code) => [
           code.code,
           code.n,
@@ -100,10 +163,16 @@ function renderTerminal(report: ReliabilityReport): string {
           show(code.fleiss_kappa),
           show(code.krippendorff_alpha),
           show(code.gwet_ac1),
+          ...(report.gate ? [verdictText(code.gate)] : []),
         ]),
         { right: new Set([1, 2, 3, 4, 5, 6]) },
       ),
     );
+    const gated = gateLines(report, [
+      { name: 'overall', ...(multi.gate ? { gate: multi.gate } : {}) },
+      ...multi.codes.map((code) => ({ name: code.code, ...(code.gate ? { gate: code.gate } : {}) })),
+    ]);
+    if (gated.length > 0) out.push('', ...gated);
     return `${out.join('\n')}\n`;
   }
   const [coderA, coderB] = report.coders;
@@ -127,7 +196,8 @@ function renderTerminal(report: ReliabilityReport): string {
       overall.bootstrap_ci_low !== undefined
         ? `, bootstrap 95 % CI ${interval(overall.bootstrap_ci_low, overall.bootstrap_ci_high)}`
         : '';
-    out.push(`${chalk.bold('overall κ')} = ${kappa}${ci}${boot}`);
+    const overallVerdict = overall.gate ? ` — gate: ${overall.gate.verdict}` : '';
+    out.push(`${chalk.bold('overall κ')} = ${kappa}${ci}${boot}${overallVerdict}`);
     out.push(
       chalk.dim(
         `  ${overall.description}; observed agreement ${show(overall.observed_agreement)}, expected ${show(overall.expected_agreement)}`,
@@ -162,6 +232,7 @@ function renderTerminal(report: ReliabilityReport): string {
     'PABAK',
     'PI',
     'BI',
+    ...(report.gate ? ['verdict'] : []),
   ];
   out.push(
     renderTable(
@@ -182,6 +253,7 @@ function renderTerminal(report: ReliabilityReport): string {
         show(code.pabak),
         show(code.prevalence_index, 2),
         show(code.bias_index, 2),
+        ...(report.gate ? [verdictText(code.gate)] : []),
       ]),
       { right: new Set(header.map((_, index) => index).filter((index) => index > 0)) },
     ),
@@ -189,7 +261,7 @@ function renderTerminal(report: ReliabilityReport): string {
   for (const category of report.categories) {
     out.push('');
     out.push(
-      `${chalk.bold(`category ${category.category}`)} (exclusive: ${category.values.join(', ')}): κ ${withInterval(category.kappa, category.ci_low, category.ci_high)}, π ${withInterval(category.scott_pi, category.scott_pi_ci_low, category.scott_pi_ci_high)}, α ${withInterval(category.krippendorff_alpha, category.krippendorff_alpha_ci_low, category.krippendorff_alpha_ci_high)}, AC1 ${withInterval(category.gwet_ac1, category.gwet_ac1_ci_low, category.gwet_ac1_ci_high)}, BP ${withInterval(category.brennan_prediger, category.brennan_prediger_ci_low, category.brennan_prediger_ci_high)}; intervals: ${intervalLabel(report, category.n)}`,
+      `${chalk.bold(`category ${category.category}`)} (exclusive: ${category.values.join(', ')}): κ ${withInterval(category.kappa, category.ci_low, category.ci_high)}, π ${withInterval(category.scott_pi, category.scott_pi_ci_low, category.scott_pi_ci_high)}, α ${withInterval(category.krippendorff_alpha, category.krippendorff_alpha_ci_low, category.krippendorff_alpha_ci_high)}, AC1 ${withInterval(category.gwet_ac1, category.gwet_ac1_ci_low, category.gwet_ac1_ci_high)}, BP ${withInterval(category.brennan_prediger, category.brennan_prediger_ci_low, category.brennan_prediger_ci_high)}; intervals: ${intervalLabel(report, category.n)}${category.gate ? ` — gate: ${category.gate.verdict}` : ''}`,
     );
     out.push(
       renderTable(
@@ -205,6 +277,15 @@ function renderTerminal(report: ReliabilityReport): string {
     ...report.categories.map((category) => ({ name: category.category, figures: category })),
   ]);
   out.push('');
+  const gated = gateLines(report, [
+    ...(overall ? [{ name: 'overall', ...(overall.gate ? { gate: overall.gate } : {}) }] : []),
+    ...report.codes.map((code) => ({ name: code.code, ...(code.gate ? { gate: code.gate } : {}) })),
+    ...report.categories.map((category) => ({
+      name: `category ${category.category}`,
+      ...(category.gate ? { gate: category.gate } : {}),
+    })),
+  ]);
+  if (gated.length > 0) out.push(...gated, '');
   for (const note of notes) out.push(chalk.dim(note));
   out.push(
     chalk.dim(
@@ -272,6 +353,12 @@ export function registerReliability(program: Command): void {
       'exit with code 1 when the overall κ is below x',
       parseNumber('--min-kappa', { min: -1, max: 1 }),
     )
+    .option(
+      '--require <gate>',
+      'gate per code, STATISTIC[:MIN[:TENTATIVE[:ON]]] (alpha|kappa|ac1|pi|bp, estimate|ci_low), instead of coding.yaml reliability.require',
+      parseRequire,
+    )
+    .option('--check', 'exit with code 1 when a code or exclusive category fails the gate, naming them')
     .addOption(
       new Option('-f, --format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'),
     );
@@ -285,7 +372,9 @@ was not reviewed by that coder and is left out of that coder's comparisons.
 Examples:
   coding reliability
   coding reliability --bootstrap 1000 --seed 7 --format json
-  coding reliability --annotations codings.csv --codes ntb,tariffs,drugs --min-kappa 0.8`,
+  coding reliability --annotations codings.csv --codes ntb,tariffs,drugs --min-kappa 0.8
+  coding reliability --check
+  coding reliability --require alpha:0.8:0.667:ci_low --check`,
   );
   command.action(
     async (flags: {
@@ -300,6 +389,8 @@ Examples:
       level: number;
       ci: IntervalMethod;
       minKappa?: number;
+      require?: Gate;
+      check?: boolean;
       format: 'table' | 'csv' | 'json';
     }) => {
       const { set, report } = await computeReliability({
@@ -314,8 +405,11 @@ Examples:
         seed: flags.seed,
         level: flags.level,
         interval: flags.ci,
+        require: flags.require,
       });
       for (const warning of set.warnings) printFinding(warning);
+      // No gate to check: say so before any output.
+      if (flags.check && !report.gate) checkGate(report);
       if (flags.format === 'json') writeOut(`${JSON.stringify(report, null, 2)}\n`);
       else if (flags.format === 'csv') writeOut(reliabilityCsv(report));
       else writeOut(renderTerminal(report));
@@ -327,6 +421,7 @@ Examples:
           );
         }
       }
+      if (flags.check) checkGate(report);
     },
   );
 }

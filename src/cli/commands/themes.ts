@@ -8,20 +8,25 @@ import {
   groupTable,
   loadThemeData,
   rhetoricCategory,
+  themeCautions,
   triangulation,
 } from '../../app/themes.js';
+import { cautionText } from '../../core/gates.js';
 import { type GroupField, groupFields, type Period, periods } from '../../core/themes.js';
 import { InputError, UsageError } from '../../errors.js';
 import {
   actorColumns,
   actorCsv,
+  cautionMarker,
   cooccurrenceCsv,
   crossCsv,
   crossMatrix,
   exemplarCsv,
   frequencyCsv,
+  markedCode,
   percent,
   triangulationCsv,
+  withCautions,
 } from '../../report/themes.js';
 import { addWorkspaceOption, parseInteger } from '../common.js';
 import { printFinding, renderTable, visibleLine, writeData, writeOut } from '../output.js';
@@ -74,6 +79,8 @@ export function registerThemes(program: Command): void {
     `
 Without a table flag, the frequencies per code and category. Shares are of the reviewed units
 (and of the documents with a reviewed unit); CSV rounds them to 4 decimals, JSON does not.
+With a reliability gate (coding.yaml reliability.require), codes that are not reliable are marked †
+and every table gets a last column "caution": "interpret with caution: CODE VERDICT".
 
 Examples:
   coding themes
@@ -101,11 +108,19 @@ Examples:
       annotations: flags.annotations,
     });
     for (const warning of themes.data.set.warnings) printFinding(warning);
+    const { cautions, note } = await themeCautions(themes);
+    if (note !== undefined) printFinding({ code: 'GATE_NOT_APPLIED', severity: 'warning', message: note });
+    const mark = (code: string): string => markedCode(code, cautions);
+    // Under every terminal table: which codes are flagged, in Krippendorff's words.
+    const flaggedLine =
+      cautions && cautions.size > 0
+        ? `${chalk.dim(`${cautionMarker} ${cautionText([...cautions.keys()], cautions)} (below the reliability gate of coding.yaml; see coding reliability)`)}\n`
+        : '';
     const json: Record<string, unknown> = {};
     const out = (name: string, csv: () => string, table: () => string, value: unknown): void => {
       if (flags.format === 'csv') writeData(csv());
       else if (flags.format === 'json') json[name] = value;
-      else writeOut(table());
+      else writeOut(table() + flaggedLine);
     };
     const basis =
       themes.data.coder === 'final' ? 'final codes' : `codes of ${visibleLine(themes.data.coder)}`;
@@ -113,7 +128,7 @@ Examples:
       const rows = frequencies(themes.input);
       out(
         'frequencies',
-        () => frequencyCsv(rows),
+        () => frequencyCsv(rows, cautions),
         () =>
           `${chalk.bold(`Theme frequencies (${basis}, ${themes.input.codings.size} units)`)}\n` +
           renderTable(
@@ -121,7 +136,7 @@ Examples:
             rows.map((row) => [
               row.code === '' ? row.category : '',
               row.code,
-              row.label,
+              cautions?.has(row.code) ? `${row.label} ${cautionMarker}` : row.label,
               row.units,
               row.documents,
               percent(row.unit_share),
@@ -129,18 +144,18 @@ Examples:
             ]),
             { right: new Set([3, 4, 5, 6]), bold: (index) => rows[index]!.code === '' },
           ),
-        rows,
+        withCautions(rows, cautions),
       );
     }
     if (flags.by !== undefined) {
       const table = groupTable(themes, flags.by, flags.period);
-      const matrix = crossMatrix(table);
+      const matrix = crossMatrix(table, cautions);
       out(
         `by_${flags.by}`,
-        () => crossCsv(table),
+        () => crossCsv(table, cautions),
         () =>
           `${chalk.bold(`Codes by ${flags.by}${flags.by === 'date' ? ` (${flags.period})` : ''}: units (share of the group's units)`)}\n${renderTable(matrix.header, matrix.rows, { right: new Set(matrix.header.map((_, index) => index).filter((index) => index > 0)), maxCellWidth: 24 })}`,
-        table,
+        cautions === undefined ? table : { ...table, rows: withCautions(table.rows, cautions) },
       );
     }
     if (flags.cooccurrence) {
@@ -148,7 +163,7 @@ Examples:
       const codes = themes.input.codebook.codes.map((code) => code.id);
       out(
         'cooccurrence',
-        () => cooccurrenceCsv(rows),
+        () => cooccurrenceCsv(rows, cautions),
         () => {
           const matrix = codes.map((first) => [
             first,
@@ -158,37 +173,45 @@ Examples:
           ]);
           return `${chalk.bold('Co-occurrence: units carrying both codes (the diagonal: the code alone)')}\n${renderTable(
             ['', ...codes.map((_, index) => `${index + 1}`)],
-            matrix.map((row, index) => [`${index + 1} ${row[0]}`, ...row.slice(1)]),
+            matrix.map((row, index) => [`${index + 1} ${mark(row[0]!)}`, ...row.slice(1)]),
             { right: new Set(codes.map((_, index) => index + 1)) },
           )}`;
         },
-        rows,
+        withCautions(rows, cautions),
       );
     }
     if (flags.exemplars !== undefined) {
       const rows = await exemplarTable(themes, flags.exemplars);
       out(
         'exemplars',
-        () => exemplarCsv(rows),
+        () => exemplarCsv(rows, cautions),
         () =>
           `${chalk.bold('Exemplars')}\n${renderTable(
             ['code', '#', 'unit', 'actor', 'date', 'basis', 'text'],
-            rows.map((row) => [row.code, row.rank, row.unit_id, row.actor, row.date, row.basis, row.text]),
+            rows.map((row) => [
+              mark(row.code),
+              row.rank,
+              row.unit_id,
+              row.actor,
+              row.date,
+              row.basis,
+              row.text,
+            ]),
             { maxCellWidth: 80 },
           )}`,
-        rows,
+        withCautions(rows, cautions),
       );
     }
     if (flags.triangulation) {
       const rows = triangulation(themes.input);
       out(
         'triangulation',
-        () => triangulationCsv(rows),
+        () => triangulationCsv(rows, cautions),
         () =>
           `${chalk.bold('Triangulation: primary against secondary sources')}\n${renderTable(
             ['code', 'primary units', 'primary docs', 'secondary units', 'secondary docs', 'status'],
             rows.map((row) => [
-              row.code,
+              mark(row.code),
               row.primary_units,
               row.primary_documents,
               row.secondary_units,
@@ -197,7 +220,7 @@ Examples:
             ]),
             { right: new Set([1, 2, 3, 4]) },
           )}`,
-        rows,
+        withCautions(rows, cautions),
       );
     }
     if (flags.rhetoric !== undefined) {
@@ -212,14 +235,14 @@ Examples:
       const rows = await actorTableWithTexts(themes, category);
       out(
         'rhetoric',
-        () => actorCsv(rows),
+        () => actorCsv(rows, cautions),
         () =>
           `${chalk.bold(`Actors and ${visibleLine(category)} codes (the paper's table 4.3)`)}\n${renderTable(
             [...actorColumns].filter((column) => column !== 'exemplar_unit' && column !== 'label'),
-            rows.map((row) => [row.actor, row.code, row.units, row.audience, row.exemplar]),
+            rows.map((row) => [row.actor, mark(row.code), row.units, row.audience, row.exemplar]),
             { right: new Set([2]), maxCellWidth: 60 },
           )}`,
-        rows,
+        withCautions(rows, cautions),
       );
     }
     if (flags.format === 'json') writeData(`${JSON.stringify(json, null, 2)}\n`);

@@ -55,7 +55,7 @@ export function renderReportHtml(data: ReportData): string {
     : '';
   const nav = `<nav class="toc" aria-label="Sections"><ol>${sections.map(([id, title]) => `<li><a href="#${id}">${h(title)}</a></li>`).join('')}</ol></nav>`;
   const body = [
-    summarySection(data),
+    summarySection(data, colors),
     frequencySection(data, colors),
     actorSection(data, colors),
     groupsSection(data, colors),

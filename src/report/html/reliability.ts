@@ -1,5 +1,6 @@
 /** The reliability section: headline figures, the interval chart and the tables of figures. */
 
+import type { GateResult } from '../../core/gates.js';
 import type {
   CodeReliability,
   FigureSet,
@@ -9,7 +10,27 @@ import type {
 import type { ReportData } from '../data.js';
 import { compareText, count, fixed } from '../svg.js';
 import { type IntervalRow, pair, reliabilityChart } from './reliability-chart.js';
-import { codeChip, figure, h, interval, num, type Palette, plural, section, tableWrap } from './shared.js';
+import {
+  cautionNote,
+  codeChip,
+  figure,
+  h,
+  interval,
+  num,
+  type Palette,
+  plural,
+  section,
+  tableWrap,
+} from './shared.js';
+
+/** The verdict cell of a figure under the gate, the figure and value it was read from in a tooltip. */
+function verdictCell(gate: GateResult | undefined): string {
+  if (!gate) return '<td class="verdict"></td>';
+  const detail = gate.verdict === 'undefined' ? (gate.reason ?? '') : `${gate.figure} = ${fixed(gate.value)}`;
+  return `<td class="verdict verdict-${gate.verdict}" title="${h(detail)}">${h(gate.verdict)}</td>`;
+}
+
+const verdictHead = '<th scope="col">Verdict</th>';
 
 const figureNames: Record<string, string> = {
   n: 'n',
@@ -51,7 +72,13 @@ function reasonText(reasons: Record<string, string>): string {
     .join('; ');
 }
 
-function figureRow(label: string, figures: FigureSet, rowClass: string, columns: number): string {
+function figureRow(
+  label: string,
+  figures: FigureSet,
+  rowClass: string,
+  columns: number,
+  gated: boolean,
+): string {
   const notes = reasonText(figures.reasons);
   const cells = [
     num(count(figures.n)),
@@ -65,6 +92,7 @@ function figureRow(label: string, figures: FigureSet, rowClass: string, columns:
     num(fixed(figures.pabak)),
     num(fixed(figures.prevalence_index)),
     num(fixed(figures.bias_index)),
+    ...(gated ? [verdictCell(figures.gate)] : []),
   ].join('');
   const classes = [rowClass, notes ? 'has-note' : ''].filter((name) => name !== '').join(' ');
   const main = `<tr${classes ? ` class="${classes}"` : ''}><th scope="row">${label}</th>${cells}</tr>`;
@@ -86,16 +114,19 @@ const figureLegend =
   '</dl>';
 
 function twoCoderTables(report: ReliabilityReport, colors: Palette): string {
-  const columns = 12;
+  const gated = report.gate !== undefined;
+  const columns = gated ? 13 : 12;
+  const head = gated ? figureHead.replace('</tr>', `${verdictHead}</tr>`) : figureHead;
   const rows: string[] = [];
   if (report.overall) {
     const name =
       report.overall.definition === 'pooled' ? 'Overall (pooled κ)' : "Overall (Cohen's κ, nominal)";
-    rows.push(figureRow(h(name), report.overall, 'overall', columns));
+    rows.push(figureRow(h(name), report.overall, 'overall', columns, gated));
   }
-  for (const code of report.codes) rows.push(figureRow(codeChip(code.code, colors), code, '', columns));
+  for (const code of report.codes)
+    rows.push(figureRow(codeChip(code.code, colors), code, '', columns, gated));
   let text = tableWrap(
-    `<table class="reliability" id="reliability-table">\n<thead>${figureHead}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`,
+    `<table class="reliability" id="reliability-table">\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`,
   );
   if (report.categories.length > 0) {
     const categoryRows = report.categories.map((category) =>
@@ -104,20 +135,23 @@ function twoCoderTables(report: ReliabilityReport, colors: Palette): string {
         category,
         '',
         columns,
+        gated,
       ),
     );
     text += `\n<h3>Exclusive categories</h3>\n<p>Each exclusive category as one nominal variable: its codes plus "none".</p>\n${tableWrap(
-      `<table class="reliability categories">\n<thead>${figureHead.replace('>Code<', '>Category<')}</thead>\n<tbody>\n${categoryRows.join('\n')}\n</tbody>\n</table>`,
+      `<table class="reliability categories">\n<thead>${head.replace('>Code<', '>Category<')}</thead>\n<tbody>\n${categoryRows.join('\n')}\n</tbody>\n</table>`,
     )}`;
   }
   return `${text}\n${figureLegend}`;
 }
 
-function multiCoderTable(multi: MultiReliability, colors: Palette): string {
+function multiCoderTable(multi: MultiReliability, colors: Palette, gated: boolean): string {
   const head =
     '<tr><th scope="col">Code</th><th scope="col" class="num">n</th><th scope="col" class="num">Fleiss\' κ (missing ratings)</th>' +
     '<th scope="col" class="num">Fleiss\' κ (units coded by all)</th><th scope="col" class="num">Units coded by all</th>' +
-    '<th scope="col" class="num">α</th><th scope="col" class="num">AC1</th></tr>';
+    '<th scope="col" class="num">α</th><th scope="col" class="num">AC1</th>' +
+    (gated ? verdictHead : '') +
+    '</tr>';
   const row = (
     label: string,
     figures: MultiReliability | MultiReliability['codes'][number],
@@ -132,8 +166,9 @@ function multiCoderTable(multi: MultiReliability, colors: Palette): string {
       num(count(figures.fleiss_n)) +
       num(fixed(figures.krippendorff_alpha)) +
       num(fixed(figures.gwet_ac1)) +
+      (gated ? verdictCell(figures.gate) : '') +
       '</tr>';
-    return notes ? `${main}\n<tr class="note"><td colspan="7">${h(notes)}</td></tr>` : main;
+    return notes ? `${main}\n<tr class="note"><td colspan="${gated ? 8 : 7}">${h(notes)}</td></tr>` : main;
   };
   const rows = [row(h(`Overall (${multi.definition})`), multi, 'overall')];
   for (const code of multi.codes) rows.push(row(codeChip(code.code, colors), code, ''));
@@ -207,10 +242,19 @@ export function reliabilitySection(data: ReportData, colors: Palette): string {
     `${multi ? " For three or more coders it is Fleiss' κ generalised to missing ratings (Gwet 2014)." : ''} The solid line is the interval from the asymptotic standard error, cut at 1 with an arrow where it passes 1.${bootstrap}` +
     ' The shaded bands and their names follow Landis and Koch (1977): a convention for reading κ, not a test. Undefined κ is written out with its reason.';
   const intro = `<p>Coders: ${report.coders.map(h).join(', ')}. ${plural(report.units_not_shared, 'unit')} reviewed by only ${multi ? 'some of the coders' : 'one coder'} are not part of these figures.</p>`;
-  const tables = multi ? multiCoderTable(multi, colors) : twoCoderTables(report, colors);
+  const tables = multi
+    ? multiCoderTable(multi, colors, report.gate !== undefined)
+    : twoCoderTables(report, colors);
+  const gate = report.gate
+    ? `<p class="gate">Gate per code (coding.yaml <code>reliability.require</code>): ${h(report.gate.description)}. A code is <em>reliable</em> at or above the first threshold, <em>tentative</em> between the two, <em>unreliable</em> below; <em>undefined</em> when the figure is. ${
+        report.gate.failed.length === 0
+          ? 'No code or exclusive category fails it.'
+          : `Failing: ${report.gate.failed.map(h).join(', ')}.`
+      }</p>\n${cautionNote(data, colors)}`
+    : '';
   return section(
     'reliability',
     'Reliability per code',
-    `${intro}\n${figure(reliabilityChart(rows, report, multi !== undefined), caption)}\n${tables}`,
+    `${intro}\n${gate ? `${gate}\n` : ''}${figure(reliabilityChart(rows, report, multi !== undefined), caption)}\n${tables}`,
   );
 }

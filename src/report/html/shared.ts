@@ -1,8 +1,10 @@
 /** Shared pieces of report.html: the caps, the palette of codes, chips, cells, sections and intervals. */
 
+import { cautionText, codeCautions, type GateResult } from '../../core/gates.js';
 import type { ReliabilityReport } from '../../core/reliability.js';
 import type { ReportCode, ReportData } from '../data.js';
 import { count, escapeHtml, fixed, missing, palette, safeColor } from '../svg.js';
+import { cautionMarker } from '../themes.js';
 
 /** Actors drawn in the chart by actor; the table below it lists them all. */
 export const maxActorsInChart = 15;
@@ -21,10 +23,16 @@ export interface Palette {
   color(id: string): string;
   categoryLabel(id: string): string;
   categoryColor(id: string): string;
+  /** The gate's verdict of a code flagged "interpret with caution" (not reliable), else undefined. */
+  caution(id: string): GateResult | undefined;
 }
 
 export function makePalette(data: ReportData): Palette {
-  const codes = data.codebook.codes;
+  const cautions = codeCautions(data.reliability);
+  // A flagged code carries the marker in its label, so every chip, chart and table of the report shows it.
+  const codes = data.codebook.codes.map((code) =>
+    cautions.has(code.id) ? { ...code, label: `${code.label} ${cautionMarker}` } : code,
+  );
   const byId = new Map(codes.map((code) => [code.id, code]));
   const colors = new Map(
     codes.map((code, index) => [code.id, safeColor(code.color) ?? palette[index % palette.length]!]),
@@ -42,12 +50,27 @@ export function makePalette(data: ReportData): Palette {
       const first = codes.find((code) => code.category === id);
       return first ? colors.get(first.id)! : '#777777';
     },
+    caution: (id) => cautions.get(id),
   };
+}
+
+/**
+ * The note that explains the marker: which codes are flagged, with their verdicts, under which
+ * gate; empty when no code is flagged.
+ */
+export function cautionNote(data: ReportData, colors: Palette): string {
+  const gate = data.reliability?.gate;
+  const flagged = colors.codes.filter((code) => colors.caution(code.id) !== undefined).map((code) => code.id);
+  if (!gate || flagged.length === 0) return '';
+  const text = cautionText(flagged, codeCautions(data.reliability));
+  return `<p class="caution-note" role="note"><strong>${cautionMarker} ${h(text.replace(/^interpret with caution: /, 'Interpret with caution: '))}.</strong> These codes fall short of the reliability gate ${h(gate.description)} (tentative: between the two thresholds, from which Krippendorff (2004) would draw tentative conclusions only; unreliable: below both; undefined: no figure). They are marked ${cautionMarker} wherever the report names them.</p>`;
 }
 
 /** A code as a small coloured chip with its label; the id in a tooltip. */
 export function codeChip(id: string, colors: Palette): string {
-  return `<span class="chip" title="${h(id)}"><span class="swatch" style="background:${colors.color(id)}"></span>${h(colors.label(id))}</span>`;
+  const caution = colors.caution(id);
+  const title = caution ? `${id}: interpret with caution (${caution.verdict})` : id;
+  return `<span class="chip${caution ? ' caution' : ''}" title="${h(title)}"><span class="swatch" style="background:${colors.color(id)}"></span>${h(colors.label(id))}</span>`;
 }
 
 export function codeList(ids: readonly string[], colors: Palette, empty = 'no code'): string {

@@ -77,6 +77,10 @@ blockquote{margin:.5rem 0 .1rem;padding:.1rem 0 .1rem .9rem;border-left:3px soli
 .exemplar figcaption{margin:0 0 .7rem .9rem;font-size:.8rem}
 q{quotes:"\\201C" "\\201D"}
 .note-box{padding:.7rem 1rem;border:1px dashed var(--rule)}
+.caution-note{padding:.6rem 1rem;border-left:5px solid #b03a2e;background:#fbeeec}
+.chip.caution{outline:1px dashed #b03a2e}
+td.verdict-tentative{color:#8a5a00;font-weight:600}
+td.verdict-unreliable,td.verdict-undefined{color:#b03a2e;font-weight:600}
 @media (max-width:700px){html{font-size:14px}.masthead,main,footer{padding:0 14px}}
 @media print{
 @page{size:A4;margin:14mm 12mm}

@@ -2,7 +2,16 @@
 
 import type { ReportData } from '../data.js';
 import { count, fixed, percent } from '../svg.js';
-import { h, interval, levelText, plural, reliabilityLevel, section } from './shared.js';
+import {
+  cautionNote,
+  h,
+  interval,
+  levelText,
+  type Palette,
+  plural,
+  reliabilityLevel,
+  section,
+} from './shared.js';
 
 function basisText(data: ReportData): string {
   if (data.study.basis === 'final') {
@@ -65,7 +74,7 @@ function headlineKappa(data: ReportData): string {
   );
 }
 
-export function summarySection(data: ReportData): string {
+export function summarySection(data: ReportData, colors: Palette): string {
   const { study } = data;
   const coders =
     study.coders.length === 0
@@ -100,10 +109,11 @@ export function summarySection(data: ReportData): string {
         : '<span class="muted">no second coder</span>',
     ],
   ];
+  const caution = cautionNote(data, colors);
   const list = facts.map(([term, detail]) => `<div><dt>${h(term)}</dt><dd>${detail}</dd></div>`).join('\n');
   return section(
     'summary',
     'The study',
-    `<dl class="facts">\n${list}\n</dl>\n<div class="headline" id="overall-kappa">\n<h3>Inter-coder reliability</h3>\n${headlineKappa(data)}\n</div>`,
+    `<dl class="facts">\n${list}\n</dl>\n<div class="headline" id="overall-kappa">\n<h3>Inter-coder reliability</h3>\n${headlineKappa(data)}\n</div>${caution ? `\n${caution}` : ''}`,
   );
 }

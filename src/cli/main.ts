@@ -23,7 +23,7 @@ import { registerReproduce } from './commands/reproduce.js';
 import { registerSample } from './commands/sample.js';
 import { registerSheet } from './commands/sheet.js';
 import { registerThemes } from './commands/themes.js';
-import { printError, writeErr } from './output.js';
+import { printError, visibleBlock, writeErr } from './output.js';
 import { installWriteLock } from './write-lock.js';
 
 export function buildProgram(): Command {
@@ -97,7 +97,7 @@ export async function main(argv: string[]): Promise<number> {
     const shown =
       error instanceof Error ? (program.opts()['verbose'] ? error.stack : error.message) : String(error);
     writeErr(
-      `internal error: ${shown}\nThis is a bug in coding ${toolVersion}; please report it with the command you ran${program.opts()['verbose'] ? '' : ' and the output of --verbose'}.\n`,
+      `internal error: ${visibleBlock(shown ?? '')}\nThis is a bug in coding ${toolVersion}; please report it with the command you ran${program.opts()['verbose'] ? '' : ' and the output of --verbose'}.\n`,
     );
     return 70;
   } finally {

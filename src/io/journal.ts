@@ -20,7 +20,14 @@ import type { JournalRecord } from '../core/code-session.js';
 import { type Finding, InputError, UsageError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
 import { withFile } from './fs-errors.js';
-import { acquireLockFile, describeHolder, lockTime, processExists, syncFolder } from './lock.js';
+import {
+  acquireLockFile,
+  describeHolder,
+  lockTime,
+  processExists,
+  readTextIfPresent,
+  syncFolder,
+} from './lock.js';
 
 export const journalFormatVersion = 1;
 export const lockFormatVersion = 1;
@@ -96,13 +103,8 @@ export async function readJournal(
   shownAs: string,
   coder: string,
 ): Promise<ReadJournal | undefined> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const text = await readTextIfPresent(file);
+  if (text === undefined) return undefined;
   const lines = text.split('\n');
   const endsWithNewline = text.endsWith('\n');
   if (endsWithNewline) lines.pop();

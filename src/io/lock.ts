@@ -60,18 +60,22 @@ function sameHolder(left: LockHolder, right: LockHolder): boolean {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function readHolder<T extends LockHolder>(
-  file: string,
-  parse: (text: string) => T,
-): Promise<T | undefined> {
-  let text: string;
+/** A file's text, or undefined when there is no such file (a lock or journal not there is normal). */
+export async function readTextIfPresent(file: string): Promise<string | undefined> {
   try {
-    text = await fs.readFile(file, 'utf8');
+    return await fs.readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  return parse(text);
+}
+
+async function readHolder<T extends LockHolder>(
+  file: string,
+  parse: (text: string) => T,
+): Promise<T | undefined> {
+  const text = await readTextIfPresent(file);
+  return text === undefined ? undefined : parse(text);
 }
 
 /** Make a new directory entry durable, so a file created just before a crash is still there after it. */

@@ -4,6 +4,8 @@ export interface UnitIndex {
   readonly size: number;
   /** The index of a unit id, or −1 when it is not known (a growing index adds it instead). */
   indexOf(id: string): number;
+  /** `indexOf(text.slice(start, end))`; an index may avoid cutting the string. */
+  indexOfSlice(text: string, start: number, end: number): number;
   idAt(index: number): string;
 }
 
@@ -31,6 +33,10 @@ export class FixedUnitIndex implements UnitIndex {
     return this.byId.get(id) ?? -1;
   }
 
+  indexOfSlice(text: string, start: number, end: number): number {
+    return this.indexOf(text.slice(start, end));
+  }
+
   idAt(index: number): string {
     return this.ids[index]!;
   }
@@ -43,37 +49,119 @@ export class FixedUnitIndex implements UnitIndex {
 /**
  * Units as they are met in files outside a workspace: each new id gets the next index. While the
  * ids arrive in ascending order (a file sorted by unit, read once), a new id is simply one greater
- * than the last and needs no hash table; the table is built the first time an id is met that is
- * not greater than the last, and used from then on.
+ * than the last and needs no hash table; its characters are appended to one pool instead of
+ * becoming a string of their own (a million small strings cost more to make and to collect than
+ * the rest of the reading). The first id that is not greater than the last turns the pool into
+ * strings and a hash table, used from then on.
  */
 export class GrowingUnitIndex implements UnitIndex {
   private byId: Map<string, number> | undefined;
-  private readonly ids: string[] = [];
+  /** The ids as strings, once the table exists. */
+  private ids: string[] = [];
+  /** While ascending: the ids' characters, one after the other, and where each starts. */
+  private pool = new Uint16Array(1 << 12);
+  private poolLength = 0;
+  private starts = new Int32Array(1 << 10);
+  private count = 0;
+  /** Once the table exists: the index the previous call returned. */
+  private lastIndex = -1;
 
   get size(): number {
-    return this.ids.length;
+    return this.count;
   }
 
   indexOf(id: string): number {
-    const ids = this.ids;
+    return this.indexOfSlice(id, 0, id.length);
+  }
+
+  /** `indexOf(text.slice(start, end))`, without cutting the string while the ids ascend. */
+  indexOfSlice(text: string, start: number, end: number): number {
     if (this.byId === undefined) {
-      if (ids.length === 0 || id > ids[ids.length - 1]!) {
-        ids.push(ownString(id));
-        return ids.length - 1;
-      }
-      this.byId = new Map(ids.map((known, index) => [known, index]));
+      const order = this.count === 0 ? 1 : this.compareWithLast(text, start, end);
+      if (order > 0) return this.append(text, start, end);
+      if (order === 0) return this.count - 1;
+      this.buildTable();
     }
-    let index = this.byId.get(id);
+    // Rows of one unit come together: the unit of the previous call needs no lookup.
+    if (this.lastIndex >= 0) {
+      const last = this.ids[this.lastIndex]!;
+      if (end - start === last.length && text.startsWith(last, start)) return this.lastIndex;
+    }
+    const id = text.slice(start, end);
+    let index = this.byId!.get(id);
     if (index === undefined) {
       const own = ownString(id);
-      index = ids.length;
-      ids.push(own);
-      this.byId.set(own, index);
+      index = this.count++;
+      this.ids.push(own);
+      this.byId!.set(own, index);
     }
+    this.lastIndex = index;
     return index;
   }
 
   idAt(index: number): string {
-    return this.ids[index]!;
+    if (this.byId !== undefined) return this.ids[index]!;
+    const from = this.starts[index]!;
+    const to = index + 1 < this.count ? this.starts[index + 1]! : this.poolLength;
+    return poolString(this.pool, from, to);
   }
+
+  /** Sign of text[start..end) compared with the last id, as `<` and `>` compare strings. */
+  private compareWithLast(text: string, start: number, end: number): number {
+    const pool = this.pool;
+    const from = this.starts[this.count - 1]!;
+    const lastLength = this.poolLength - from;
+    const length = end - start;
+    const shorter = Math.min(length, lastLength);
+    for (let offset = 0; offset < shorter; offset++) {
+      const difference = text.charCodeAt(start + offset) - pool[from + offset]!;
+      if (difference !== 0) return difference;
+    }
+    return length - lastLength;
+  }
+
+  private append(text: string, start: number, end: number): number {
+    const length = end - start;
+    if (this.poolLength + length > this.pool.length) {
+      const pool = new Uint16Array(Math.max(this.pool.length * 2, this.poolLength + length));
+      pool.set(this.pool.subarray(0, this.poolLength));
+      this.pool = pool;
+    }
+    if (this.count === this.starts.length) {
+      const starts = new Int32Array(this.starts.length * 2);
+      starts.set(this.starts);
+      this.starts = starts;
+    }
+    this.starts[this.count] = this.poolLength;
+    for (let offset = 0; offset < length; offset++)
+      this.pool[this.poolLength++] = text.charCodeAt(start + offset);
+    return this.count++;
+  }
+
+  private buildTable(): void {
+    const ids = new Array<string>(this.count);
+    const byId = new Map<string, number>();
+    for (let index = 0; index < this.count; index++) {
+      const id = this.idAt(index);
+      ids[index] = id;
+      byId.set(id, index);
+    }
+    this.ids = ids;
+    this.byId = byId;
+    this.pool = new Uint16Array(0);
+    this.starts = new Int32Array(0);
+  }
+}
+
+/** The string of pool[from..to), in pieces small enough for `String.fromCharCode`'s arguments. */
+function poolString(pool: Uint16Array, from: number, to: number): string {
+  if (to - from <= 4096)
+    return String.fromCharCode.apply(null, pool.subarray(from, to) as unknown as number[]);
+  let text = '';
+  for (let at = from; at < to; at += 4096)
+    text += String.fromCharCode.apply(
+      null,
+      pool.subarray(at, Math.min(to, at + 4096)) as unknown as number[],
+    );
+  return text;
 }

@@ -7,7 +7,7 @@
  * number of fields — is left to the full row reader (`onRow` of `readCodings`), which reports it.
  */
 import type { CodingsBuilder } from '../core/codings.js';
-import type { UnitIndex } from '../core/units.js';
+import { GrowingUnitIndex, type UnitIndex } from '../core/units.js';
 
 export interface LongLineContext {
   delimiter: string;
@@ -64,6 +64,8 @@ export function longLineReader(
   let lastCoder = '';
   let lastBuilder: CodingsBuilder | undefined;
   const { delimiter, width } = context;
+  // A growing index compares a unit id with the last one in place and cuts no string while ids ascend.
+  const growing = context.units instanceof GrowingUnitIndex;
   // Ids compared in place, with their indices: the codebook's first, then codes found in the file.
   const knownIds: string[] = context.codeIds.slice(0, inPlaceCodes);
   const knownIndices: number[] = knownIds.map((_, index) => index);
@@ -103,15 +105,19 @@ export function longLineReader(
 
     const unitStart = bounds[context.unitColumn]!;
     const unitEnd = bounds[context.unitColumn + 1]! - 1;
-    let unitIndex = lastUnitIndex;
-    if (unitIndex < 0 || !sameText(text, unitStart, unitEnd, lastUnitId)) {
-      if (unitEnd === unitStart) return false;
-      const unitId = text.slice(unitStart, unitEnd);
-      unitIndex = context.units.indexOf(unitId);
-      if (unitIndex < 0) return false;
-      lastUnitId = unitId;
-      lastUnitIndex = unitIndex;
+    if (unitEnd === unitStart) return false;
+    let unitIndex: number;
+    if (growing) unitIndex = context.units.indexOfSlice(text, unitStart, unitEnd);
+    else {
+      unitIndex = lastUnitIndex;
+      if (unitIndex < 0 || !sameText(text, unitStart, unitEnd, lastUnitId)) {
+        const unitId = text.slice(unitStart, unitEnd);
+        unitIndex = context.units.indexOf(unitId);
+        lastUnitId = unitId;
+        lastUnitIndex = unitIndex;
+      }
     }
+    if (unitIndex < 0) return false;
 
     const codeStart = bounds[context.codeColumn]!;
     const codeEnd = bounds[context.codeColumn + 1]! - 1;

@@ -20,6 +20,7 @@ import {
   unitsHeader,
 } from '../schema/corpus.js';
 import { exists } from './atomic.js';
+import { Utf8Chunks } from './utf8-chunks.js';
 
 export interface CorpusPaths {
   folder: string;
@@ -114,18 +115,18 @@ export function serializeUnit(unit: UnitRecord): string {
 export async function* lineBatches(file: string): AsyncGenerator<string[]> {
   const handle = await fs.open(file, 'r');
   const buffer = Buffer.allocUnsafe(1 << 20);
-  const decoder = new TextDecoder('utf-8');
+  const decoder = new Utf8Chunks(false);
   let carry = '';
   try {
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
       if (bytesRead === 0) break;
-      const text = carry + decoder.decode(buffer.subarray(0, bytesRead), { stream: true });
+      const text = carry + decoder.decode(buffer.subarray(0, bytesRead));
       const batch = text.split('\n');
       carry = batch.pop()!;
       if (batch.length > 0) yield batch;
     }
-    carry += decoder.decode();
+    carry += decoder.end();
     if (carry !== '') yield [carry];
   } finally {
     await handle.close();

@@ -12,6 +12,7 @@ import { InputError } from '../errors.js';
 import { detectDelimiter } from './csv.js';
 import { checkInputFile } from './input-file.js';
 import { notUtf8Error } from './text.js';
+import { Utf8Chunks } from './utf8-chunks.js';
 
 export interface ScanOptions {
   /** Shown in messages; `<stdin>` for `-`. */
@@ -91,7 +92,7 @@ export async function scanCsv(file: string, options: ScanOptions): Promise<ScanR
   const shownAs = options.shownAs ?? (file === '-' ? '<stdin>' : file);
   const input =
     file === '-' ? process.stdin : createReadStream(file, { highWaterMark: options.chunkSize ?? 1 << 20 });
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const decoder = new Utf8Chunks(true);
   let delimiter = options.delimiter;
   let header: string[] | undefined;
   let carry = '';
@@ -186,9 +187,9 @@ export async function scanCsv(file: string, options: ScanOptions): Promise<ScanR
     for await (const chunk of input as AsyncIterable<Buffer>) {
       let text: string;
       try {
-        text = decoder.decode(chunk, { stream: true });
+        text = decoder.decode(chunk);
       } catch {
-        throw notUtf8Error(shownAs, chunk);
+        throw notUtf8Error(shownAs, chunk, line);
       }
       if (first) {
         first = false;
@@ -226,7 +227,12 @@ export async function scanCsv(file: string, options: ScanOptions): Promise<ScanR
       text2 = '';
       await options.onChunk?.();
     }
-    const rest = decoder.decode();
+    let rest: string;
+    try {
+      rest = decoder.end();
+    } catch {
+      throw notUtf8Error(shownAs, new Uint8Array(0), line);
+    }
     carry += rest;
     if (carry !== '') handleLine(carry);
     await options.onChunk?.();

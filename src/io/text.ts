@@ -88,7 +88,7 @@ function lineOfOffset(bytes: Uint8Array, offset: number): number {
 }
 
 /** The error for bytes that are not UTF-8 text, naming the encoding to convert from when it is recognisable. */
-export function notUtf8Error(file: string, bytes: Uint8Array): InputError {
+export function notUtf8Error(file: string, bytes: Uint8Array, linesBefore = 0): InputError {
   if (looksBinary(bytes)) {
     return new InputError('this is a binary file, not text', {
       location: { file },
@@ -97,7 +97,7 @@ export function notUtf8Error(file: string, bytes: Uint8Array): InputError {
   }
   const guess = guessEncoding(bytes);
   const invalidAt = firstInvalidUtf8Offset(bytes);
-  const line = invalidAt >= 0 ? lineOfOffset(bytes, invalidAt) : 1;
+  const line = linesBefore + (invalidAt >= 0 ? lineOfOffset(bytes, invalidAt) : 1);
   const encoding = guess ?? 'an unknown 8-bit encoding';
   const hint =
     guess === undefined

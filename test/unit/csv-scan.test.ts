@@ -122,4 +122,23 @@ describe('scanCsv against csv-parse', () => {
       location: { line: 3 },
     });
   });
+
+  it('names the line of a byte that is not UTF-8 in a later chunk, and of a character cut by the end of the file', async () => {
+    const lines = ['unit_id,coder,code', ...Array.from({ length: 400 }, (_, index) => `u${index},a,x`)];
+    const latin1 = Buffer.concat([
+      Buffer.from(`${lines.join('\n')}\n`),
+      Buffer.from('u400,a,caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('\n'),
+    ]);
+    const file = await temporaryFile('');
+    await fs.writeFile(file, latin1);
+    const scan = (chunkSize: number) =>
+      scanCsv(file, { chunkSize, onHeader() {}, onRow() {} }).then(() => 'read');
+    for (const chunkSize of [64, 1000, 1 << 20])
+      await expect(scan(chunkSize)).rejects.toMatchObject({ location: { line: 402 } });
+    await fs.writeFile(file, Buffer.concat([Buffer.from('a,b\n1,x\n2,'), Buffer.from([0xe2, 0x82])]));
+    for (const chunkSize of [3, 1 << 20])
+      await expect(scan(chunkSize)).rejects.toMatchObject({ location: { line: 3 } });
+  });
 });

@@ -193,30 +193,43 @@ export class CodingsBuilder {
         }
       }
     } else sorted = this.keys.slice(0, this.length).sort();
-    const unique = new Float64Array(sorted.length);
     const duplicateKeys = new Set<number>();
     const contradictoryUnits = new Set<number>();
-    let count = 0;
+    // One pass from the sorted keys to compressed rows, dropping repeated keys as it goes.
+    const units = new Int32Array(sorted.length);
+    const offsets = new Int32Array(sorted.length + 1);
+    const codes = new Int32Array(sorted.length);
+    let unitCount = 0;
+    let codeCount = 0;
+    let lastKey = -1;
+    let lastUnit = -1;
+    let lastWasNoCode = false;
     for (let index = 0; index < sorted.length; index++) {
       const key = sorted[index]!;
-      if (count > 0 && unique[count - 1] === key) {
+      if (key === lastKey) {
         duplicateKeys.add(key);
         continue;
       }
-      // A "reviewed, no code" key sorts first within its unit; a following code key contradicts it.
-      if (count > 0) {
-        const previous = unique[count - 1]!;
-        const previousUnit = Math.floor(previous / codeSlots);
-        const unitIndex = Math.floor(key / codeSlots);
-        if (previousUnit === unitIndex && previous - previousUnit * codeSlots === 0) {
-          contradictoryUnits.add(unitIndex);
-          unique[count - 1] = key;
-          continue;
-        }
+      lastKey = key;
+      const unitIndex = Math.floor(key / codeSlots);
+      const codeIndex = key - unitIndex * codeSlots - 1;
+      if (unitIndex !== lastUnit) {
+        units[unitCount] = unitIndex;
+        offsets[unitCount++] = codeCount;
+        lastUnit = unitIndex;
+      } else if (lastWasNoCode) {
+        // A "reviewed, no code" key sorts first within its unit; a following code key contradicts it.
+        contradictoryUnits.add(unitIndex);
       }
-      unique[count++] = key;
+      if (codeIndex >= 0) codes[codeCount++] = codeIndex;
+      lastWasNoCode = codeIndex < 0;
     }
-    const codings = Codings.fromSortedKeys(unique.subarray(0, count));
+    offsets[unitCount] = codeCount;
+    const codings = new Codings(
+      units.slice(0, unitCount),
+      offsets.slice(0, unitCount + 1),
+      codes.slice(0, codeCount),
+    );
     const duplicates = [...duplicateKeys]
       .sort((left, right) => left - right)
       .map((key) => ({ key, lines: this.linesOf((candidate) => candidate === key) }));

@@ -58,8 +58,11 @@ export class GrowingUnitIndex implements UnitIndex {
   private byId: Map<string, number> | undefined;
   /** The ids as strings, once the table exists. */
   private ids: string[] = [];
-  /** While ascending: the ids' characters, one after the other, and where each starts. */
-  private pool = new Uint16Array(1 << 12);
+  /**
+   * While ascending: the ids' characters, one after the other, and where each starts; one byte a
+   * character while every character is below U+0100, two from the first one that is not.
+   */
+  private pool: Uint8Array | Uint16Array = new Uint8Array(1 << 12);
   private poolLength = 0;
   private starts = new Int32Array(1 << 10);
   private count = 0;
@@ -122,8 +125,19 @@ export class GrowingUnitIndex implements UnitIndex {
 
   private append(text: string, start: number, end: number): number {
     const length = end - start;
-    if (this.poolLength + length > this.pool.length) {
-      const pool = new Uint16Array(Math.max(this.pool.length * 2, this.poolLength + length));
+    let wide = this.pool instanceof Uint16Array;
+    if (!wide)
+      for (let offset = 0; offset < length; offset++)
+        if (text.charCodeAt(start + offset) > 0xff) {
+          wide = true;
+          break;
+        }
+    if (this.poolLength + length > this.pool.length || wide !== this.pool instanceof Uint16Array) {
+      const size = Math.max(
+        this.pool.length * (this.poolLength + length > this.pool.length ? 2 : 1),
+        this.poolLength + length,
+      );
+      const pool = wide ? new Uint16Array(size) : new Uint8Array(size);
       pool.set(this.pool.subarray(0, this.poolLength));
       this.pool = pool;
     }
@@ -148,13 +162,13 @@ export class GrowingUnitIndex implements UnitIndex {
     }
     this.ids = ids;
     this.byId = byId;
-    this.pool = new Uint16Array(0);
+    this.pool = new Uint8Array(0);
     this.starts = new Int32Array(0);
   }
 }
 
 /** The string of pool[from..to), in pieces small enough for `String.fromCharCode`'s arguments. */
-function poolString(pool: Uint16Array, from: number, to: number): string {
+function poolString(pool: Uint8Array | Uint16Array, from: number, to: number): string {
   if (to - from <= 4096)
     return String.fromCharCode.apply(null, pool.subarray(from, to) as unknown as number[]);
   let text = '';

@@ -17,24 +17,38 @@ export function ownString(text: string): string {
   return text.length > 12 ? ` ${text}`.slice(1) : text;
 }
 
-/** The units of a corpus, in corpus order: ids not in it are unknown. */
+/**
+ * The units of a corpus, in corpus order: ids not in it are unknown. Files the tool writes list
+ * units in corpus order, so a lookup first tries the unit of the previous lookup and the one after
+ * it, in place; the hash table is built the first time that guess misses.
+ */
 export class FixedUnitIndex implements UnitIndex {
-  private readonly byId: Map<string, number>;
+  private byId: Map<string, number> | undefined;
+  /** The index the previous `indexOfSlice` found, or −1. */
+  private cursor = -1;
 
-  constructor(private readonly ids: readonly string[]) {
-    this.byId = new Map(ids.map((id, index) => [id, index]));
-  }
+  constructor(private readonly ids: readonly string[]) {}
 
   get size(): number {
     return this.ids.length;
   }
 
   indexOf(id: string): number {
-    return this.byId.get(id) ?? -1;
+    return this.table().get(id) ?? -1;
   }
 
   indexOfSlice(text: string, start: number, end: number): number {
-    return this.indexOf(text.slice(start, end));
+    const ids = this.ids;
+    for (let guess = Math.max(this.cursor, 0); guess <= this.cursor + 1 && guess < ids.length; guess++) {
+      const id = ids[guess]!;
+      if (end - start === id.length && text.startsWith(id, start)) {
+        this.cursor = guess;
+        return guess;
+      }
+    }
+    const index = this.indexOf(text.slice(start, end));
+    if (index >= 0) this.cursor = index;
+    return index;
   }
 
   idAt(index: number): string {
@@ -42,7 +56,12 @@ export class FixedUnitIndex implements UnitIndex {
   }
 
   has(id: string): boolean {
-    return this.byId.has(id);
+    return this.table().has(id);
+  }
+
+  private table(): Map<string, number> {
+    this.byId ??= new Map(this.ids.map((id, index) => [id, index]));
+    return this.byId;
   }
 }
 

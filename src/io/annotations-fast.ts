@@ -7,7 +7,7 @@
  * number of fields — is left to the full row reader (`onRow` of `readCodings`), which reports it.
  */
 import type { CodingsBuilder } from '../core/codings.js';
-import { GrowingUnitIndex, type UnitIndex } from '../core/units.js';
+import type { UnitIndex } from '../core/units.js';
 
 export interface LongLineContext {
   delimiter: string;
@@ -59,13 +59,9 @@ export function longLineReader(
   context: LongLineContext,
 ): (text: string, start: number, end: number, line: number) => boolean {
   const bounds = new Int32Array(context.width + 1);
-  let lastUnitId = '';
-  let lastUnitIndex = -1;
   let lastCoder = '';
   let lastBuilder: CodingsBuilder | undefined;
   const { delimiter, width } = context;
-  // A growing index compares a unit id with the last one in place and cuts no string while ids ascend.
-  const growing = context.units instanceof GrowingUnitIndex;
   // Ids compared in place, with their indices: the codebook's first, then codes found in the file.
   const knownIds: string[] = context.codeIds.slice(0, inPlaceCodes);
   const knownIndices: number[] = knownIds.map((_, index) => index);
@@ -106,17 +102,8 @@ export function longLineReader(
     const unitStart = bounds[context.unitColumn]!;
     const unitEnd = bounds[context.unitColumn + 1]! - 1;
     if (unitEnd === unitStart) return false;
-    let unitIndex: number;
-    if (growing) unitIndex = context.units.indexOfSlice(text, unitStart, unitEnd);
-    else {
-      unitIndex = lastUnitIndex;
-      if (unitIndex < 0 || !sameText(text, unitStart, unitEnd, lastUnitId)) {
-        const unitId = text.slice(unitStart, unitEnd);
-        unitIndex = context.units.indexOf(unitId);
-        lastUnitId = unitId;
-        lastUnitIndex = unitIndex;
-      }
-    }
+    // Both kinds of index compare the id with the previous row's in place before cutting a string.
+    const unitIndex = context.units.indexOfSlice(text, unitStart, unitEnd);
     if (unitIndex < 0) return false;
 
     const codeStart = bounds[context.codeColumn]!;

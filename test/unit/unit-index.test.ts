@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GrowingUnitIndex } from '../../src/core/units.js';
+import { FixedUnitIndex, GrowingUnitIndex } from '../../src/core/units.js';
 
 /** The plain definition: each new id gets the next index, in order of first appearance. */
 function reference(ids: readonly string[]): { indices: number[]; order: string[] } {
@@ -43,5 +43,27 @@ describe('GrowingUnitIndex', () => {
     expect(index.idAt(1)).toBe(long);
     expect(index.indexOf('a')).toBe(0); // not ascending: the table takes over
     expect(index.idAt(1)).toBe(long);
+  });
+});
+
+describe('FixedUnitIndex', () => {
+  it('finds each corpus id, in corpus order or not, and −1 for an id not in the corpus', () => {
+    const id = fc.string({ unit: fc.constantFrom('a', 'b', ':', '1', 'é'), minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(id, { maxLength: 30 }),
+        fc.array(fc.oneof(fc.nat(), id), { maxLength: 60 }),
+        (corpus, lookups) => {
+          const index = new FixedUnitIndex(corpus);
+          for (const lookup of lookups) {
+            const value =
+              typeof lookup === 'number' ? (corpus[lookup % Math.max(corpus.length, 1)] ?? 'zz') : lookup;
+            expect(index.indexOfSlice(`,${value},`, 1, value.length + 1)).toBe(corpus.indexOf(value));
+            expect(index.indexOf(value)).toBe(corpus.indexOf(value));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -89,21 +89,32 @@ export const statementUnitId = (unit) => `s${unit}:1`;
  * `D0000001-s002`, … with 1 to 24 sentences per document (seeded). `idOf(unit)` for units 1…count.
  */
 export function documentSentenceIds(count, seed) {
-  const random = createRandom(seed);
-  const ids = new Array(count + 1);
+  // Made as they are asked for (in increasing order, starting again at unit 1 for each file), so
+  // that 10M ids need no memory.
+  let random;
+  let last = 0;
   let document = 0;
   let sentence = 0;
   let sentences = 0;
-  for (let unit = 1; unit <= count; unit++) {
-    if (sentence >= sentences) {
-      document++;
+  return (unit) => {
+    if (unit < 1 || unit > count) throw new Error(`unit ${unit} is outside 1…${count}`);
+    if (unit <= last || last === 0) {
+      random = createRandom(seed);
+      last = 0;
+      document = 0;
       sentence = 0;
-      sentences = 1 + random.nextInt(24);
+      sentences = 0;
     }
-    sentence++;
-    ids[unit] = `D${String(document).padStart(7, '0')}-s${String(sentence).padStart(3, '0')}`;
-  }
-  return (unit) => ids[unit];
+    for (; last < unit; last++) {
+      if (sentence >= sentences) {
+        document++;
+        sentence = 0;
+        sentences = 1 + random.nextInt(24);
+      }
+      sentence++;
+    }
+    return `D${String(document).padStart(7, '0')}-s${String(sentence).padStart(3, '0')}`;
+  };
 }
 
 /**
@@ -111,28 +122,29 @@ export function documentSentenceIds(count, seed) {
  * `idOf(unit)` names the units (1-based), asked for in increasing order.
  */
 export async function writeAnnotations(files, count, seed, idOf = statementUnitId) {
-  const random = createRandom(seed);
-  const pairs = [];
-  // Generated once and kept: 1M units × two small arrays is fine for the generator.
-  for (let unit = 1; unit <= count; unit++) pairs.push(unitCodes(random));
-  const rows = (unit, codes, prefix) => {
-    const id = idOf(unit);
-    return codes.length === 0
+  // Each file is written in one pass over the units, drawing every unit's codes again from the same
+  // seed, so that no file's size is bounded by the generator's memory (10M units and more).
+  const rows = (id, codes, prefix) =>
+    codes.length === 0
       ? `${id},${prefix}\n`
       : codes.map((code) => `${id},${prefix}${benchCodes[code]}\n`).join('');
-  };
+  let random = createRandom(seed);
+  let codes;
   await writeLines(files.long, count * 2 + 1, (index) => {
     if (index === 0) return 'unit_id,coder,code\n';
     const unit = Math.ceil(index / 2);
+    if (index % 2 === 1) codes = unitCodes(random);
     const coder = index % 2 === 1 ? 0 : 1;
-    return rows(unit, pairs[unit - 1][coder], coder === 0 ? 'a,' : 'b,');
+    return rows(idOf(unit), codes[coder], coder === 0 ? 'a,' : 'b,');
   });
   for (const [coder, file] of [
     [0, files.a],
     [1, files.b],
   ]) {
+    if (file === undefined) continue;
+    random = createRandom(seed);
     await writeLines(file, count + 1, (index) =>
-      index === 0 ? 'unit_id,code\n' : rows(index, pairs[index - 1][coder], ''),
+      index === 0 ? 'unit_id,code\n' : rows(idOf(index), unitCodes(random)[coder], ''),
     );
   }
 }

@@ -92,13 +92,15 @@ export function documentSentenceIds(count, seed) {
   // Made as they are asked for (in increasing order, starting again at unit 1 for each file), so
   // that 10M ids need no memory.
   let random;
+  let id = '';
   let last = 0;
   let document = 0;
   let sentence = 0;
   let sentences = 0;
   return (unit) => {
     if (unit < 1 || unit > count) throw new Error(`unit ${unit} is outside 1…${count}`);
-    if (unit <= last || last === 0) {
+    if (unit === last) return id;
+    if (unit < last || last === 0) {
       random = createRandom(seed);
       last = 0;
       document = 0;
@@ -113,7 +115,8 @@ export function documentSentenceIds(count, seed) {
       }
       sentence++;
     }
-    return `D${String(document).padStart(7, '0')}-s${String(sentence).padStart(3, '0')}`;
+    id = `D${String(document).padStart(7, '0')}-s${String(sentence).padStart(3, '0')}`;
+    return id;
   };
 }
 

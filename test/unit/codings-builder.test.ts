@@ -57,4 +57,23 @@ describe('CodingsBuilder.build', () => {
       { numRuns: 500 },
     );
   });
+
+  it('sorts millions of pairs in blocks, with a unit whose codes cross from one block to the next', () => {
+    // 2.5M pairs: units of three codes each, given in descending code order, so every unit's run is
+    // sorted in place and run 349,525 (pairs 1,048,575–1,048,577) crosses the first block's end.
+    const builder = new CodingsBuilder();
+    const units = 833_334;
+    for (let unit = 0; unit < units; unit++)
+      for (let code = 2; code >= 0; code--) builder.add(unit, (unit % 5) + code, unit * 3 + (2 - code) + 2);
+    builder.add(units - 1, (units - 1) % 5, 9_999_999); // a duplicate of the last unit's lowest code
+    const { codings, duplicates, contradictions } = builder.build();
+    expect(codings.size).toBe(units);
+    for (const unit of [0, 349_525, 349_526, units - 1])
+      expect([...codings.codesAt(unit)]).toEqual([unit % 5, (unit % 5) + 1, (unit % 5) + 2]);
+    expect(codings.pairs).toBe(units * 3);
+    expect(duplicates).toEqual([
+      { key: packKey(units - 1, (units - 1) % 5), lines: [(units - 1) * 3 + 4, 9_999_999] },
+    ]);
+    expect(contradictions).toEqual([]);
+  });
 });

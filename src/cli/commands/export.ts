@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { type ExportLayout, exportLayouts, exportTable } from '../../app/export.js';
-import { exportQdpx } from '../../app/qdpx.js';
 import { InputError, UsageError } from '../../errors.js';
 import { AtomicWriteStream, exists, writeFileAtomic } from '../../io/atomic.js';
 import { csvLine } from '../../io/csv-write.js';
@@ -76,6 +75,8 @@ coder, one text selection per reviewed unit and coder); docs/refi-qda-projects.m
           throw new UsageError('a .qdpx is a binary file: name it with -o FILE (or pipe the output)', {
             hint: 'for example: coding export --format qdpx -o study.qdpx',
           });
+        // The REFI-QDA writer (XML, zip) is loaded only for a .qdpx.
+        const { exportQdpx } = await import('../../app/qdpx.js');
         const project = await exportQdpx({ cwd: process.cwd(), workspace: flags.workspace });
         for (const warning of project.warnings) printFinding(warning);
         if (target === undefined) process.stdout.write(project.bytes);

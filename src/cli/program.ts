@@ -104,7 +104,7 @@ export const commandTable: readonly CommandEntry[] = [
   entry(
     'export',
     '[options]',
-    "the analysis data set (final codes, or one coder's) as CSV for R, pandas or SPSS; or the whole study as a REFI-QDA project (--format qdpx)",
+    "the analysis data set (final codes, or one coder's) as CSV or Parquet for R, pandas or SPSS; or the whole study as a REFI-QDA project (--format qdpx)",
     async (program) => (await import('./commands/export.js')).registerExport(program),
   ),
   entry(

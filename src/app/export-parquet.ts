@@ -4,7 +4,7 @@
  * texts are UTF-8 strings, the 0/1 code columns INT32, the documents' `date` a DATE when every
  * document has a full calendar date (YYYY-MM-DD) and a string otherwise (as it was given), and a
  * missing value (no code on a reviewed unit; metadata a document lacks) is null where the CSV has
- * an empty cell. Written a row group of 100,000 rows at a time, so memory holds one row group.
+ * an empty cell. Written a row group at a time (50,000 cells), so memory holds one row group.
  */
 
 import { AtomicWriteStream } from '../io/atomic.js';
@@ -20,7 +20,7 @@ export interface ParquetExportOptions extends AnalysisOptions {
   output?: string | undefined;
   /** Where the bytes go when there is no output file. */
   stdout?: { write(bytes: Uint8Array): Promise<void> };
-  /** Rows per row group (default 100,000). */
+  /** Rows per row group (default: see `defaultRowGroupSize`). */
   rowGroupSize?: number;
 }
 

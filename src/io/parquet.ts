@@ -54,8 +54,20 @@ class SinkWriter extends ByteWriter {
   }
 }
 
+/**
+ * Cells per row group. The writer turns every text cell of a group into its own byte array before
+ * encoding it, so memory (and garbage collection) grows with the cells of a group: 50,000 cells
+ * keep the writer's share of a 1M-unit export near 100 MB (12,500 rows of the long layout, about
+ * 2,300 of a wide one with 22 columns), and readers handle row groups of that size well.
+ */
+const cellsPerRowGroup = 50_000;
+
+export function defaultRowGroupSize(columns: number): number {
+  return Math.min(100_000, Math.max(1_000, Math.floor(cellsPerRowGroup / Math.max(1, columns))));
+}
+
 export interface ParquetStreamOptions {
-  /** Rows per row group (default 100,000): what memory holds at once. */
+  /** Rows per row group (default: 50,000 cells' worth, 1,000 to 100,000 rows): what memory holds at once. */
   rowGroupSize?: number;
   /** The footer's `created_by`, e.g. `coding 0.1.0`. */
   createdBy: string;
@@ -77,7 +89,7 @@ export class ParquetStreamWriter {
     private readonly columns: readonly ParquetColumn[],
     options: ParquetStreamOptions,
   ) {
-    this.rowGroupSize = options.rowGroupSize ?? 100_000;
+    this.rowGroupSize = options.rowGroupSize ?? defaultRowGroupSize(columns.length);
     this.writer = new SinkWriter(sink);
     this.parquet = new ParquetWriter({
       writer: this.writer,

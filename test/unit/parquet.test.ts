@@ -6,7 +6,12 @@ import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import type { ExportTable } from '../../src/app/export.js';
 import { parquetColumnsOf } from '../../src/app/export-parquet.js';
-import { daysSinceEpoch, type ParquetColumn, ParquetStreamWriter } from '../../src/io/parquet.js';
+import {
+  daysSinceEpoch,
+  defaultRowGroupSize,
+  type ParquetColumn,
+  ParquetStreamWriter,
+} from '../../src/io/parquet.js';
 import type { DocumentRecord } from '../../src/schema/corpus.js';
 
 /** Write rows with the stream writer into memory; the file's bytes. */
@@ -71,6 +76,15 @@ describe('ParquetStreamWriter', () => {
     expect(
       Buffer.from(await writeToMemory(columns, rows, 1000)).equals(await writeToMemory(columns, rows, 1000)),
     ).toBe(true);
+  });
+});
+
+describe('defaultRowGroupSize', () => {
+  it('keeps a row group near 50,000 cells, between 1,000 and 100,000 rows', () => {
+    expect(defaultRowGroupSize(4)).toBe(12_500);
+    expect(defaultRowGroupSize(22)).toBe(2_272);
+    expect(defaultRowGroupSize(1)).toBe(50_000);
+    expect(defaultRowGroupSize(2_000)).toBe(1_000);
   });
 });
 

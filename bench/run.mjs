@@ -8,6 +8,8 @@
 //   node bench/run.mjs --only codes        the report of a 2,000-code codebook (issue 12)
 //   node bench/run.mjs --only unit         coding code on a 1 MB unit without spaces (issue 12)
 //   node bench/run.mjs --only qdpx         an NVivo-shaped project with two long texts (issue 14)
+//   node bench/run.mjs --only export       coding export as CSV and Parquet, long and wide (issue 15)
+//   node bench/run.mjs --only startup      start-up: --help and a 10-unit reliability beside node -e 0
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { benchCodes, documentSentenceIds, writeAnnotations, writeStatements } from './generate.mjs';
 import { manyCodesStudy } from './many-codes.mjs';
 import { nvivoMacShapedProject } from './qdpx-project.mjs';
+import { measureStartup, startupLines } from './startup.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'bin', 'coding');
@@ -25,7 +28,7 @@ const argument = (name, fallback) => {
   return index >= 0 ? process.argv[index + 1] : fallback;
 };
 const sizes = argument('--sizes', '10000,100000,1000000').split(',').map(Number);
-const only = argument('--only', 'import,annotations,reliability,codes,unit,qdpx').split(',');
+const only = argument('--only', 'startup,import,annotations,export,reliability,codes,unit,qdpx').split(',');
 const hasTime = existsSync('/usr/bin/time');
 const hasPandas =
   spawnSync('/usr/bin/python3', ['-c', 'import pandas, numpy'], { stdio: 'ignore' }).status === 0;
@@ -79,6 +82,14 @@ mkdirSync(dataFolder, { recursive: true });
 console.log(
   `coding benchmark on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}${hasTime ? '' : ' (no /usr/bin/time: no memory figures)'}`,
 );
+if (only.includes('startup')) {
+  // Median of 20 interleaved runs each; the ratios are what issue 14 asks about (≤ 2).
+  const medians = await measureStartup(20);
+  console.log('start-up, median of 20 runs each:');
+  for (const line of startupLines(medians)) console.log(line);
+  for (const [name, seconds] of Object.entries(medians))
+    results.push({ group: 'startup', name, units: 10, seconds: Number(seconds.toFixed(3)), peak_mib: null });
+}
 for (const size of sizes) {
   const folder = path.join(dataFolder, String(size));
   mkdirSync(folder, { recursive: true });
@@ -91,7 +102,7 @@ for (const size of sizes) {
   if (!existsSync(statements)) await writeStatements(statements, size, 20260129);
   if (!existsSync(files.long)) await writeAnnotations(files, size, 7);
   const workspace = path.join(folder, 'workspace');
-  const needsWorkspace = only.includes('import') || only.includes('annotations');
+  const needsWorkspace = only.includes('import') || only.includes('annotations') || only.includes('export');
   if (needsWorkspace) {
     rmSync(workspace, { recursive: true, force: true });
     measure(node, [cli, 'init', workspace], root);
@@ -129,7 +140,7 @@ for (const size of sizes) {
         measure(node, [cli, 'import', statements], workspace),
       );
   }
-  if (only.includes('annotations')) {
+  if (only.includes('annotations') || only.includes('export')) {
     report(
       'annotations',
       `import coder a (${mib(files.a)} MiB)`,
@@ -142,6 +153,23 @@ for (const size of sizes) {
       size,
       measure(node, [cli, 'import', '--coder', 'b', files.b], workspace),
     );
+  }
+  if (only.includes('export')) {
+    // The analysis data set at this size: CSV streams; Parquet holds one row group of 100,000 rows.
+    for (const layout of ['long', 'wide'])
+      for (const format of ['csv', 'parquet']) {
+        const output = path.join(folder, `export-${layout}.${format}`);
+        const measured = measure(
+          node,
+          [cli, 'export', '--layout', layout, '--format', format, '-o', output, '--force'],
+          workspace,
+        );
+        report('export', `export ${layout} ${format}`, size, measured, {
+          mib: mib(output),
+        });
+      }
+  }
+  if (only.includes('annotations')) {
     report(
       'annotations',
       'merge to CSV, with texts',

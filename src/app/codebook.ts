@@ -17,7 +17,7 @@ import { type Finding, InputError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { type CsvCell, toCsv } from '../io/csv-write.js';
 import { refuseSpecialFile } from '../io/input-file.js';
-import { codebookNameFromFile, codebookToQdc, type QdcImport, readQdc } from '../io/qdc.js';
+import type { QdcImport } from '../io/qdc.js';
 import { decodeText } from '../io/text.js';
 import { openWorkspaceIfAny, shown } from '../io/workspace.js';
 import {
@@ -472,6 +472,9 @@ export interface ExportOptions extends CodebookSourceOptions, OutputOptions {
   format: ExportFormat;
 }
 
+/** The REFI-QDA codebook reader and writer, with the XML parser: loaded only when a `.qdc` is read or written. */
+const loadQdc = () => import('../io/qdc.js');
+
 /** Write the codebook as a REFI-QDA codebook (`.qdc`), for NVivo, ATLAS.ti, MAXQDA and others. */
 export async function exportCodebook(options: ExportOptions): Promise<ShowResult> {
   const target = await checkOutputTarget(options, options.file === undefined ? [] : [options.file], '.qdc');
@@ -479,6 +482,7 @@ export async function exportCodebook(options: ExportOptions): Promise<ShowResult
   if (target !== undefined && loaded.source.file === target) {
     throw new InputError('the output would overwrite the codebook itself; choose another -o');
   }
+  const { codebookToQdc } = await loadQdc();
   const text = codebookToQdc(loaded.codebook, `coding ${toolVersion}`);
   return { ...(await deliver(target, text)), source: loaded.source, warnings: loaded.warnings.length };
 }
@@ -550,6 +554,7 @@ export interface ImportResult extends CommandOutput {
 export async function importCodebook(options: ImportOptions): Promise<ImportResult> {
   const target = await checkOutputTarget(options, [options.input], '.yaml');
   const input = path.resolve(options.cwd, options.input);
+  const { codebookNameFromFile, readQdc } = await loadQdc();
   const name =
     options.name ??
     codebookNameFromFile(
@@ -776,6 +781,7 @@ async function readForDiff(
   file: string,
 ): Promise<{ codebook: Codebook; guids: Map<string, string> | undefined; warnings: Finding[] }> {
   if (/\.qdc$/i.test(file)) {
+    const { codebookNameFromFile, readQdc } = await loadQdc();
     const imported: QdcImport = await readQdc(path.resolve(cwd, file), file, {
       name: codebookNameFromFile(file),
     });

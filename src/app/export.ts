@@ -19,6 +19,8 @@ export interface ExportTable {
   data: AnalysisData;
   header: string[];
   rows(): Generator<Array<string | number>>;
+  /** The wide layout's documents (metadata, no text), for typed exports. */
+  documents?: ReadonlyMap<string, DocumentRecord>;
 }
 
 /** The long table: unit_id, doc_id, coder (`final` or the coder's name), code (empty: reviewed, no code). */
@@ -55,6 +57,7 @@ export async function wideTable(data: AnalysisData): Promise<ExportTable> {
   const codeIds = set.codebook.codes.map((code) => code.id);
   return {
     data,
+    documents,
     header: ['unit_id', 'doc_id', ...wideMetadataColumns, ...attributes, 'coder', ...codeIds],
     *rows() {
       for (let position = 0; position < codings.size; position++) {

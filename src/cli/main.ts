@@ -3,57 +3,15 @@
  * flags, call one function, and print; the one catch below maps errors to exit codes
  * (0 ok, 1 a check the user asked for failed, 2 bad input or usage).
  */
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { CodingError } from '../errors.js';
 import { fileSystemError, isSystemError, systemErrorCause } from '../io/fs-errors.js';
 import { toolVersion } from '../version.js';
-import { registerAdjudicate } from './commands/adjudicate.js';
-import { registerCode } from './commands/code.js';
-import { registerCodebook } from './commands/codebook.js';
-import { registerCodes } from './commands/codes.js';
-import { registerCorpus } from './commands/corpus.js';
-import { registerExport } from './commands/export.js';
-import { registerImport } from './commands/import.js';
-import { registerInit } from './commands/init.js';
-import { registerMerge } from './commands/merge.js';
-import { registerPlan } from './commands/plan.js';
-import { registerReliability } from './commands/reliability.js';
-import { registerReport } from './commands/report.js';
-import { registerReproduce } from './commands/reproduce.js';
-import { registerSample } from './commands/sample.js';
-import { registerSheet } from './commands/sheet.js';
-import { registerThemes } from './commands/themes.js';
-import { printError, visibleBlock, writeErr } from './output.js';
+import { buildProgram } from './program.js';
 import { installWriteLock } from './write-lock.js';
 
-export function buildProgram(): Command {
-  const program = new Command('coding');
-  program
-    .description(
-      'Reproducible qualitative content analysis: corpus, codebook, double coding, reliability, themes, reports.',
-    )
-    .version(toolVersion, '-V, --version')
-    .option('--verbose', 'show stack traces of errors')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
-  registerInit(program);
-  registerImport(program);
-  registerCorpus(program);
-  registerCodebook(program);
-  registerPlan(program);
-  registerSample(program);
-  registerSheet(program);
-  registerMerge(program);
-  registerReliability(program);
-  registerAdjudicate(program);
-  registerCodes(program);
-  registerCode(program);
-  registerExport(program);
-  registerThemes(program);
-  registerReport(program);
-  registerReproduce(program);
-  return program;
-}
+// The commands are declared in `./program.ts`: a table of names, descriptions and lazy imports,
+// so that start-up loads only the command being run. Add a new command there (one entry).
 
 function handleOutputErrors(stream: NodeJS.WriteStream, name: string): void {
   stream.on('error', (error: NodeJS.ErrnoException) => {
@@ -72,7 +30,7 @@ function handleOutputErrors(stream: NodeJS.WriteStream, name: string): void {
 export async function main(argv: string[]): Promise<number> {
   handleOutputErrors(process.stdout, 'standard output');
   handleOutputErrors(process.stderr, 'standard error');
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   const writeLock = installWriteLock(program);
   try {
     await program.parseAsync(argv);
@@ -89,6 +47,8 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       return 2;
     }
+    // Loaded here: printing an error needs chalk and the terminal-safe text, a --help does not.
+    const { printError, visibleBlock, writeErr } = await import('./output.js');
     if (error instanceof CodingError) {
       printError(error);
       if (program.opts()['verbose'] && error.stack) writeErr(`${error.stack}\n`);

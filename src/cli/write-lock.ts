@@ -1,18 +1,20 @@
 /**
  * The one place where commands take the workspace write lock: a hook that runs before the action
- * of every command declared with `writesWorkspace`, and a release when the command ends.
+ * of every command declared with `writesWorkspace`, and a release when the command ends. What
+ * taking the lock needs (the workspace settings, the lock file, chalk) is imported when a writing
+ * command runs, not at start-up.
  */
 import path from 'node:path';
-import chalk from 'chalk';
 import type { Command } from 'commander';
-import { exists } from '../io/atomic.js';
-import { configFileName, findWorkspaceRoot, loadWorkspaceAt, shown } from '../io/workspace.js';
-import { describeCommand, lockWorkspace, type WorkspaceWriteLock } from '../io/workspace-lock.js';
-import { writeRuleOf } from './common.js';
-import { writeErr } from './output.js';
+import type { WorkspaceWriteLock } from '../io/workspace-lock.js';
+import { writeRuleOf } from './write-rule.js';
 
 /** The workspace root a command will use, if there is one (the command itself reports a missing one). */
 async function workspaceRootOf(flags: Record<string, unknown>, cwd: string): Promise<string | undefined> {
+  const [{ exists }, { configFileName, findWorkspaceRoot }] = await Promise.all([
+    import('../io/atomic.js'),
+    import('../io/workspace.js'),
+  ]);
   const given = flags['workspace'];
   if (typeof given === 'string') {
     const root = path.resolve(cwd, given);
@@ -23,6 +25,7 @@ async function workspaceRootOf(flags: Record<string, unknown>, cwd: string): Pro
 
 /** The folders where the tool writes (to clear of temporaries left by killed commands). */
 async function writtenFolders(root: string): Promise<string[]> {
+  const { loadWorkspaceAt } = await import('../io/workspace.js');
   const standard = ['corpus', 'annotations', 'annotations/.backup', 'reports', 'codebooks'].map((name) =>
     path.join(root, name),
   );
@@ -54,6 +57,13 @@ export function installWriteLock(program: Command): { release(): Promise<void> }
       const relative = path.relative(root, path.resolve(cwd, writes.output));
       if (relative.startsWith('..') || path.isAbsolute(relative)) return;
     }
+    const [{ default: chalk }, { shown }, { describeCommand, lockWorkspace }, { writeErr }] =
+      await Promise.all([
+        import('chalk'),
+        import('../io/workspace.js'),
+        import('../io/workspace-lock.js'),
+        import('./output.js'),
+      ]);
     held = await lockWorkspace(root, describeCommand(process.argv.slice(2)), {
       folders: await writtenFolders(root),
     });

@@ -100,10 +100,22 @@ export class AtomicWriteStream {
     if (this.pending.length >= 1 << 20) await this.flush();
   }
 
+  /** Write bytes (a binary file such as Parquet), after any text before them; waits like `write`. */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    this.check();
+    await this.flush();
+    await this.send(bytes);
+  }
+
   private async flush(): Promise<void> {
     const text = this.pending;
     this.pending = '';
-    if (text !== '' && !this.stream.write(text)) {
+    if (text !== '') await this.send(text);
+    else this.check();
+  }
+
+  private async send(data: string | Uint8Array): Promise<void> {
+    if (!this.stream.write(data)) {
       await new Promise<void>((resolve, reject) => {
         const onError = (error: Error): void => {
           this.stream.off('drain', onDrain);

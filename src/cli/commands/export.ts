@@ -1,20 +1,20 @@
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { type ExportLayout, exportLayouts, exportTable } from '../../app/export.js';
-import { exportQdpx } from '../../app/qdpx.js';
 import { InputError, UsageError } from '../../errors.js';
 import { AtomicWriteStream, exists, writeFileAtomic } from '../../io/atomic.js';
 import { csvLine } from '../../io/csv-write.js';
 import { addWorkspaceOption } from '../common.js';
+import { runParquetExport } from '../export/parquet.js';
 import { printFinding, writeData, writeErr } from '../output.js';
 
-export const exportFormats = ['csv', 'qdpx'] as const;
+export const exportFormats = ['csv', 'parquet', 'qdpx'] as const;
 
 export function registerExport(program: Command): void {
   const command = program
     .command('export')
     .description(
-      "the analysis data set (final codes, or one coder's) as CSV for R, pandas or SPSS; or the whole study as a REFI-QDA project (--format qdpx)",
+      "the analysis data set (final codes, or one coder's) as CSV or Parquet for R, pandas or SPSS; or the whole study as a REFI-QDA project (--format qdpx)",
     )
     .addOption(
       new Option(
@@ -27,7 +27,7 @@ export function registerExport(program: Command): void {
     .addOption(
       new Option(
         '--format <format>',
-        'file format: csv, or qdpx (a REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder)',
+        'file format: csv; parquet (typed columns, for pandas, R arrow, Polars, DuckDB, Spark); or qdpx (a REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder)',
       )
         .choices(exportFormats)
         .default('csv'),
@@ -48,7 +48,11 @@ code in codebook order. Only reviewed units appear.
 Examples:
   coding export --layout wide -o final-wide.csv
   coding export --layout long --coder coder2
+  coding export --format parquet --layout wide -o final-wide.parquet
   coding export --format qdpx -o study.qdpx
+
+parquet: the same rows, typed: 0/1 code columns as INT32, date as DATE when every document has a
+full date (YYYY-MM-DD), else as given; an empty cell of the CSV is null.
 
 qdpx: the corpus, the codebook and every coder's annotations as one REFI-QDA project (one user per
 coder, one text selection per reviewed unit and coder); docs/refi-qda-projects.md says what is kept.`,
@@ -76,6 +80,8 @@ coder, one text selection per reviewed unit and coder); docs/refi-qda-projects.m
           throw new UsageError('a .qdpx is a binary file: name it with -o FILE (or pipe the output)', {
             hint: 'for example: coding export --format qdpx -o study.qdpx',
           });
+        // The REFI-QDA writer (XML, zip) is loaded only for a .qdpx.
+        const { exportQdpx } = await import('../../app/qdpx.js');
         const project = await exportQdpx({ cwd: process.cwd(), workspace: flags.workspace });
         for (const warning of project.warnings) printFinding(warning);
         if (target === undefined) process.stdout.write(project.bytes);
@@ -87,6 +93,7 @@ coder, one text selection per reviewed unit and coder); docs/refi-qda-projects.m
         }
         return;
       }
+      if (flags.format === 'parquet') return runParquetExport(flags);
       if (flags.format !== 'csv') throw new UsageError(`unknown format ${flags.format}`);
       let outputFile: string | undefined;
       if (flags.output !== undefined && flags.output !== '-') {

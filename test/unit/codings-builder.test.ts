@@ -43,7 +43,7 @@ describe('CodingsBuilder.build', () => {
                 ? [...given].sort((a, b) => a[0] - b[0])
                 : given;
           const builder = new CodingsBuilder();
-          pairs.forEach(([unit, code], line) => builder.add(unit, code, line + 2));
+          for (const [line, [unit, code]] of pairs.entries()) builder.add(unit, code, line + 2);
           const { codings, duplicates, contradictions } = builder.build();
           const expected = reference(pairs);
           expect([...codings.units]).toEqual(expected.units);

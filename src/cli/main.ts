@@ -8,6 +8,7 @@ import { CodingError } from '../errors.js';
 import { fileSystemError, isSystemError, systemErrorCause } from '../io/fs-errors.js';
 import { toolVersion } from '../version.js';
 import { registerAdjudicate } from './commands/adjudicate.js';
+import { registerAutocode } from './commands/autocode.js';
 import { registerCode } from './commands/code.js';
 import { registerCodebook } from './commands/codebook.js';
 import { registerCodes } from './commands/codes.js';
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   registerAdjudicate(program);
   registerCodes(program);
   registerCode(program);
+  registerAutocode(program);
   registerExport(program);
   registerThemes(program);
   registerReport(program);

@@ -54,6 +54,7 @@ export async function autocodeDictionary(options: DictionaryOptions): Promise<Di
   const ids = study.codebook.codes.map((code) => code.id);
   const keys: number[] = [];
   const memos = new Map<number, string>();
+  const memoTexts = new Map<string, string>();
   const perCode = new Map<number, number>(patterns.map((code) => [code.codeIndex, 0]));
   let units = 0;
   let codedUnits = 0;
@@ -70,7 +71,14 @@ export async function autocodeDictionary(options: DictionaryOptions): Promise<Di
     for (const match of kept) {
       const key = packKey(unit.unitIndex, match.codeIndex);
       keys.push(key);
-      memos.set(key, memoOf(match, dropped.get(match.codeIndex), ids));
+      // The same pattern matches the same words again and again: one string per distinct memo.
+      const memo = memoOf(match, dropped.get(match.codeIndex), ids);
+      let shared = memoTexts.get(memo);
+      if (shared === undefined) {
+        shared = memo;
+        if (memoTexts.size < 100_000) memoTexts.set(memo, memo);
+      }
+      memos.set(key, shared);
       perCode.set(match.codeIndex, perCode.get(match.codeIndex)! + 1);
     }
   }

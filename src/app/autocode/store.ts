@@ -89,8 +89,8 @@ export interface MachineCoderOutput {
   memos: ReadonlyMap<number, string>;
   /** The autocode record, written as annotations/NAME.autocode.json. */
   record: Record<string, unknown>;
-  /** Other files beside the annotations (name relative to annotations/ → content). */
-  sideFiles?: ReadonlyMap<string, string>;
+  /** Other files beside the annotations (name relative to annotations/ → content, or its lines). */
+  sideFiles?: ReadonlyMap<string, string | Iterable<string>>;
 }
 
 /**
@@ -131,7 +131,14 @@ export async function writeMachineCoder(
       files.record,
       `${JSON.stringify({ format: 'coding-autocode', version: autocodeFormatVersion, ...output.record }, null, 2)}\n`,
     );
-    for (const [name, content] of output.sideFiles ?? []) batch.add(path.join(annotations, name), content);
+    for (const [name, content] of output.sideFiles ?? []) {
+      if (typeof content === 'string') {
+        batch.add(path.join(annotations, name), content);
+        continue;
+      }
+      const stream = await batch.stream(path.join(annotations, name));
+      for (const line of content) await stream.write(line);
+    }
     await batch.commit();
   } catch (error) {
     await batch.abort();

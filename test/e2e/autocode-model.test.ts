@@ -101,4 +101,14 @@ describe('coding autocode --method model', () => {
     expect(otherMethod.code).toBe(2);
     expect(otherMethod.stderr).toContain('was written by the model coder, not the dictionary coder');
   });
+
+  it('is shown in the report, section "Machine coders", against each human coder', async () => {
+    const result = await runCli(['report'], { cwd: study });
+    expect(result.code).toBe(0);
+    const html = await fs.readFile(path.join(study, 'reports', 'report.html'), 'utf8');
+    expect(html).toContain('<a href="#machine-coders">Machine coders</a>');
+    expect(html).toMatch(/<h4>Against coder1: 326 units, pooled κ \d\.\d{3}<\/h4>/);
+    expect(html).toContain('<h4>Against coder2: 65 units');
+    expect(html).toContain('<th scope="row">method</th><td>model</td>');
+  });
 });

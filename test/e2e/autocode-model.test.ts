@@ -111,4 +111,50 @@ describe('coding autocode --method model', () => {
     expect(html).toContain('<h4>Against coder2: 65 units');
     expect(html).toContain('<th scope="row">method</th><td>model</td>');
   });
+
+  it('draws the units it is least sure of for people to code next (sample --uncertain), seeded', async () => {
+    const trained = await runCli(
+      ['autocode', '--method', 'model', '--as', 'fromsample', '--train', 'coder2'],
+      {
+        cwd: study,
+      },
+    );
+    expect(trained.code).toBe(0);
+    expect(trained.stderr).toContain('and 261 other units by the model on all of them');
+    const drawn = await runCli(['sample', '--uncertain', '5', '--from', 'fromsample', '--seed', '3'], {
+      cwd: study,
+    });
+    expect(drawn.code).toBe(0);
+    const rows = drawn.stdout.trim().split('\n');
+    expect(rows[0]).toBe('unit_id,code,probability');
+    expect(rows).toHaveLength(6);
+    const sampled = new Set(
+      (await fs.readFile(path.join(study, 'annotations', 'sample.csv'), 'utf8'))
+        .split('\n')
+        .map((line) => line.split(',')[0]),
+    );
+    const distances = rows.slice(1).map((row) => {
+      const [unit, , probability] = row.split(',');
+      expect(sampled.has(unit)).toBe(false);
+      return Math.abs(Number(probability) - 0.5);
+    });
+    expect([...distances].sort((a, b) => a - b)).toEqual(distances);
+    // No unit outside the draw is nearer 0.5 on any code than the last one drawn.
+    const probabilities = (
+      await fs.readFile(path.join(study, 'annotations', 'fromsample.probabilities.csv'), 'utf8')
+    )
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(','))
+      .filter((cells) => cells[1] === '');
+    const nearest = probabilities.map((cells) =>
+      Math.min(...cells.slice(2).map((value) => Math.abs(Number(value) - 0.5))),
+    );
+    expect(nearest.filter((value) => value < distances[4]!).length).toBeLessThanOrEqual(4);
+    const again = await runCli(['sample', '--uncertain', '5', '--from', 'fromsample', '--seed', '3'], {
+      cwd: study,
+    });
+    expect(again.stdout).toBe(drawn.stdout);
+  });
 });

@@ -3,6 +3,7 @@
  * self-contained report.html, with a manifest of the files and their hashes. The same inputs give
  * byte-identical files: no dates inside, the tool version and the inputs' hashes instead.
  */
+
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -29,6 +30,7 @@ import {
 } from '../report/themes.js';
 import { toolVersion } from '../version.js';
 import { adjudicationFile } from './adjudicate.js';
+import { machineCoderReports } from './autocode/report-data.js';
 import { mergeCoders } from './merge.js';
 import { computeReliability } from './reliability.js';
 import { readSample } from './sample.js';
@@ -278,6 +280,10 @@ export async function buildReport(
     adjudication,
     inputs,
   };
+  if (options.coder === undefined) {
+    const machines = await machineCoderReports(study);
+    if (machines.length > 0) data.machine_coders = machines;
+  }
   files.set('report.html', renderReportHtml(data));
   return { data, files };
 }

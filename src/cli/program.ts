@@ -102,6 +102,12 @@ export const commandTable: readonly CommandEntry[] = [
     async (program) => (await import('./commands/code.js')).registerCode(program),
   ),
   entry(
+    'autocode',
+    '[options]',
+    'code units by machine (dictionary patterns or a model learnt from people’s codes), stored as the annotations of a machine coder',
+    async (program) => (await import('./commands/autocode.js')).registerAutocode(program),
+  ),
+  entry(
     'export',
     '[options]',
     "the analysis data set (final codes, or one coder's) as CSV or Parquet for R, pandas or SPSS; or the whole study as a REFI-QDA project (--format qdpx)",

@@ -56,9 +56,23 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
-/** The content hash of a codebook: equal for files that differ only in layout, comments or key order. */
+function withoutPatterns(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutPatterns);
+  if (value !== null && typeof value === 'object') {
+    const { patterns: _patterns, ...rest } = value as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(rest).map(([key, item]) => [key, withoutPatterns(item)]));
+  }
+  return value;
+}
+
+/**
+ * The content hash of a codebook: equal for files that differ only in layout, comments or key order.
+ * Dictionary `patterns` are left out: they instruct the dictionary coder, they do not change what a
+ * code means to people, so editing them does not mark people's annotations as made with another
+ * codebook (the dictionary coder records its own hash of them).
+ */
 export function codebookHash(codebook: Codebook): string {
-  return sha256(JSON.stringify(canonical(codebook)));
+  return sha256(JSON.stringify(canonical(withoutPatterns(codebook))));
 }
 
 /** Flatten a validated codebook into the model every command uses. */

@@ -1,4 +1,5 @@
 /** Everything `coding report` shows, gathered once: the input of the CSV files and of report.html. */
+
 import type { ReliabilityReport } from '../core/reliability.js';
 import type {
   ActorTableRow,
@@ -8,6 +9,7 @@ import type {
   FrequencyRow,
   TriangulationRow,
 } from '../core/themes.js';
+import type { MachineCoderReport } from './html/machine-coders.js';
 
 export interface ReportCode {
   id: string;
@@ -69,4 +71,6 @@ export interface ReportData {
   adjudication: { disagreements: number; decided: number; pending: number };
   /** Inputs the report was made from, with their SHA-256. */
   inputs: Array<{ file: string; sha256: string }>;
+  /** Machine coders (coding autocode) with their agreement with people; absent when there are none. */
+  machine_coders?: MachineCoderReport[] | undefined;
 }

@@ -4,6 +4,7 @@
  * is generated from it for editors.
  */
 import { z } from 'zod';
+import { patternProblem } from '../core/autocode/patterns.js';
 
 export const codebookFormatVersion = 1;
 
@@ -22,6 +23,53 @@ const colour = z
   .regex(/^#[0-9A-Fa-f]{6}$/, 'a colour is written #RRGGBB, for example #1F77B4')
   .describe('Display colour, #RRGGBB');
 
+/** Keys of `patterns`: `any` (every language), `not` (exclusions), or a language (`en`, `es`: ISO 639 codes). */
+const patternLanguageKey = /^(?:any|[a-z]{2,3})$/;
+
+const patternText = z.string().superRefine((value, context) => {
+  const problem = patternProblem(value);
+  if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+});
+
+const patternList = z
+  .array(patternText)
+  .describe(
+    'Patterns: a word (tariff), a word with a trailing * (tariff* for tariffs, tariffed), a phrase (non-tariff barrier*), or a regular expression in RE2 syntax between slashes (/sanction(s|ed)?/)',
+  );
+
+function checkLanguageKeys(value: Record<string, unknown>, context: z.core.$RefinementCtx): void {
+  for (const key of Object.keys(value)) {
+    if (key === 'not' || patternLanguageKey.test(key)) continue;
+    context.addIssue({
+      code: 'custom',
+      path: [key],
+      message: `"${key}" is not a language: use a two- or three-letter ISO 639 code in lower case (en, es), "any" for every language, or "not" for exclusions`,
+    });
+  }
+}
+
+const exclusionPatterns = z
+  .record(z.string(), patternList)
+  .superRefine((value, context) => {
+    if ('not' in value)
+      context.addIssue({ code: 'custom', path: ['not'], message: 'exclusions cannot have exclusions' });
+    checkLanguageKeys(value, context);
+  })
+  .describe('Exclusions: a match of the code that overlaps a match of one of these does not count');
+
+export interface CodePatternsInput {
+  not?: Record<string, string[]> | undefined;
+  [language: string]: string[] | Record<string, string[]> | undefined;
+}
+
+export const codePatternsSchema = z
+  .object({ not: exclusionPatterns.optional() })
+  .catchall(patternList)
+  .superRefine(checkLanguageKeys)
+  .describe(
+    'Dictionary patterns of the code for `coding autocode --method dictionary`, by language (en, es, … or any), with `not` exclusions by language',
+  ) as unknown as z.ZodType<CodePatternsInput>;
+
 export interface CodeInput {
   id: string;
   label: string;
@@ -30,6 +78,7 @@ export interface CodeInput {
   exclude?: string | undefined;
   examples?: string[] | undefined;
   color?: string | undefined;
+  patterns?: CodePatternsInput | undefined;
   codes?: CodeInput[] | undefined;
 }
 
@@ -52,6 +101,7 @@ export const codeSchema: z.ZodType<CodeInput> = z
           .optional()
           .describe('Example units that take this code, quoted verbatim from the corpus'),
         color: colour.optional(),
+        patterns: codePatternsSchema.optional(),
         codes: z
           .array(codeSchema)
           .optional()

@@ -1,7 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { type Command, Option } from 'commander';
+import { uncertainUnits } from '../../app/autocode/uncertain.js';
 import { sample } from '../../app/sample.js';
 import { UsageError } from '../../errors.js';
+import { csvLine } from '../../io/csv-write.js';
 import { type StrataField, strataFields } from '../../schema/sample.js';
 import { addWorkspaceOption, parseInteger, parseNumber, writesWorkspace } from '../common.js';
 import { renderTable, writeErr, writeOut } from '../output.js';
@@ -41,12 +43,18 @@ export function registerSample(program: Command): void {
     )
     .option('--force', 'replace a sample that coders have already coded (the old one is backed up)')
     .option('--dry-run', 'show the sample without saving it')
+    .option(
+      '--uncertain <n>',
+      'instead: print the N units (not yet coded by people) the model coder --from is least sure of, to code next',
+      parseInteger('--uncertain', { min: 1 }),
+    )
+    .option('--from <coder>', 'the model coder whose probabilities --uncertain ranks')
     .addOption(
       new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
     );
   addPlanOptions(command);
   addWorkspaceOption(command);
-  writesWorkspace(command, (flags) => flags['dryRun'] !== true);
+  writesWorkspace(command, (flags) => flags['dryRun'] !== true && flags['uncertain'] === undefined);
   command.addHelpText(
     'after',
     `
@@ -70,9 +78,26 @@ Examples:
         by?: StrataField;
         force?: boolean;
         dryRun?: boolean;
+        uncertain?: number;
+        from?: string;
         format: string;
       },
     ) => {
+      if (flags.uncertain !== undefined || flags.from !== undefined) {
+        if (flags.uncertain === undefined || flags.from === undefined)
+          throw new UsageError('--uncertain N and --from MODEL go together');
+        const units = await uncertainUnits({
+          cwd: process.cwd(),
+          workspace: flags.workspace,
+          from: flags.from,
+          size: flags.uncertain,
+          seed: flags.seed ?? 1,
+        });
+        writeOut(csvLine(['unit_id', 'code', 'probability']));
+        for (const unit of units) writeOut(csvLine([unit.unitId, unit.code, unit.probability.toFixed(6)]));
+        writeErr(`${units.length} least-sure units of model coder ${flags.from} (seed ${flags.seed ?? 1})\n`);
+        return;
+      }
       if (!flags.plan) {
         const stray = planOptionNames.find((name) => command.getOptionValueSource(name) === 'cli');
         if (stray !== undefined)

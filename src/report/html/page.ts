@@ -5,6 +5,7 @@ import { disagreementSection } from './disagreements.js';
 import { exemplarSection } from './exemplars.js';
 import { frequencySection } from './frequencies.js';
 import { actorSection, groupsSection } from './groups.js';
+import { machineCodersSection } from './machine-coders.js';
 import { reliabilitySection } from './reliability.js';
 import { rhetoricSection } from './rhetoric.js';
 import { h, makePalette, tableWrap } from './shared.js';
@@ -53,13 +54,19 @@ export function renderReportHtml(data: ReportData): string {
   const description = data.description?.trim()
     ? `<div class="callout" role="note"><strong>About this study</strong>${h(data.description.trim())}</div>`
     : '';
-  const nav = `<nav class="toc" aria-label="Sections"><ol>${sections.map(([id, title]) => `<li><a href="#${id}">${h(title)}</a></li>`).join('')}</ol></nav>`;
+  // The machine coders' section (and its entry) appear only in studies that have machine coders.
+  const shown: Array<[string, string]> =
+    (data.machine_coders ?? []).length === 0
+      ? sections
+      : [...sections.slice(0, 5), ['machine-coders', 'Machine coders'], ...sections.slice(5)];
+  const nav = `<nav class="toc" aria-label="Sections"><ol>${shown.map(([id, title]) => `<li><a href="#${id}">${h(title)}</a></li>`).join('')}</ol></nav>`;
   const body = [
     summarySection(data, colors),
     frequencySection(data, colors),
     actorSection(data, colors),
     groupsSection(data, colors),
     reliabilitySection(data, colors),
+    ...((data.machine_coders ?? []).length === 0 ? [] : [machineCodersSection(data, colors)]),
     cooccurrenceSection(data, colors),
     triangulationSection(data, colors),
     rhetoricSection(data, colors),

@@ -1,0 +1,62 @@
+/** What report.html says about the machine coders of a study: agreement with people, and provenance. */
+import fs from 'node:fs/promises';
+import { twoCoderReliability } from '../../core/reliability.js';
+import type { MachineCoderReport } from '../../report/html/machine-coders.js';
+import { codersWithAnnotations, loadCoder, type Study } from '../study.js';
+import { machineCoderFiles, machineCoders } from './store.js';
+
+function flatten(value: unknown, prefix: string, into: Array<[string, string]>): void {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [key, item] of Object.entries(value))
+      flatten(item, prefix === '' ? key : `${prefix}.${key}`, into);
+    return;
+  }
+  if (Array.isArray(value) && value.some((item) => item !== null && typeof item === 'object')) return;
+  into.push([prefix, Array.isArray(value) ? value.join(', ') : String(value)]);
+}
+
+export async function machineCoderReports(study: Study): Promise<MachineCoderReport[]> {
+  const annotations = study.workspace.paths.annotations;
+  const machines = await machineCoders(annotations);
+  if (machines.length === 0) return [];
+  const available = await codersWithAnnotations(study);
+  const humans = available.filter((coder) => !machines.includes(coder));
+  const loaded = new Map<string, Awaited<ReturnType<typeof loadCoder>>>();
+  const load = async (coder: string) => {
+    if (!loaded.has(coder)) loaded.set(coder, await loadCoder(study, coder));
+    return loaded.get(coder)!;
+  };
+  const reports: MachineCoderReport[] = [];
+  for (const machine of machines) {
+    if (!available.includes(machine)) continue;
+    const record = JSON.parse(
+      await fs.readFile(machineCoderFiles(annotations, machine).record, 'utf8'),
+    ) as Record<string, unknown>;
+    const provenance: Array<[string, string]> = [];
+    flatten(record, '', provenance);
+    const comparisons: MachineCoderReport['comparisons'] = [];
+    for (const human of humans) {
+      const report = twoCoderReliability(
+        [human, machine],
+        (await load(human))!.codings,
+        (await load(machine))!.codings,
+        study.codebook,
+        { overall: 'pooled' },
+      );
+      if (report.n_units === 0) continue;
+      comparisons.push({
+        human,
+        n: report.n_units,
+        pooled_kappa: report.overall?.kappa ?? null,
+        codes: report.codes.map((code) => ({
+          code: code.code,
+          kappa: code.kappa,
+          ci_low: code.ci_low,
+          ci_high: code.ci_high,
+        })),
+      });
+    }
+    reports.push({ coder: machine, method: String(record['method'] ?? ''), provenance, comparisons });
+  }
+  return reports;
+}

@@ -21,6 +21,7 @@ import { registerReliability } from './commands/reliability.js';
 import { registerReport } from './commands/report.js';
 import { registerReproduce } from './commands/reproduce.js';
 import { registerSample } from './commands/sample.js';
+import { registerServe } from './commands/serve.js';
 import { registerSheet } from './commands/sheet.js';
 import { registerThemes } from './commands/themes.js';
 import { printError, visibleBlock, writeErr } from './output.js';
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   registerAdjudicate(program);
   registerCodes(program);
   registerCode(program);
+  registerServe(program);
   registerExport(program);
   registerThemes(program);
   registerReport(program);

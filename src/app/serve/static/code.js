@@ -1,0 +1,265 @@
+/**
+ * The coding page of `coding serve`: a thin view on the coder's session in the server. Each key
+ * or click is sent as a command; the page draws the state the server answers with, and says
+ * "saved" only for decisions the server reports on its disk.
+ */
+
+const { element, setText, requestId, connection, call, Refused, refusalText, typingIn } = window.coding;
+
+let state;
+let codebook;
+/** Code id by key (lower case). */
+const codeByKey = new Map();
+/** Commands waiting to be sent, one at a time, in the order they were given. */
+const queue = [];
+let sending = false;
+let stopped = false;
+
+function drawCodebook() {
+  const box = document.getElementById('codebook');
+  box.replaceChildren();
+  setText('codebook-name', codebook.name);
+  document.getElementById('exclusive-note').hidden = !codebook.exclusive;
+  for (const category of codebook.categories) {
+    const legendText = category.exclusive ? `${category.label} · one code only` : category.label;
+    const fieldset = element(
+      'fieldset',
+      { class: 'category', 'data-category': category.id },
+      element('legend', { text: legendText }),
+    );
+    if (category.description) fieldset.append(element('p', { class: 'quiet', text: category.description }));
+    for (const code of category.codes) {
+      if (code.key) codeByKey.set(code.key.toLowerCase(), code.id);
+      const inputId = `code-${code.id}`;
+      const input = element('input', { type: 'checkbox', id: inputId, 'data-code': code.id });
+      input.addEventListener('click', (event) => {
+        event.preventDefault();
+        send({ kind: 'toggle', code: code.id });
+      });
+      const label = element(
+        'label',
+        { for: inputId },
+        element('kbd', { class: 'key', text: code.key ?? '·' }),
+        ' ',
+        element('span', { class: 'label', text: code.label }),
+        ' ',
+        element('code', { text: code.id }),
+      );
+      const item = element(
+        'div',
+        { class: 'code', style: undefined },
+        element('div', { class: 'check' }, input, label),
+      );
+      if (code.depth > 0) item.classList.add(`depth-${Math.min(code.depth, 3)}`);
+      if (code.definition) item.append(element('p', { class: 'definition', text: code.definition }));
+      if (code.include)
+        item.append(element('p', { class: 'rule' }, element('strong', { text: 'Use when: ' }), code.include));
+      if (code.exclude)
+        item.append(element('p', { class: 'rule' }, element('strong', { text: 'Not when: ' }), code.exclude));
+      if (code.examples.length > 0) {
+        const list = element('ul', { class: 'examples' });
+        for (const example of code.examples) list.append(element('li', { text: `“${example}”` }));
+        item.append(
+          element('details', {}, element('summary', { text: `Examples (${code.examples.length})` }), list),
+        );
+      }
+      fieldset.append(item);
+    }
+    box.append(fieldset);
+  }
+  const none = element('input', { type: 'checkbox', id: 'code-none' });
+  none.addEventListener('click', (event) => {
+    event.preventDefault();
+    send({ kind: 'none' });
+  });
+  box.append(
+    element(
+      'div',
+      { class: 'code none' },
+      element(
+        'div',
+        { class: 'check' },
+        none,
+        element(
+          'label',
+          { for: 'code-none' },
+          element('kbd', { class: 'key', text: '0' }),
+          ' ',
+          element('span', { class: 'label', text: 'No code applies' }),
+        ),
+      ),
+    ),
+  );
+}
+
+function draw() {
+  setText('coder', state.coder);
+  document.title = `Coding · ${state.coder}`;
+  const { position, total, left, reviewed } = state.progress;
+  setText(
+    'progress',
+    `${reviewed} of ${total} reviewed in ${state.scope}, ${left} left · unit ${position} of ${total}`,
+  );
+  const unit = state.unit;
+  document.getElementById('text-box').hidden = unit === null;
+  document.getElementById('meta').hidden = unit === null;
+  document.getElementById('end').hidden = unit !== null;
+  if (unit === null) {
+    setText('unit-id', '');
+    setText(
+      'end-text',
+      `This is the end of the list. ${left > 0 ? `${left} not reviewed yet: u goes to the next one.` : 'Every unit is reviewed.'} p goes back, g jumps to a unit.`,
+    );
+  } else {
+    setText('unit-id', unit.id);
+    const meta = [unit.title, unit.actor, unit.genre, unit.date, unit.role].filter((part) => part !== '');
+    setText('meta', `${meta.join(' · ')} (document ${unit.document})`);
+    setText('before', unit.before);
+    setText('text', unit.text);
+    setText('after', unit.after);
+    document.getElementById('before').hidden = unit.before === '';
+    document.getElementById('after').hidden = unit.after === '';
+  }
+  const marked = new Set(state.draft.codes);
+  for (const input of document.querySelectorAll('input[data-code]')) {
+    input.checked = marked.has(input.dataset.code);
+    input.disabled = unit === null;
+    input.closest('.code').classList.toggle('on', input.checked);
+  }
+  const none = document.getElementById('code-none');
+  none.checked = state.draft.none && state.draft.codes.length === 0;
+  none.disabled = unit === null;
+  none.closest('.code').classList.toggle('on', none.checked);
+  const memo = document.getElementById('memo');
+  if (document.activeElement !== memo) memo.value = state.draft.memo;
+  memo.disabled = unit === null;
+  const status = document.getElementById('status');
+  status.textContent = state.status;
+  status.dataset.changed = String(state.changed);
+}
+
+function showMessage(message) {
+  const node = document.getElementById('message');
+  node.textContent = message ? message.text : '';
+  node.dataset.tone = message ? message.tone : '';
+}
+
+/** Give a command: sent after those before it, with the version of the state it was given on. */
+function send(command) {
+  if (stopped) return;
+  queue.push(command);
+  if (!sending) void pump();
+}
+
+async function pump() {
+  sending = true;
+  document.body.dataset.busy = 'true';
+  try {
+    while (queue.length > 0 && !stopped) {
+      const command = queue.shift();
+      const body = { request: requestId(), version: state.version, command };
+      let answer;
+      try {
+        answer = await call('POST', 'api/command', body);
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      state = answer.state;
+      draw();
+      showMessage(answer.message);
+      if (answer.conflict) queue.length = 0;
+      if (answer.saved.length > 0) {
+        const saved = document.getElementById('saved');
+        saved.textContent = `Saved on disk: ${answer.saved.join(', ')}${answer.message ? ` (${answer.message.text.replace(/^saved [^:]*: /, '')})` : ''}`;
+        saved.dataset.units = answer.saved.join(' ');
+      }
+    }
+  } finally {
+    sending = false;
+    document.body.dataset.busy = 'false';
+  }
+}
+
+function fail(error) {
+  queue.length = 0;
+  if (error instanceof Refused && error.status === 403) stopped = true;
+  if (error instanceof Refused && /stopped|NOT saved|stopping/.test(error.message)) stopped = true;
+  showMessage({ text: refusalText(error), tone: 'refused' });
+  if (stopped) connection.show('stopped', 'stopped: nothing more can be saved from this page');
+}
+
+function openHelp() {
+  const dialog = document.getElementById('help');
+  if (!dialog.open) dialog.showModal();
+}
+
+function onKey(event) {
+  if (event.ctrlKey || event.metaKey || event.altKey || state === undefined) return;
+  if (document.getElementById('help').open) return;
+  const field = typingIn(event);
+  if (field) {
+    if (event.key === 'Escape') {
+      if (event.target.id === 'memo') event.target.value = state.draft.memo;
+      event.target.blur();
+    }
+    return;
+  }
+  const key = event.key;
+  const lower = key.length === 1 ? key.toLowerCase() : key;
+  const onControl =
+    event.target instanceof HTMLElement && ['BUTTON', 'SUMMARY', 'A'].includes(event.target.tagName);
+  let handled = true;
+  if (lower === 'n' || lower === 'ArrowRight' || (key === 'Enter' && !onControl)) send({ kind: 'next' });
+  else if (lower === 'p' || lower === 'ArrowLeft') send({ kind: 'previous' });
+  else if (lower === 'u') send({ kind: 'next-unreviewed' });
+  else if (lower === '0') send({ kind: 'none' });
+  else if (lower === 'm') document.getElementById('memo').focus();
+  else if (lower === 'g') document.getElementById('goto').focus();
+  else if (key === '?') openHelp();
+  else if (codeByKey.has(lower)) send({ kind: 'toggle', code: codeByKey.get(lower) });
+  else handled = false;
+  if (handled) event.preventDefault();
+}
+
+async function start() {
+  let answer;
+  try {
+    answer = await call('GET', 'api/state');
+  } catch (error) {
+    fail(error);
+    return;
+  }
+  codebook = answer.codebook;
+  state = answer.state;
+  drawCodebook();
+  draw();
+  // A long unit scrolls in its box: the box takes the focus, so the arrow keys scroll it.
+  document.getElementById('text-box').tabIndex = 0;
+  connection.show('online', 'connected');
+  document.addEventListener('keydown', onKey);
+  document.getElementById('next').addEventListener('click', () => send({ kind: 'next' }));
+  document.getElementById('prev').addEventListener('click', () => send({ kind: 'previous' }));
+  document.getElementById('unreviewed').addEventListener('click', () => send({ kind: 'next-unreviewed' }));
+  document.getElementById('help-button').addEventListener('click', openHelp);
+  document
+    .getElementById('help-close')
+    .addEventListener('click', () => document.getElementById('help').close());
+  document.getElementById('memo-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const memo = document.getElementById('memo');
+    send({ kind: 'memo', text: memo.value });
+    memo.blur();
+  });
+  document.getElementById('goto-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const input = document.getElementById('goto');
+    const unit = input.value.trim();
+    if (unit === '') return;
+    send({ kind: 'goto', unit });
+    input.value = '';
+    input.blur();
+  });
+}
+
+void start();

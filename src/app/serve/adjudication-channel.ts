@@ -87,7 +87,7 @@ export class AdjudicationChannel {
           request.codes ?? [],
           session.set.codebook,
         );
-        if (problems.length > 0) throw new UsageError(`not saved: ${problems.join('; ')}`);
+        if (problems.length > 0) throw new UsageError(problems.join('; '));
         const now = (this.options.now ?? (() => new Date()))();
         await session.decide({
           unitId: disagreement.unitId,
@@ -97,7 +97,7 @@ export class AdjudicationChannel {
           coderB: session.coderB,
           decidedBy: this.options.by,
           decidedAt: now.toISOString().replace(/\.\d+Z$/, 'Z'),
-          rationale: request.rationale.replace(/\s+/g, ' ').trim(),
+          rationale: request.rationale.trim(),
         });
         return stateOf(session, this.options.by);
       }),

@@ -87,8 +87,8 @@ export interface PageState {
 
 export interface CommandAnswer {
   state: PageState;
-  /** Units whose decisions this command saved: in the journal on the disk. */
-  saved: string[];
+  /** The decisions this command saved: in the journal on the disk. */
+  saved: Array<{ unit: string; codes: string[]; memo: string }>;
   message: { text: string; tone: 'info' | 'saved' | 'refused' } | null;
   /** The command was not applied because the page showed an older state. */
   conflict?: true;
@@ -229,7 +229,14 @@ export class CoderChannel {
       this.version++;
       answer = {
         state: this.state(),
-        saved: result.saved.map(line),
+        saved: result.saved.map((unitId) => {
+          const decision = this.opened.session.decided.get(unitId)!;
+          return {
+            unit: line(unitId),
+            codes: decision.codes.map((code) => this.opened.study.codebook.codes[code]!.id),
+            memo: decision.memo,
+          };
+        }),
         message: result.message ? { text: line(result.message.text), tone: result.message.tone } : null,
       };
       if (result.saved.length > 0) {

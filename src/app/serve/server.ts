@@ -27,6 +27,7 @@ import {
   newToken,
   RequestError,
   readJson,
+  securityHeaders,
   send,
   sendJson,
   sendText,
@@ -181,6 +182,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return;
     }
     const path = new URL(request.url ?? '/', 'http://server').pathname;
+    if (path === '/favicon.ico') {
+      // Browsers ask for it unbidden: nothing to send, and no error in the page's console.
+      response.writeHead(204, securityHeaders).end();
+      return;
+    }
     const match = /^\/s\/([A-Za-z0-9_-]{1,100})\/(.*)$/.exec(path);
     if (match === null) {
       sendText(response, 404, 'not found: open one of the links that coding serve printed');

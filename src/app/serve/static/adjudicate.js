@@ -4,7 +4,7 @@
  * as `coding adjudicate` saves it, and shown as saved once the server answers.
  */
 
-const { element, setText, connection, call, refusalText, typingIn } = window.coding;
+import { call, connection, element, refusalText, setText, typingIn } from './shared.js';
 
 let data;
 let index = 0;

@@ -4,7 +4,7 @@
  * "saved" only for decisions the server reports on its disk.
  */
 
-const { element, setText, requestId, connection, call, Refused, refusalText, typingIn } = window.coding;
+import { call, connection, element, Refused, refusalText, requestId, setText, typingIn } from './shared.js';
 
 let state;
 let codebook;
@@ -171,8 +171,12 @@ async function pump() {
       if (answer.conflict) queue.length = 0;
       if (answer.saved.length > 0) {
         const saved = document.getElementById('saved');
-        saved.textContent = `Saved on disk: ${answer.saved.join(', ')}${answer.message ? ` (${answer.message.text.replace(/^saved [^:]*: /, '')})` : ''}`;
-        saved.dataset.units = answer.saved.join(' ');
+        const last = answer.saved[answer.saved.length - 1];
+        const codes = last.codes.length === 0 ? 'no code applies' : last.codes.join(', ');
+        saved.textContent = `Saved on disk: ${last.unit} → ${codes}${last.memo ? ` · memo: ${last.memo}` : ''}`;
+        saved.dataset.unit = last.unit;
+        saved.dataset.codes = last.codes.join(' ');
+        saved.dataset.memo = last.memo;
       }
     }
   } finally {

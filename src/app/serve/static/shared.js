@@ -112,4 +112,4 @@ function typingIn(event) {
   return target.isContentEditable || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT';
 }
 
-window.coding = { element, setText, requestId, connection, call, Refused, refusalText, typingIn };
+export { call, connection, element, Refused, refusalText, requestId, setText, typingIn };

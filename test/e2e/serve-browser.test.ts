@@ -154,7 +154,7 @@ describe.skipIf(!hasChromium)('coding serve in Chromium', () => {
     // A reload in the middle: the session resumes at the same unit.
     await page.reload();
     await unitOnScreen(page, 'call:4');
-    expect(await page.locator('#progress').textContent()).toContain('3 of 15 reviewed');
+    expect(await page.locator('#progress').textContent()).toContain('3 of 16 reviewed');
 
     // call:4: no code applies, with a memo (m, type, Enter), then n.
     await page.keyboard.press('0');
@@ -300,6 +300,7 @@ describe.skipIf(!hasChromium)('coding serve in Chromium', () => {
     await page.locator('#rationale').fill('tariffs, and a negative tone');
     await page.keyboard.press('Control+Enter');
     await page.locator('#saved', { hasText: 'Saved on disk: call:3' }).waitFor();
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: path.join(artifacts, 'serve-adjudication.png') });
     expect(await page.locator('#progress').textContent()).toContain('3 of 3 decided');
 
@@ -381,6 +382,22 @@ describe.skipIf(!hasChromium)('coding serve in Chromium', () => {
       "[...document.querySelectorAll('input, button, textarea')].filter((node) => node.labels?.length === 0 && node.textContent.trim() === '').map((node) => node.outerHTML)",
     );
     expect(unnamed).toEqual([]);
+    // ? opens the list of keys, Esc closes it.
+    await page.keyboard.press('?');
+    await page.locator('#help').waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('#help').waitFor({ state: 'hidden' });
+    // A unit of 14 400 characters opens at once and scrolls in its box, by keyboard too.
+    await page.keyboard.press('g');
+    await page.keyboard.type('zzlong:1');
+    await page.keyboard.press('Enter');
+    await unitOnScreen(page, 'zzlong:1');
+    const box = page.locator('#text-box');
+    const scroll = 'document.getElementById("text-box")';
+    expect(await page.evaluate(`${scroll}.scrollHeight > 5 * ${scroll}.clientHeight`)).toBe(true);
+    await box.focus();
+    await page.keyboard.press('PageDown');
+    await expect.poll(() => page.evaluate(`${scroll}.scrollTop`)).toBeGreaterThan(0);
     await page.close();
   });
 });

@@ -96,7 +96,7 @@ export const redTeamDocument =
   'Then "><img src=x onerror=alert(2)> appeared.\n\n' +
   'A bell \u0007 and an escape \u001b[31mred\u001b[0m and \u202eevil.\n';
 
-/** A workspace with the codebook, three ordinary documents (12 units) and the red-team one (3 units). */
+/** A workspace with the codebook, three ordinary documents (12 units), the red-team one (3 units) and a long unit. */
 export async function serveStudy(): Promise<string> {
   const workspace = await temporaryWorkspace();
   await writeFiles(workspace, {
@@ -108,6 +108,8 @@ export async function serveStudy(): Promise<string> {
     'docs/wire.md':
       '---\nid: wire\nactor: Reuters\ngenre: news article\ndate: 2026-01-30\nrole: secondary\n---\nThe leaders discussed tariffs. Analysts expect technical changes. The call lasted forty minutes. Markets rose.\n',
     'docs/redteam.md': redTeamDocument,
+    // One unit of 14 400 characters (no sentence end before the last word).
+    'docs/zzlong.md': `---\nid: zzlong\n---\n${'a long unit without end '.repeat(600)}stop.\n`,
   });
   const result = await runCli(['import', 'docs'], { cwd: workspace });
   if (result.code !== 0) throw new Error(`import failed: ${result.stderr}`);

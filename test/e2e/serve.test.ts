@@ -237,12 +237,37 @@ describe('coding serve over HTTP', () => {
       }
       const uncoded = await startServe(other, ['--uncoded', '--coder', 'coder1']);
       try {
-        const state = JSON.parse((await request(`${uncoded.links.get('coder1')!}api/state`)).body).state;
-        expect(state.progress.total).toBe(14);
-        expect(state.unit.id).toBe('call:2');
+        const link = uncoded.links.get('coder1')!;
+        const state = JSON.parse((await request(`${link}api/state`)).body).state;
+        expect(state.progress.total).toBe(15);
         expect(state.scope).toBe('the corpus, not reviewed at start');
+        const goto = { request: 'goto-1', version: state.version, command: { kind: 'goto', unit: 'call:1' } };
+        const refused = JSON.parse((await post(`${link}api/command`, goto)).body);
+        expect(refused.message.text).toBe(
+          'unit call:1 was reviewed before this session began (leave out --uncoded to revisit it)',
+        );
       } finally {
         await uncoded.stop();
+      }
+    } finally {
+      await fs.rm(other, { recursive: true, force: true });
+    }
+  });
+
+  it('--host other than loopback warns, and still needs the tokens', async () => {
+    const other = await serveStudy();
+    try {
+      const exposed = await startServe(other, ['--host', '0.0.0.0', '--coder', 'coder1']);
+      try {
+        expect(exposed.stderr()).toContain(
+          'warning: --host 0.0.0.0: the pages can be reached from other computers',
+        );
+        const port = new URL(exposed.origin).port;
+        const state = `/s/${/\/s\/([^/]+)\//.exec(exposed.links.get('coder1')!)![1]}/api/state`;
+        expect((await request(`http://127.0.0.1:${port}${state}`)).status).toBe(200);
+        expect((await request(`http://127.0.0.1:${port}/s/${'x'.repeat(43)}/api/state`)).status).toBe(403);
+      } finally {
+        await exposed.stop();
       }
     } finally {
       await fs.rm(other, { recursive: true, force: true });

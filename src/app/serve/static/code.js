@@ -167,7 +167,8 @@ async function pump() {
       }
       state = answer.state;
       draw();
-      showMessage(answer.message);
+      // A decision saved is said once, in the "saved on disk" line below.
+      showMessage(answer.message && answer.message.tone !== 'saved' ? answer.message : null);
       if (answer.conflict) queue.length = 0;
       if (answer.saved.length > 0) {
         const saved = document.getElementById('saved');

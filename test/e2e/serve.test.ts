@@ -254,6 +254,61 @@ describe('coding serve over HTTP', () => {
     }
   });
 
+  it('done when: both coders code the sample through their links, and coding reliability sees the codes while the server runs', async () => {
+    const other = await serveStudy();
+    try {
+      await writeSample(other);
+      const sample = (await readText(other, 'annotations/sample.csv')).trim().split('\n').slice(1);
+      const running = await startServe(other, ['--sample']);
+      try {
+        // The commands the page sends: coder1 marks trade.ntb on every unit; coder2 on all but the first.
+        for (const coder of ['coder1', 'coder2']) {
+          const link = running.links.get(coder)!;
+          let state = JSON.parse((await request(`${link}api/state`)).body).state;
+          for (let index = 0; index < sample.length; index++) {
+            const marks =
+              coder === 'coder2' && index === 0
+                ? [{ kind: 'none' }]
+                : [{ kind: 'toggle', code: 'trade.ntb' }];
+            for (const command of [...marks, { kind: 'next' }]) {
+              const answer = JSON.parse(
+                (
+                  await post(`${link}api/command`, {
+                    request: `${coder}-${index}-${command.kind}`,
+                    version: state.version,
+                    command,
+                  })
+                ).body,
+              );
+              state = answer.state;
+            }
+          }
+          expect(state.progress.left).toBe(0);
+        }
+        // Folded into the coders' files once they pause, with the server still running.
+        let reliability = await runCli(['reliability', '--format', 'json', '--bootstrap', '0'], {
+          cwd: other,
+        });
+        for (
+          let tries = 0;
+          tries < 40 && JSON.parse(reliability.stdout || '{}').n_units !== sample.length;
+          tries++
+        ) {
+          await new Promise((resolve) => setTimeout(resolve, 250));
+          reliability = await runCli(['reliability', '--format', 'json', '--bootstrap', '0'], { cwd: other });
+        }
+        expect(reliability.code, reliability.stderr).toBe(0);
+        const report = JSON.parse(reliability.stdout);
+        expect(report.n_units).toBe(sample.length);
+        expect(JSON.stringify(report)).toContain('trade.ntb');
+      } finally {
+        await running.stop();
+      }
+    } finally {
+      await fs.rm(other, { recursive: true, force: true });
+    }
+  });
+
   it('--host other than loopback warns, and still needs the tokens', async () => {
     const other = await serveStudy();
     try {

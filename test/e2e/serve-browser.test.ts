@@ -398,6 +398,16 @@ describe.skipIf(!hasChromium)('coding serve in Chromium', () => {
     await box.focus();
     await page.keyboard.press('PageDown');
     await expect.poll(() => page.evaluate(`${scroll}.scrollTop`)).toBeGreaterThan(0);
+    // The connection is lost: the page says so, and carries the key out once it is back.
+    const ntb = page.locator('input[data-code="trade.ntb"]');
+    const wasMarked = await ntb.isChecked();
+    await page.context().setOffline(true);
+    await page.keyboard.press('1');
+    await page.locator('#connection[data-state="offline"]').waitFor();
+    expect(await ntb.isChecked()).toBe(wasMarked);
+    await page.context().setOffline(false);
+    await page.locator('#connection[data-state="online"]').waitFor({ timeout: 20_000 });
+    await expect.poll(() => ntb.isChecked()).toBe(!wasMarked);
     await page.close();
   });
 });

@@ -69,7 +69,12 @@ async function savedOn(page: Page, unit: string): Promise<Saved> {
 }
 
 async function waitChecked(page: Page, code: string): Promise<void> {
-  await expect.poll(() => page.locator(`input[data-code="${code}"]`).isChecked()).toBe(true);
+  await page.locator(`input[data-code="${code}"]:checked`).waitFor();
+}
+
+/** Wait until exactly `count` codes are marked on the page. */
+async function waitMarked(page: Page, count: number): Promise<void> {
+  await page.waitForFunction(`document.querySelectorAll('input[data-code]:checked').length === ${count}`);
 }
 
 async function checked(page: Page, code: string): Promise<boolean> {
@@ -137,7 +142,7 @@ describe.skipIf(!hasChromium)('coding serve in Chromium', () => {
     // call:2 by mouse: two codes clicked, then the button.
     await page.getByText('Tariffs', { exact: true }).click();
     await page.getByText('Positive', { exact: true }).click();
-    await expect.poll(() => page.locator('input[data-code]:checked').count()).toBe(2);
+    await waitMarked(page, 2);
     await page.getByRole('button', { name: /Save and next/ }).click();
     shownAsSaved.push(await savedOn(page, 'call:2'));
 
@@ -158,9 +163,9 @@ describe.skipIf(!hasChromium)('coding serve in Chromium', () => {
 
     // call:4: no code applies, with a memo (m, type, Enter), then n.
     await page.keyboard.press('0');
-    await expect.poll(() => page.locator('#code-none').isChecked()).toBe(true);
+    await page.locator('#code-none:checked').waitFor();
     await page.keyboard.press('m');
-    await expect.poll(() => page.evaluate('document.activeElement.id')).toBe('memo');
+    await page.locator('#memo:focus').waitFor();
     await page.keyboard.type('no <b>bold</b> claim');
     await page.keyboard.press('Enter');
     await page.locator('#status[data-changed="true"]').waitFor();
@@ -233,7 +238,7 @@ describe.skipIf(!hasChromium)('coding serve in Chromium', () => {
       ] as const) {
         await unitOnScreen(two, unit);
         for (const key of keys) await two.keyboard.press(key);
-        await expect.poll(() => two.locator('input[data-code]:checked').count()).toBe(keys.length);
+        await waitMarked(two, keys.length);
         await two.keyboard.press('n');
         await savedOn(two, unit);
       }

@@ -224,7 +224,7 @@ describe.skipIf(!hasChromium)('coding serve in Chromium', () => {
     // coder1 coded call:1 with trade.ntb: coder2's page shows nothing of it.
     expect(await two.locator('input[data-code]:checked').count()).toBe(0);
     expect(await two.locator('#status').textContent()).toBe('not reviewed');
-    const pageText = await two.locator('body').innerText();
+    const pageText = await two.locator('html').textContent();
     expect(pageText).not.toContain('coder1');
     const stateText = await two.evaluate(() => fetch('api/state').then((answer) => answer.text()));
     expect(stateText).not.toContain('coder1');

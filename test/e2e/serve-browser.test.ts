@@ -74,7 +74,8 @@ async function waitChecked(page: Page, code: string): Promise<void> {
 
 /** Wait until exactly `count` codes are marked on the page. */
 async function waitMarked(page: Page, count: number): Promise<void> {
-  await page.waitForFunction(`document.querySelectorAll('input[data-code]:checked').length === ${count}`);
+  // Not waitForFunction with a string: the page's Content-Security-Policy forbids eval, even to tests.
+  await expect.poll(() => page.locator('input[data-code]:checked').count(), { interval: 50 }).toBe(count);
 }
 
 async function checked(page: Page, code: string): Promise<boolean> {

@@ -12,7 +12,8 @@
  * - Commands run one at a time; when the coder pauses, the journal is folded into
  *   `annotations/<coder>.csv` (a checkpoint), so that other commands see the codes.
  */
-import type { SessionCommand } from '../../core/code-session.js';
+import { commandLetters, type SessionCommand } from '../../core/code-session.js';
+import { keyAction } from '../../core/code-view.js';
 import type { CodebookModel } from '../../core/codebook.js';
 import { visibleText } from '../../core/visible-text.js';
 import { CodingError, InputError } from '../../errors.js';
@@ -145,6 +146,48 @@ function pageUnit(view: UnitView): PageUnit {
     text: text(view.text),
     after: text(view.after),
   };
+}
+
+/** What a key does on the page: a command to send, a field to fill in first, or the list of keys. */
+export type PageKeyAction =
+  | { kind: 'command'; command: PageCommand }
+  | { kind: 'prompt'; prompt: 'goto' | 'memo' }
+  | { kind: 'help' };
+
+/**
+ * The keys of the page, from the same `keyAction` as the terminal's: code keys toggle their code,
+ * 0 n p u are commands, g and m ask for a unit or a memo, ? shows the keys. q (quit) and : (a
+ * code by id) have no use on a page, where every code can be clicked and the tab closed.
+ */
+export function pageKeys(
+  codebook: Pick<CodebookModel, 'codes'>,
+  keys: ReadonlyArray<string | undefined>,
+): Record<string, PageKeyAction> {
+  const typed = new Set<string>(['0', '?', 'g', 'm', ...commandLetters]);
+  for (const key of keys) if (key !== undefined) typed.add(key);
+  const table: Record<string, PageKeyAction> = {};
+  for (const key of [...typed].sort()) {
+    const action = keyAction(key, keys);
+    if (action.kind === 'help') table[key] = { kind: 'help' };
+    else if (action.kind === 'prompt' && action.prompt !== 'code')
+      table[key] = { kind: 'prompt', prompt: action.prompt };
+    else if (action.kind === 'command') {
+      const command = action.command;
+      if (command.kind === 'toggle')
+        table[key] = {
+          kind: 'command',
+          command: { kind: 'toggle', code: codebook.codes[command.codeIndex]!.id },
+        };
+      else if (
+        command.kind === 'none' ||
+        command.kind === 'next' ||
+        command.kind === 'previous' ||
+        command.kind === 'next-unreviewed'
+      )
+        table[key] = { kind: 'command', command: { kind: command.kind } };
+    }
+  }
+  return table;
 }
 
 /** Requests remembered for answering a retry: more than a page can have in flight. */

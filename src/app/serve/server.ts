@@ -18,7 +18,7 @@ import { type FoldResult, openCodeSession } from '../code-session.js';
 import { openStudy } from '../study.js';
 import { AdjudicationChannel } from './adjudication-channel.js';
 import { asset, isAssetName, loadAssets } from './assets.js';
-import { CoderChannel, pageCodebook } from './coder-channel.js';
+import { CoderChannel, pageCodebook, pageKeys } from './coder-channel.js';
 import {
   hostChecker,
   isLoopback,
@@ -216,6 +216,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         sendJson(response, 200, {
           state: channel.state(),
           codebook: pageCodebook(channel.opened.study.codebook, channel.opened.keys),
+          keys: pageKeys(channel.opened.study.codebook, channel.opened.keys),
         });
       } else if (rest === 'api/adjudication' && role.kind === 'adjudicator') {
         // The coders' latest decisions first, so that the disagreements are the current ones.

@@ -8,8 +8,8 @@ import { call, connection, element, Refused, refusalText, requestId, setText, ty
 
 let state;
 let codebook;
-/** Code id by key (lower case). */
-const codeByKey = new Map();
+/** What each key does, as the server's session core says (the same keys as the terminal's). */
+let keyActions = {};
 /** Commands waiting to be sent, one at a time, in the order they were given. */
 const queue = [];
 let sending = false;
@@ -29,7 +29,6 @@ function drawCodebook() {
     );
     if (category.description) fieldset.append(element('p', { class: 'quiet', text: category.description }));
     for (const code of category.codes) {
-      if (code.key) codeByKey.set(code.key.toLowerCase(), code.id);
       const inputId = `code-${code.id}`;
       const input = element('input', { type: 'checkbox', id: inputId, 'data-code': code.id });
       input.addEventListener('click', (event) => {
@@ -214,15 +213,13 @@ function onKey(event) {
   const lower = key.length === 1 ? key.toLowerCase() : key;
   const onControl =
     event.target instanceof HTMLElement && ['BUTTON', 'SUMMARY', 'A'].includes(event.target.tagName);
+  const action = Object.hasOwn(keyActions, lower) ? keyActions[lower] : undefined;
   let handled = true;
-  if (lower === 'n' || lower === 'ArrowRight' || (key === 'Enter' && !onControl)) send({ kind: 'next' });
-  else if (lower === 'p' || lower === 'ArrowLeft') send({ kind: 'previous' });
-  else if (lower === 'u') send({ kind: 'next-unreviewed' });
-  else if (lower === '0') send({ kind: 'none' });
-  else if (lower === 'm') document.getElementById('memo').focus();
-  else if (lower === 'g') document.getElementById('goto').focus();
-  else if (key === '?') openHelp();
-  else if (codeByKey.has(lower)) send({ kind: 'toggle', code: codeByKey.get(lower) });
+  if (lower === 'ArrowRight' || (key === 'Enter' && !onControl)) send({ kind: 'next' });
+  else if (lower === 'ArrowLeft') send({ kind: 'previous' });
+  else if (action?.kind === 'command') send(action.command);
+  else if (action?.kind === 'prompt') document.getElementById(action.prompt).focus();
+  else if (action?.kind === 'help') openHelp();
   else handled = false;
   if (handled) event.preventDefault();
 }
@@ -236,6 +233,7 @@ async function start() {
     return;
   }
   codebook = answer.codebook;
+  keyActions = answer.keys;
   state = answer.state;
   drawCodebook();
   draw();

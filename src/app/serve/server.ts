@@ -134,6 +134,153 @@ async function openChannels(
   return { channels, notices, warnings };
 }
 
+interface Routes {
+  tokens: TokenTable<Role>;
+  channels: readonly CoderChannel[];
+  /** Whether a Host header names this server (set once it listens, and knows its port). */
+  allowedHost: (header: string | undefined) => boolean;
+}
+
+/** Answer one request: the Host, the token, then the route of its role. */
+async function route(routes: Routes, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  if (!routes.allowedHost(request.headers.host)) {
+    sendText(response, 403, 'refused: this server answers only requests addressed to it by its own name');
+    return;
+  }
+  const path = new URL(request.url ?? '/', 'http://server').pathname;
+  if (path === '/favicon.ico') {
+    // Browsers ask for it unbidden: nothing to send, and no error in the page's console.
+    response.writeHead(204, securityHeaders).end();
+    return;
+  }
+  const match = /^\/s\/([A-Za-z0-9_-]{1,100})\/(.*)$/.exec(path);
+  if (match === null) {
+    sendText(response, 404, 'not found: open one of the links that coding serve printed');
+    return;
+  }
+  const role = routes.tokens.find(match[1]!);
+  if (role === undefined) {
+    sendText(
+      response,
+      403,
+      'refused: this link is not valid (any more). coding serve prints new links each time it starts: open the one it printed for you.',
+    );
+    return;
+  }
+  const method = request.method ?? 'GET';
+  if (method === 'GET' || method === 'HEAD')
+    return answerGet(routes, role, match[2]!, response, method === 'HEAD');
+  if (method !== 'POST') {
+    response.setHeader('Allow', 'GET, HEAD, POST');
+    sendText(response, 405, `method ${method} is not allowed`);
+    return;
+  }
+  const refusal = mutationRefusal(request);
+  if (refusal !== undefined) {
+    sendText(response, 403, `refused: ${refusal}`);
+    return;
+  }
+  return answerPost(role, match[2]!, await readJson(request), response);
+}
+
+/** The page of the role, its assets, and the state of its session. */
+async function answerGet(
+  routes: Routes,
+  role: Role,
+  rest: string,
+  response: ServerResponse,
+  head: boolean,
+): Promise<void> {
+  if (rest === '') {
+    const page = await asset(role.kind === 'coder' ? 'code.html' : 'adjudicate.html');
+    send(response, 200, page.type, page.body, head);
+  } else if (isAssetName(rest) && !rest.endsWith('.html')) {
+    const file = await asset(rest);
+    send(response, 200, file.type, file.body, head);
+  } else if (rest === 'api/state' && role.kind === 'coder') {
+    const { channel } = role;
+    sendJson(response, 200, {
+      state: channel.state(),
+      codebook: pageCodebook(channel.opened.study.codebook, channel.opened.keys),
+      keys: pageKeys(channel.opened.study.codebook, channel.opened.keys),
+    });
+  } else if (rest === 'api/adjudication' && role.kind === 'adjudicator') {
+    // The coders' latest decisions first, so that the disagreements are the current ones.
+    await Promise.all(routes.channels.map((channel) => channel.checkpoint()));
+    sendJson(response, 200, await role.channel.state());
+  } else sendText(response, 404, 'not found');
+}
+
+/** A coder's command, or the adjudicator's decision. */
+async function answerPost(role: Role, rest: string, body: unknown, response: ServerResponse): Promise<void> {
+  if (rest === 'api/command' && role.kind === 'coder') {
+    const parsed = commandSchema.safeParse(body);
+    if (!parsed.success) throw new RequestError(400, 'the command is not one the page sends');
+    sendJson(response, 200, await role.channel.command(parsed.data));
+  } else if (rest === 'api/decide' && role.kind === 'adjudicator') {
+    const parsed = decideSchema.safeParse(body);
+    if (!parsed.success) throw new RequestError(400, 'the decision is not one the page sends');
+    sendJson(response, 200, await role.channel.decide(parsed.data));
+  } else sendText(response, 404, 'not found');
+}
+
+/** A request that failed: refused (4xx, with the reason for the page), or an internal error (500). */
+function answerError(response: ServerResponse, error: unknown): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  if (error instanceof RequestError) sendJson(response, error.status, { error: error.message });
+  else if (error instanceof CodingError)
+    sendJson(response, 409, { error: error.message, ...(error.hint ? { hint: error.hint } : {}) });
+  else sendJson(response, 500, { error: error instanceof Error ? error.message : String(error) });
+}
+
+/** Listen on the host and port; resolves with the port (a free one for 0). */
+async function listen(server: http.Server, host: string, port: number): Promise<number> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new UsageError(`port ${port} on ${host} is in use`, {
+        hint: 'choose another with --port N, or leave --port out for a free one',
+      });
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES')
+      throw new UsageError(`cannot listen on ${host}:${port} (${code})`, {
+        hint: 'leave --host out to serve on this computer only (127.0.0.1)',
+      });
+    throw error;
+  }
+  return (server.address() as AddressInfo).port;
+}
+
+/** Stop answering, then end every coder's session, one after the other. */
+async function closeAll(
+  server: http.Server,
+  channels: readonly CoderChannel[],
+): ReturnType<RunningServer['close']> {
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+  const results: Array<{ coder: string; result?: FoldResult; error?: string }> = [];
+  for (const channel of channels) {
+    try {
+      results.push({ coder: channel.coder, result: await channel.close() });
+    } catch (error) {
+      results.push({ coder: channel.coder, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return results;
+}
+
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   await loadAssets();
   const study = await openStudy(options);
@@ -147,7 +294,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const { channels, notices, warnings } = await openChannels(options, coders);
 
   const tokens = new TokenTable<Role>();
-  const tokenOf = new Map<CoderChannel | AdjudicationChannel, string>();
+  const tokenOf = new Map<CoderChannel, string>();
   for (const channel of channels) {
     const token = newToken();
     tokens.add(token, { kind: 'coder', channel });
@@ -162,114 +309,18 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const adjudicationToken = newToken();
   tokens.add(adjudicationToken, { kind: 'adjudicator', channel: adjudication });
 
-  let allowedHost: (header: string | undefined) => boolean = () => false;
+  const routes: Routes = { tokens, channels, allowedHost: () => false };
   const server = http.createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      if (response.headersSent) {
-        response.destroy();
-        return;
-      }
-      if (error instanceof RequestError) sendJson(response, error.status, { error: error.message });
-      else if (error instanceof CodingError)
-        sendJson(response, 409, { error: error.message, ...(error.hint ? { hint: error.hint } : {}) });
-      else sendJson(response, 500, { error: error instanceof Error ? error.message : String(error) });
-    });
+    route(routes, request, response).catch((error: unknown) => answerError(response, error));
   });
-
-  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    if (!allowedHost(request.headers.host)) {
-      sendText(response, 403, 'refused: this server answers only requests addressed to it by its own name');
-      return;
-    }
-    const path = new URL(request.url ?? '/', 'http://server').pathname;
-    if (path === '/favicon.ico') {
-      // Browsers ask for it unbidden: nothing to send, and no error in the page's console.
-      response.writeHead(204, securityHeaders).end();
-      return;
-    }
-    const match = /^\/s\/([A-Za-z0-9_-]{1,100})\/(.*)$/.exec(path);
-    if (match === null) {
-      sendText(response, 404, 'not found: open one of the links that coding serve printed');
-      return;
-    }
-    const role = tokens.find(match[1]!);
-    if (role === undefined) {
-      sendText(
-        response,
-        403,
-        'refused: this link is not valid (any more). coding serve prints new links each time it starts: open the one it printed for you.',
-      );
-      return;
-    }
-    const rest = match[2]!;
-    const method = request.method ?? 'GET';
-    if (method === 'GET' || method === 'HEAD') {
-      const head = method === 'HEAD';
-      if (rest === '') {
-        const page = await asset(role.kind === 'coder' ? 'code.html' : 'adjudicate.html');
-        send(response, 200, page.type, page.body, head);
-      } else if (isAssetName(rest) && !rest.endsWith('.html')) {
-        const file = await asset(rest);
-        send(response, 200, file.type, file.body, head);
-      } else if (rest === 'api/state' && role.kind === 'coder') {
-        const { channel } = role;
-        sendJson(response, 200, {
-          state: channel.state(),
-          codebook: pageCodebook(channel.opened.study.codebook, channel.opened.keys),
-          keys: pageKeys(channel.opened.study.codebook, channel.opened.keys),
-        });
-      } else if (rest === 'api/adjudication' && role.kind === 'adjudicator') {
-        // The coders' latest decisions first, so that the disagreements are the current ones.
-        await Promise.all(channels.map((channel) => channel.checkpoint()));
-        sendJson(response, 200, await role.channel.state());
-      } else sendText(response, 404, 'not found');
-      return;
-    }
-    if (method !== 'POST') {
-      response.setHeader('Allow', 'GET, HEAD, POST');
-      sendText(response, 405, `method ${method} is not allowed`);
-      return;
-    }
-    const refusal = mutationRefusal(request);
-    if (refusal !== undefined) {
-      sendText(response, 403, `refused: ${refusal}`);
-      return;
-    }
-    const body = await readJson(request);
-    if (rest === 'api/command' && role.kind === 'coder') {
-      const parsed = commandSchema.safeParse(body);
-      if (!parsed.success) throw new RequestError(400, 'the command is not one the page sends');
-      sendJson(response, 200, await role.channel.command(parsed.data));
-    } else if (rest === 'api/decide' && role.kind === 'adjudicator') {
-      const parsed = decideSchema.safeParse(body);
-      if (!parsed.success) throw new RequestError(400, 'the decision is not one the page sends');
-      sendJson(response, 200, await role.channel.decide(parsed.data));
-    } else sendText(response, 404, 'not found');
-  };
-
+  let port: number;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, options.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    port = await listen(server, options.host, options.port);
   } catch (error) {
     for (const channel of channels) await channel.close().catch(() => {});
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE')
-      throw new UsageError(`port ${options.port} on ${options.host} is in use`, {
-        hint: 'choose another with --port N, or leave --port out for a free one',
-      });
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES')
-      throw new UsageError(`cannot listen on ${options.host}:${options.port} (${code})`, {
-        hint: 'leave --host out to serve on this computer only (127.0.0.1)',
-      });
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
-  allowedHost = hostChecker(options.host, port);
+  routes.allowedHost = hostChecker(options.host, port);
   const base = `http://${linkHost(options.host)}:${port}/s/`;
   const links: ServeLink[] = channels.map((channel) => ({
     who: channel.coder,
@@ -285,24 +336,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     warnings,
     exposed: !isLoopback(options.host),
     close() {
-      closing ??= (async () => {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
-        const results: Array<{ coder: string; result?: FoldResult; error?: string }> = [];
-        for (const channel of channels) {
-          try {
-            results.push({ coder: channel.coder, result: await channel.close() });
-          } catch (error) {
-            results.push({
-              coder: channel.coder,
-              error: error instanceof Error ? error.message : String(error),
-            });
-          }
-        }
-        return results;
-      })();
+      closing ??= closeAll(server, channels);
       return closing;
     },
   };

@@ -117,6 +117,12 @@ export interface OpenedCodeSession {
   snapshot(): SessionSnapshot & { unit: UnitView | undefined };
   /** Decisions written to the journal by this session. */
   readonly decisionsMade: number;
+  /**
+   * Fold the journal into the coder's file while the session goes on (a long-running view, such as
+   * `coding serve`, does this when the coder pauses, so that other commands see the codes). The
+   * session keeps its lock; when the fold fails the journal is kept and appended to as before.
+   */
+  checkpoint(): Promise<FoldResult>;
   /** End the session: fold the journal into the coder's file and release the lock. */
   finish(): Promise<FoldResult>;
   /** Release the lock synchronously (for `process.on('exit')`, when `finish` could not run). */
@@ -386,7 +392,7 @@ export async function openCodeSession(options: CodeSessionOptions): Promise<Open
     });
 
     const header = { coder, codebook_hash: study.codebook.hash };
-    const writer = await JournalWriter.open(files.journal, header);
+    let writer = await JournalWriter.open(files.journal, header);
     let decisionsMade = 0;
     let finished = false;
     const record = async (effects: readonly SessionEffect[]): Promise<void> => {
@@ -491,6 +497,17 @@ export async function openCodeSession(options: CodeSessionOptions): Promise<Open
       snapshot,
       get decisionsMade() {
         return decisionsMade;
+      },
+      async checkpoint() {
+        if (finished) throw new Error('the coding session has ended');
+        // The fold replaces the journal by a new file: the writer must append to that one after it.
+        await writer.close();
+        try {
+          const { stopped: _stopped, ...result } = await foldUnderLock(study, coder, now);
+          return result;
+        } finally {
+          writer = await JournalWriter.open(files.journal, header);
+        }
       },
       async finish() {
         if (finished) throw new Error('the coding session has already ended');

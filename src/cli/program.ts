@@ -108,6 +108,12 @@ export const commandTable: readonly CommandEntry[] = [
     async (program) => (await import('./commands/autocode.js')).registerAutocode(program),
   ),
   entry(
+    'serve',
+    '[options]',
+    'code and adjudicate in the browser: a local web server with one link per coder',
+    async (program) => (await import('./commands/serve.js')).registerServe(program),
+  ),
+  entry(
     'export',
     '[options]',
     "the analysis data set (final codes, or one coder's) as CSV or Parquet for R, pandas or SPSS; or the whole study as a REFI-QDA project (--format qdpx)",

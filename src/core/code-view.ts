@@ -1,6 +1,6 @@
 /**
  * What any view of a coding session needs besides drawing, without I/O: which key asks for what
- * (shared by the terminal and, later, the browser of `coding serve`), and the state of the session
+ * (shared by the terminal and the browser of `coding serve`), and the state of the session
  * as plain data with code ids — what a view shows, and what a page can be sent as JSON.
  */
 

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { isIsoDate } from '../core/dates.js';
 import { type RawMetadata, slugify } from '../core/documents.js';
-import { buildPositionMap } from '../core/overlap.js';
+import { type PositionPieces, positionMapOf } from '../core/overlap.js';
 import { choosePositionReading } from '../core/position-reading.js';
 import { type Finding, InputError } from '../errors.js';
 import type { LoadedCorpus } from '../io/corpus-store.js';
@@ -36,13 +36,13 @@ export function codingsOfSource(source: QdeTextSource): number {
 /** The import's settings: the position reading chosen for these texts (per producer or measured), overlap, reviewed. */
 export function chooseSettings(
   context: ImportContext,
-  originals: ReadonlyArray<string | undefined>,
+  analyses: ReadonlyArray<PositionPieces | undefined>,
 ): ImportQdpxResult['settings'] {
   const { options, project } = context;
   const choice = choosePositionReading(
     project.textSources.flatMap((source, index) => {
-      const original = originals[index];
-      return original === undefined ? [] : [{ original, selections: source.selections }];
+      const pieces = analyses[index];
+      return pieces === undefined ? [] : [{ pieces, selections: source.selections }];
     }),
     project.origin,
     { offsets: options.offsets, crlf: options.crlf },
@@ -70,7 +70,7 @@ export interface DocumentPlan {
 /** Each source whose text was read becomes a planned document (empty texts are left out with a warning). */
 export function planDocuments(
   context: ImportContext,
-  originals: ReadonlyArray<string | undefined>,
+  analyses: ReadonlyArray<PositionPieces | undefined>,
   settings: ImportQdpxResult['settings'],
   corpus: LoadedCorpus | undefined,
 ): DocumentPlan {
@@ -79,10 +79,10 @@ export function planDocuments(
   const planned: PlannedDocument[] = [];
   const emptySources: string[] = [];
   for (const [sourceIndex, source] of project.textSources.entries()) {
-    const original = originals[sourceIndex];
-    if (original === undefined) continue;
+    const pieces = analyses[sourceIndex];
+    if (pieces === undefined) continue;
     const label = source.name ?? source.guid;
-    const map = buildPositionMap(original, settings);
+    const map = positionMapOf(pieces, settings);
     if (map.text.trim() === '') {
       emptySources.push(label);
       const codings = codingsOfSource(source);
@@ -206,7 +206,7 @@ function checkedKey(
  */
 export function missingSources(
   context: ImportContext,
-  originals: ReadonlyArray<string | undefined>,
+  originals: ReadonlyArray<unknown>,
   problems: readonly Finding[],
   plannedCount: number,
 ): ImportQdpxResult['sources']['missing'] {

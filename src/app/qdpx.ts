@@ -19,6 +19,7 @@
  */
 import path from 'node:path';
 import type { DocumentInput } from '../core/documents.js';
+import { analysePositions, type PositionPieces } from '../core/overlap.js';
 import { type Finding, InputError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { corpusPaths, type LoadedCorpus, loadCorpus, readManifest } from '../io/corpus-store.js';
@@ -99,17 +100,22 @@ async function importFromArchive(
     const text = await readText(note);
     if (text !== undefined) notesByGuid.set(note.guid, text.replace(/\r\n?/g, '\n'));
   }
-  const originals: Array<string | undefined> = [];
-  for (const source of project.textSources) originals.push(await readText(source));
+  // Each text is analysed once for every reading of positions (and normalised on the way); the
+  // original text is not kept.
+  const analyses: Array<PositionPieces | undefined> = [];
+  for (const source of project.textSources) {
+    const original = await readText(source);
+    analyses.push(original === undefined ? undefined : analysePositions(original));
+  }
 
   // Documents, checked (nothing written yet: a document that cannot be imported stops here).
   const corpusPathsOfWorkspace = corpusPaths(workspace.paths.corpus);
   const corpus: LoadedCorpus | undefined = (await readManifest(corpusPathsOfWorkspace))
     ? await loadCorpus(corpusPathsOfWorkspace)
     : undefined;
-  const settings = chooseSettings(context, originals);
-  const { planned, emptySources } = planDocuments(context, originals, settings, corpus);
-  const missing = missingSources(context, originals, problems, planned.length);
+  const settings = chooseSettings(context, analyses);
+  const { planned, emptySources } = planDocuments(context, analyses, settings, corpus);
+  const missing = missingSources(context, analyses, problems, planned.length);
   const skipped = skippedSources(context);
   const ingest = ingestion(context, planned);
   const documents = await ingest(true);

@@ -119,6 +119,9 @@ async function importFromArchive(
   const skipped = skippedSources(context);
   const ingest = ingestion(context, planned);
   const documents = await ingest(true);
+  // What the document import warns about (control characters in a text, with their count and
+  // units; a duplicate document) is the project import's warning too, as for `coding import FILE.txt`.
+  warnings.push(...documents.warnings);
 
   // The codebook, then who coded what, on the units after the import.
   const codebookPlan =
@@ -162,7 +165,7 @@ async function importFromArchive(
   if (options.dryRun === true) return result;
 
   // Writing: corpus, codebook, coding.yaml, then each coder's annotations.
-  if (planned.length > 0) result.documents = await ingest(false);
+  if (planned.length > 0) result.documents = { ...(await ingest(false)), warnings: documents.warnings };
   if (codebookPlan !== undefined) {
     if (codebookPlan.write)
       await writeFileAtomic(path.join(workspace.root, codebookPlan.file), codebookPlan.text);

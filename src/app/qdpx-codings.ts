@@ -180,6 +180,8 @@ function reportTally(context: ImportContext, tally: Tally, model: CodebookModel 
   }
 }
 
+const noCodes: Set<number> = new Set();
+
 /** One coder's codes per unit (empty: reviewed, no code) and memos keyed `unitId\0code`. */
 export interface CoderOutcome {
   pairs: CoderPairs;
@@ -213,8 +215,9 @@ export function placeOnUnits(
       settings.reviewed === 'document'
         ? units.map((_, index) => index)
         : unitsCovered(work.reviewed.get(docId) ?? [], units, settings.overlap);
+    // Reviewed, no code: one shared empty set (never added to), not one per unit.
     for (const index of reviewedIndices)
-      if (!pairs.has(units[index]!.id)) pairs.set(units[index]!.id, new Set());
+      if (!pairs.has(units[index]!.id)) pairs.set(units[index]!.id, noCodes);
     for (const memo of memosByDocument.get(docId) ?? []) {
       for (const index of unitsCovered([memo.range], units, settings.overlap)) {
         const unitId = units[index]!.id;

@@ -167,6 +167,9 @@ function sourceMetadata(context: ImportContext, source: QdeTextSource, id: strin
   apply(source.values, true, source.where);
   if (cases.length > 0 && metadata['case'] === undefined)
     metadata['case'] = cases.map((item) => item.name ?? item.guid).join('; ');
+  const sets = project.sets.filter((set) => set.sourceGuids.includes(source.guid)).map((set) => set.name);
+  if (sets.length > 0 && metadata['sets'] === undefined)
+    metadata['sets'] = [...new Set(sets)].sort().join('; ');
   if (metadata['title'] === undefined && source.name !== undefined && source.name !== id)
     metadata['title'] = source.name;
   return metadata;
@@ -250,4 +253,40 @@ export function skippedSources(context: ImportContext): Record<OtherSourceKind, 
     );
   }
   return skipped;
+}
+
+/**
+ * Sets of documents (`<Set>` with `MemberSource`) are kept as the attribute `sets` of each member
+ * document (the set names, sorted, `; `-separated; see sourceMetadata). Members that are not an
+ * imported text source (a PDF, a picture, a source missing from the archive) and notes are counted
+ * and named in a warning, never dropped silently.
+ */
+export function documentSets(
+  context: ImportContext,
+  planned: readonly PlannedDocument[],
+): ImportQdpxResult['documentSets'] {
+  const { project } = context;
+  const imported = new Set(planned.map((document) => project.textSources[document.sourceIndex]!.guid));
+  let sets = 0;
+  let memberships = 0;
+  let leftOut = 0;
+  let notes = 0;
+  const named: string[] = [];
+  for (const set of project.sets) {
+    if (set.sourceGuids.length === 0 && set.notes === 0) continue;
+    sets++;
+    const kept = set.sourceGuids.filter((guid) => imported.has(guid)).length;
+    memberships += kept;
+    leftOut += set.sourceGuids.length - kept;
+    notes += set.notes;
+    if (kept < set.sourceGuids.length || set.notes > 0) named.push(`"${set.name}"`);
+  }
+  if (leftOut + notes > 0) {
+    context.warn(
+      'QDPX_SET_MEMBERS',
+      `sets of documents: ${leftOut} member${leftOut === 1 ? ' is' : 's are'} not a text source imported here (a PDF, picture, audio or video source, or a text missing from the archive)${notes > 0 ? ` and ${notes} ${notes === 1 ? 'is a note' : 'are notes'}` : ''}; left out of ${named.length === 1 ? 'the set' : 'the sets'} ${named.slice(0, 10).join(', ')}${named.length > 10 ? ', …' : ''}`,
+      'Sets',
+    );
+  }
+  return { sets, memberships, leftOut: leftOut + notes };
 }

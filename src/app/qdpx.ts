@@ -30,7 +30,13 @@ import { ingestDocuments } from './import-documents.js';
 import { type CodebookPlan, codebookAndGuids, planCodebook, switchCodebook } from './qdpx-codebook.js';
 import { assignCoderNames } from './qdpx-coders.js';
 import { type CoderOutcome, collectCodings, placeOnUnits } from './qdpx-codings.js';
-import { chooseSettings, missingSources, planDocuments, skippedSources } from './qdpx-documents.js';
+import {
+  chooseSettings,
+  documentSets,
+  missingSources,
+  planDocuments,
+  skippedSources,
+} from './qdpx-documents.js';
 import { checkConflicts, storeOutcomes, unitsAfterImport } from './qdpx-store.js';
 import { decodeUtf8, resolveBaseFolder, textReader } from './qdpx-texts.js';
 import {
@@ -117,6 +123,7 @@ async function importFromArchive(
   const { planned, emptySources } = planDocuments(context, analyses, settings, corpus);
   const missing = missingSources(context, analyses, problems, planned.length);
   const skipped = skippedSources(context);
+  const sets = documentSets(context, planned);
   const ingest = ingestion(context, planned);
   const documents = await ingest(true);
   // What the document import warns about (control characters in a text, with their count and
@@ -157,6 +164,7 @@ async function importFromArchive(
       skipped,
     },
     documents,
+    documentSets: sets,
     codebook: codebookSummary(codebookPlan),
     coders,
     warnings,

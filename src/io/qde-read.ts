@@ -14,6 +14,7 @@ import {
   type QdeCase,
   type QdeCoding,
   type QdeProject,
+  type QdeSet,
   type QdeText,
   type QdeTextSource,
   type QdeUser,
@@ -64,11 +65,6 @@ function codeElementXml(node: XmlNode, skip: ReadonlySet<string>, lines: string[
   lines.push(`${indent}</Code>`);
 }
 
-/**
- * Parse the text of `project.qde`.
- * @throws InputError for text that is not XML (with line and column), a DOCTYPE, or XML whose root
- *   is not a REFI-QDA `<Project>`
- */
 /**
  * The project's `<Sets>` with their code members, as the `<Sets>` of a `.qdc` codebook, so that
  * `parseQdc` keeps them as the codebook's `sets:`. Source and note members stay out: a set of
@@ -131,6 +127,7 @@ function parseProjectXml(text: string, file: string, warn: Warn): { document: Xm
     'Set',
     'MemberCode',
     'MemberSource',
+    'MemberNote',
   ]);
   const parser = new XMLParser({
     maxNestedTags: maxXmlDepth + 1,
@@ -359,6 +356,26 @@ function readTextSources(sourcesNode: XmlNode): QdeTextSource[] {
   });
 }
 
+function memberGuids(set: XmlNode, element: string): string[] {
+  return childElements(set, element)
+    .map((member) => attribute(member, 'targetGUID'))
+    .filter((guid): guid is string => guid !== undefined)
+    .map(normaliseGuid);
+}
+
+/** Every `<Set>` with its members by kind. */
+function readSets(rootNode: XmlNode): QdeSet[] {
+  return childElements(rootNode, 'Sets')
+    .flatMap((node) => childElements(node, 'Set'))
+    .map((set, index) => ({
+      guid: normaliseGuid(attribute(set, 'guid') ?? `Sets/Set[${index + 1}]`),
+      name: (attribute(set, 'name') ?? '').trim() || `Set ${index + 1}`,
+      codeGuids: memberGuids(set, 'MemberCode'),
+      sourceGuids: memberGuids(set, 'MemberSource'),
+      notes: childElements(set, 'MemberNote').length,
+    }));
+}
+
 /**
  * Parse the text of `project.qde`.
  * @throws InputError for text that is not XML (with line and column), a DOCTYPE, or XML whose root
@@ -399,6 +416,7 @@ export function parseProject(text: string, file: string): QdeProject {
     notes: childElements(child(rootNode, 'Notes') ?? {}, 'Note').map((node, index) =>
       plainText(node, `Notes/Note[${index + 1}]`),
     ),
+    sets: readSets(rootNode),
     marker,
     warnings,
   };

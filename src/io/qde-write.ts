@@ -29,6 +29,8 @@ export interface ProjectXml {
     values: Array<{ variableGuid: string; type: 'Text' | 'Date'; value: string }>;
   }>;
   notes: Array<{ guid: string; name: string; text: string }>;
+  /** Sets of documents, written after the codebook's sets of codes. */
+  documentSets: Array<{ guid: string; name: string; sourceGuids: string[] }>;
 }
 
 /**
@@ -94,9 +96,21 @@ export function projectToQde(project: ProjectXml): string {
   }
   // The codebook's sets of codes: a project keeps its Sets after Sources and Notes.
   const setsStart = qdcLines.indexOf('  <Sets>');
-  if (setsStart > codesEnd)
-    for (const line of qdcLines.slice(setsStart, qdcLines.lastIndexOf('  </Sets>') + 1))
-      lines.push(line.replace(/^(\s*<MemberCode) guid=/, '$1 targetGUID='));
+  const setLines =
+    setsStart > codesEnd
+      ? qdcLines
+          .slice(setsStart + 1, qdcLines.lastIndexOf('  </Sets>'))
+          .map((line) => line.replace(/^(\s*<MemberCode) guid=/, '$1 targetGUID='))
+      : [];
+  // Sets of documents (the documents' `sets` attribute) follow the sets of codes.
+  for (const set of project.documentSets) {
+    setLines.push(
+      `    <Set guid="${set.guid}"${attr('name', set.name, `the set of documents ${set.name}`)}>`,
+    );
+    for (const guid of set.sourceGuids) setLines.push(`      <MemberSource targetGUID="${guid}"/>`);
+    setLines.push('    </Set>');
+  }
+  if (setLines.length > 0) lines.push('  <Sets>', ...setLines, '  </Sets>');
   lines.push('</Project>');
   return `${lines.join('\n')}\n`;
 }

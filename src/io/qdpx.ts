@@ -76,6 +76,15 @@ export interface ProjectMarker {
   units: Record<string, string>;
 }
 
+/** A `<Set>` of the project: its members by kind (codes go to the codebook's `sets:`, sources to the documents' `sets` attribute). */
+export interface QdeSet {
+  guid: string;
+  name: string;
+  codeGuids: string[];
+  sourceGuids: string[];
+  notes: number;
+}
+
 export interface QdeProject {
   name: string;
   origin: string | undefined;
@@ -88,6 +97,7 @@ export interface QdeProject {
   textSources: QdeTextSource[];
   otherSources: Array<{ kind: OtherSourceKind; guid: string; name: string | undefined }>;
   notes: QdeText[];
+  sets: QdeSet[];
   marker: ProjectMarker | undefined;
   warnings: Finding[];
 }

@@ -3,7 +3,8 @@ import type { ChalkInstance } from 'chalk';
 import { visibleText } from '../core/visible-text.js';
 import { type Finding, UsageError } from '../errors.js';
 import { toCsv } from '../io/csv-write.js';
-import { codebookNameFromFile, type QdcImport, readQdc } from '../io/qdc.js';
+import { codebookNameFromFile, type QdcImport } from '../io/qdc.js';
+import { readCodebookOf } from '../io/qde-file.js';
 import type { Code, Codebook } from '../schema/codebook.js';
 import { loadCheckedCodebook } from './codebook.js';
 
@@ -203,8 +204,8 @@ async function readForDiff(
   cwd: string,
   file: string,
 ): Promise<{ codebook: Codebook; guids: Map<string, string> | undefined; warnings: Finding[] }> {
-  if (/\.qdc$/i.test(file)) {
-    const imported: QdcImport = await readQdc(path.resolve(cwd, file), file, {
+  if (/\.(qdc|qdpx|qde)$/i.test(file)) {
+    const imported: QdcImport = await readCodebookOf(path.resolve(cwd, file), file, {
       name: codebookNameFromFile(file),
     });
     return { codebook: imported.codebook, guids: imported.guids, warnings: imported.warnings };

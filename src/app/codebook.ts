@@ -14,7 +14,8 @@ import { checkCodebookRules, countCodebook, type RuleFinding } from '../core/cod
 import { type Finding, InputError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { refuseSpecialFile } from '../io/input-file.js';
-import { codebookNameFromFile, codebookToQdc, readQdc } from '../io/qdc.js';
+import { codebookNameFromFile, codebookToQdc } from '../io/qdc.js';
+import { readCodebookOf } from '../io/qde-file.js';
 import { decodeText } from '../io/text.js';
 import { openWorkspaceIfAny, shown } from '../io/workspace.js';
 import {
@@ -400,7 +401,7 @@ export async function importCodebook(options: ImportOptions): Promise<ImportResu
     codebookNameFromFile(
       options.output === undefined || options.output === '-' ? options.input : options.output,
     );
-  const imported = await readQdc(input, options.input, { name });
+  const imported = await readCodebookOf(input, options.input, { name });
   const ruleFindings = checkCodebookRules(imported.codebook);
   const errors = ruleFindings.filter((finding) => finding.severity === 'error');
   if (errors.length > 0) {

@@ -20,10 +20,11 @@
 import path from 'node:path';
 import type { DocumentInput } from '../core/documents.js';
 import { analysePositions, type PositionPieces } from '../core/overlap.js';
-import { type Finding, InputError } from '../errors.js';
+import type { Finding } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { corpusPaths, type LoadedCorpus, loadCorpus, readManifest } from '../io/corpus-store.js';
-import { defaultQdpxLimits, openZip, parseProject, type QdeProject, type ZipArchive } from '../io/qdpx.js';
+import { readProjectFromArchive } from '../io/qde-file.js';
+import { defaultQdpxLimits, openZip, type ZipArchive } from '../io/qdpx.js';
 import { openWorkspace, type Workspace } from '../io/workspace.js';
 import type { UnitRecord } from '../schema/corpus.js';
 import { ingestDocuments } from './import-documents.js';
@@ -38,7 +39,7 @@ import {
   skippedSources,
 } from './qdpx-documents.js';
 import { checkConflicts, storeOutcomes, unitsAfterImport } from './qdpx-store.js';
-import { decodeUtf8, resolveBaseFolder, textReader } from './qdpx-texts.js';
+import { resolveBaseFolder, textReader } from './qdpx-texts.js';
 import {
   type CoderWork,
   type ImportContext,
@@ -64,22 +65,6 @@ export async function importQdpx(options: ImportQdpxOptions): Promise<ImportQdpx
   }
 }
 
-/** The project.qde of the archive (`project.qde` in any case, else the only `.qde` at the root), parsed. */
-async function readProject(archive: ZipArchive, shownAs: string): Promise<QdeProject> {
-  const rootQde = archive.entries.filter((entry) => !entry.name.includes('/') && /\.qde$/i.test(entry.name));
-  const qdeEntry = archive.byLowerName.get('project.qde') ?? (rootQde.length === 1 ? rootQde[0] : undefined);
-  if (qdeEntry === undefined) {
-    throw new InputError('this ZIP archive is not a REFI-QDA project: it holds no project.qde', {
-      location: { file: shownAs },
-      hint: 'export the project from the QDA program as a REFI-QDA project (.qdpx); a project archive holds project.qde and a Sources folder.',
-    });
-  }
-  const qdeShownAs = `${shownAs}:${qdeEntry.name}`;
-  let qdeText = decodeUtf8(await archive.read(qdeEntry), qdeShownAs);
-  if (qdeText.startsWith('\uFEFF')) qdeText = qdeText.slice(1);
-  return parseProject(qdeText, qdeShownAs);
-}
-
 async function importFromArchive(
   options: ImportQdpxOptions,
   workspace: Workspace,
@@ -87,7 +72,7 @@ async function importFromArchive(
   input: string,
 ): Promise<ImportQdpxResult> {
   const shownAs = options.file;
-  const project = await readProject(archive, shownAs);
+  const project = await readProjectFromArchive(archive, shownAs);
   const warnings: Finding[] = [...project.warnings];
   const context: ImportContext = {
     options,

@@ -112,7 +112,7 @@ function checkCodebookRoot(
       {
         location: { file },
         hint: project
-          ? 'this is a REFI-QDA project (.qde inside a .qdpx); export the codebook alone from the program (a .qdc file).'
+          ? 'this is a REFI-QDA project; save it as project.qde (or give the .qdpx) and run: coding codebook import project.qde'
           : 'export the codebook from the QDA program as a REFI-QDA codebook (.qdc).',
       },
     );

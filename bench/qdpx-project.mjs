@@ -142,7 +142,8 @@ export function nvivoMacShapedProject({
   const sourceXml = [];
   const expected = [];
   for (let source = 0; source < texts; source++) {
-    const text = block === undefined ? makeText(random, textLength) : repeated(makeText(random, block), textLength);
+    const text =
+      block === undefined ? makeText(random, textLength) : repeated(makeText(random, block), textLength);
     const spans = sentenceSpans(text);
     const sourceGuid = guid(3, source);
     const name = `Posts ${source + 1}`;

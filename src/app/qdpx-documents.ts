@@ -242,6 +242,12 @@ export function skippedSources(context: ImportContext): Record<OtherSourceKind, 
     number
   >;
   for (const source of project.otherSources) skipped[source.kind]++;
+  const leftOut = Object.entries(project.leftOut);
+  if (leftOut.length > 0)
+    context.warn(
+      'QDPX_LEFT_OUT',
+      `left out, as nothing here holds them: ${leftOut.map(([kind, number]) => `${number} ${number === 1 ? kind.replace(/^graphs|^links|^descriptions/, (word) => word.slice(0, -1)) : kind}`).join(', ')}`,
+    );
   const count = project.otherSources.length;
   if (count > 0) {
     context.warn(

@@ -27,6 +27,11 @@ export function renderQdpxImportSummary(result: ImportQdpxResult): string {
       `; ${documents.documents.total} in the corpus`,
     `units: ${documents.units.added} new, ${documents.units.unchanged} unchanged; ${documents.units.total} in the corpus`,
   );
+  const leftOut = Object.entries(result.leftOut);
+  if (leftOut.length > 0)
+    lines.push(
+      `left out (nothing here holds them): ${leftOut.map(([kind, count]) => `${kind} ${count}`).join(', ')}`,
+    );
   const sets = result.documentSets;
   if (sets.sets > 0)
     lines.push(

@@ -83,6 +83,8 @@ export interface ImportQdpxResult {
     skipped: Record<OtherSourceKind, number>;
   };
   documents: ImportDocumentsResult;
+  /** Elements not carried over, by kind, with their count (graphs, links, descriptions of selections). */
+  leftOut: Record<string, number>;
   /** Sets of documents: how many, how many memberships became a document's `sets` attribute, how many members were left out. */
   documentSets: { sets: number; memberships: number; leftOut: number };
   /** `written` and `switched`: done (never in a dry run); `planned`: what the import does or would do. */

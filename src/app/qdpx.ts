@@ -150,6 +150,7 @@ async function importFromArchive(
     },
     documents,
     documentSets: sets,
+    leftOut: project.leftOut,
     codebook: codebookSummary(codebookPlan),
     coders,
     warnings,

@@ -376,6 +376,23 @@ function readSets(rootNode: XmlNode): QdeSet[] {
     }));
 }
 
+/** What the import does not carry over, counted: graphs, links, and descriptions of text selections. */
+function leftOutElements(rootNode: XmlNode, sourcesNode: XmlNode): Record<string, number> {
+  const counts: Record<string, number> = {};
+  const graphs = childElements(child(rootNode, 'Graphs') ?? {}, 'Graph').length;
+  const links = childElements(child(rootNode, 'Links') ?? {}, 'Link').length;
+  let descriptions = 0;
+  for (const source of childElements(sourcesNode, 'TextSource'))
+    for (const selection of childElements(source, 'PlainTextSelection'))
+      descriptions += childElements(selection, 'Description').filter(
+        (node) => textOf(node).trim() !== '',
+      ).length;
+  if (graphs > 0) counts['graphs'] = graphs;
+  if (links > 0) counts['links'] = links;
+  if (descriptions > 0) counts['descriptions of selections'] = descriptions;
+  return counts;
+}
+
 /**
  * Parse the text of `project.qde`.
  * @throws InputError for text that is not XML (with line and column), a DOCTYPE, or XML whose root
@@ -417,6 +434,7 @@ export function parseProject(text: string, file: string): QdeProject {
       plainText(node, `Notes/Note[${index + 1}]`),
     ),
     sets: readSets(rootNode),
+    leftOut: leftOutElements(rootNode, sourcesNode),
     marker,
     warnings,
   };

@@ -98,6 +98,8 @@ export interface QdeProject {
   otherSources: Array<{ kind: OtherSourceKind; guid: string; name: string | undefined }>;
   notes: QdeText[];
   sets: QdeSet[];
+  /** Elements the import does not carry over, by kind, with their count (graphs, links, descriptions of selections). */
+  leftOut: Record<string, number>;
   marker: ProjectMarker | undefined;
   warnings: Finding[];
 }

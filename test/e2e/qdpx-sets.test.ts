@@ -128,6 +128,10 @@ describe('sets of documents', () => {
       expect(json.documentSets.leftOut).toBe(23);
       expect(json.documentSets.sets).toBeGreaterThan(0);
       expect(json.warnings.some((item: { code: string }) => item.code === 'QDPX_SET_MEMBERS')).toBe(true);
+      // Issue 20 point 3: what is not carried over is counted, never dropped silently. Its
+      // Project.qde holds one <Link> and one <Graph> (read by hand).
+      expect(json.leftOut).toMatchObject({ graphs: 1, links: 1 });
+      expect(result.stderr).toMatch(/left out \(nothing here holds them\): .*graphs 1/);
     },
     120_000,
   );

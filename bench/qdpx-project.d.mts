@@ -10,6 +10,10 @@ export function nvivoMacShapedProject(options?: {
   textLength?: number;
   selections?: number;
   seed?: number;
+  /** How many texts (default 2; selections are shared among them). */
+  texts?: number;
+  /** Make each text of a block of this many characters repeated (default: one text without repetition). */
+  block?: number;
 }): {
   archive: Uint8Array;
   expected: ExpectedCoding[];

@@ -2,7 +2,9 @@
 // 19: two texts of ~600,000 characters, ~300 selections, ~150 nested codes): social-media text
 // with emoji and accented letters, CRLF line ends, positions in UTF-16 code units with a CRLF
 // counted as two, sources under a lower-case `sources/`. Seeded: the same bytes every time.
-// Used by the test (test/e2e/qdpx-large.test.ts) and by `npm run bench`.
+// Used by the test (test/e2e/qdpx-large.test.ts) and by `npm run bench`. `texts` and `block` make
+// other shapes: one text of 200 M characters that is a 600,000-character block repeated (issue 12:
+// a 395 KB .qdpx holding a 200 MB text) is `{ texts: 1, textLength: 200_000_000, block: 600_000 }`.
 import { zipSync } from 'fflate';
 
 const words = [
@@ -78,6 +80,12 @@ function makeText(random, length) {
   return sentences.map((sentencesOf) => sentencesOf.join(' ')).join('\r\n\r\n');
 }
 
+/** A text of about `length` characters: `block` again and again, paragraphs apart (compresses to almost nothing, as a ZIP bomb's text would). */
+function repeated(block, length) {
+  const copies = Math.max(1, Math.round(length / (block.length + 4)));
+  return Array.from({ length: copies }, () => block).join('\r\n\r\n');
+}
+
 /** Sentence spans (UTF-16 offsets) of a text made by makeText. */
 function sentenceSpans(text) {
   const spans = [];
@@ -92,7 +100,13 @@ function sentenceSpans(text) {
  * source's name, the selected sentence and the coded code's name and user: the unit holding that
  * sentence must carry that code from that coder after an import.
  */
-export function nvivoMacShapedProject({ textLength = 600_000, selections = 300, seed = 19 } = {}) {
+export function nvivoMacShapedProject({
+  textLength = 600_000,
+  selections = 300,
+  seed = 19,
+  texts = 2,
+  block = undefined,
+} = {}) {
   const random = generator(seed);
   const users = [
     { guid: guid(1, 1), name: 'Coder A' },
@@ -127,14 +141,16 @@ export function nvivoMacShapedProject({ textLength = 600_000, selections = 300, 
   const files = {};
   const sourceXml = [];
   const expected = [];
-  for (let source = 0; source < 2; source++) {
-    const text = makeText(random, textLength);
+  for (let source = 0; source < texts; source++) {
+    const text =
+      block === undefined ? makeText(random, textLength) : repeated(makeText(random, block), textLength);
     const spans = sentenceSpans(text);
     const sourceGuid = guid(3, source);
     const name = `Posts ${source + 1}`;
     files[`sources/${sourceGuid}.txt`] = new TextEncoder().encode(text);
     const selectionXml = [];
-    const count = source === 0 ? Math.ceil(selections / 2) : Math.floor(selections / 2);
+    const count =
+      texts === 1 ? selections : source === 0 ? Math.ceil(selections / 2) : Math.floor(selections / 2);
     const used = new Set();
     for (let index = 0; index < count; index++) {
       let span;

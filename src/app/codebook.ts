@@ -8,16 +8,12 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import chalk, { Chalk, type ChalkInstance } from 'chalk';
 import { stringify } from 'yaml';
 import { buildCodebookModel, type CodebookModel } from '../core/codebook.js';
 import { checkCodebookRules, countCodebook, type RuleFinding } from '../core/codebook-check.js';
-import { visibleText } from '../core/visible-text.js';
 import { type Finding, InputError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { type CsvCell, toCsv } from '../io/csv-write.js';
 import { refuseSpecialFile } from '../io/input-file.js';
-import type { QdcImport } from '../io/qdc.js';
 import { decodeText } from '../io/text.js';
 import { openWorkspaceIfAny, shown } from '../io/workspace.js';
 import {
@@ -85,7 +81,10 @@ async function readStdin(stream: NodeJS.ReadableStream, limit: number, shownAs: 
  * The text of a codebook file, refused by its size before it is read.
  * @throws InputError for a missing, oversized or non-UTF-8 file
  */
-async function readCodebookText(source: CodebookSource, options: CodebookSourceOptions): Promise<string> {
+export async function readCodebookText(
+  source: CodebookSource,
+  options: CodebookSourceOptions,
+): Promise<string> {
   if (source.file === '-') {
     return decodeText(
       await readStdin(options.stdin ?? process.stdin, maxYamlBytes, source.shownAs),
@@ -257,7 +256,7 @@ export interface OutputOptions {
  * unless `--force`. Run before any work, so that nothing is done in vain.
  * @throws InputError otherwise
  */
-async function checkOutputTarget(
+export async function checkOutputTarget(
   options: OutputOptions,
   inputs: readonly string[],
   /** Extension of the example file name in the message for a folder. */
@@ -298,172 +297,17 @@ export interface CommandOutput {
   written: string | undefined;
 }
 
-async function deliver(target: string | undefined, text: string): Promise<CommandOutput> {
+export async function deliver(target: string | undefined, text: string): Promise<CommandOutput> {
   if (target === undefined) return { text, written: undefined };
   await writeFileAtomic(target, text);
   return { text, written: target };
 }
 
-// ---------------------------------------------------------------------------------------------
-// show
-
-export const showFormats = ['tree', 'md', 'csv', 'json'] as const;
-export type ShowFormat = (typeof showFormats)[number];
-
-/** Columns of `coding codebook show --format csv`, one row per code. */
-export const codebookCsvColumns = [
-  'category',
-  'code',
-  'label',
-  'definition',
-  'include',
-  'exclude',
-  'examples',
-] as const;
-
-function walkCodes(codes: readonly Code[], depth: number, visit: (code: Code, depth: number) => void): void {
-  for (const code of codes) {
-    visit(code, depth);
-    walkCodes(code.codes ?? [], depth + 1, visit);
-  }
-}
-
-/**
- * The codebook as an indented tree: categories, their codes and sub-codes with labels, `[exclusive]`
- * marks and colour swatches. `style` colours it (a chalk instance; level 0 for plain text).
- */
-export function renderCodebookTree(codebook: Codebook, style: ChalkInstance): string {
-  const lines: string[] = [];
-  // Codebook text is shown with its control characters visible: the tree is printed on a terminal.
-  const plain = (text: string): string => visibleText(text);
-  const heading = plain(
-    codebook.title === undefined ? codebook.name : `${codebook.title} (${codebook.name})`,
-  );
-  lines.push(style.bold(heading) + (codebook.exclusive ? ` ${style.yellow('[exclusive]')}` : ''));
-  // On a colour terminal every line gets a swatch column (blank without a colour), so ids stay aligned.
-  const swatch = (color: string | undefined): string =>
-    style.level === 0 ? '' : color === undefined ? '  ' : `${style.hex(color)('■')} `;
-  const idWidth = Math.max(
-    0,
-    ...codebook.categories.flatMap((category) => {
-      const widths = [category.id.length];
-      walkCodes(category.codes, 1, (code, depth) => widths.push(code.id.length + 2 * depth));
-      return widths;
-    }),
-  );
-  for (const category of codebook.categories) {
-    lines.push(
-      `${swatch(category.color)}${style.bold(category.id.padEnd(idWidth))}  ${style.bold(plain(category.label))}${category.exclusive ? ` ${style.yellow('[exclusive]')}` : ''}`,
-    );
-    walkCodes(category.codes, 1, (code, depth) => {
-      const indent = '  '.repeat(depth);
-      lines.push(
-        `${indent}${swatch(code.color)}${style.cyan(code.id.padEnd(idWidth - 2 * depth))}  ${plain(code.label)}`,
-      );
-    });
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-/** A Markdown table cell: pipes escaped, line breaks as `<br>`, `<` as an entity (no raw HTML). */
-export function markdownCell(text: string | undefined): string {
-  if (text === undefined) return '';
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-
-/** The codebook as a Markdown appendix: its description, then a table per category. */
-export function renderCodebookMarkdown(codebook: Codebook): string {
-  const parts: string[] = [`# ${codebook.title ?? `Codebook ${codebook.name}`}`, ''];
-  if (codebook.description !== undefined) parts.push(codebook.description.trim(), '');
-  const counts = countCodebook(codebook);
-  parts.push(
-    `Codebook \`${codebook.name}\`: ${counts.categories} categor${counts.categories === 1 ? 'y' : 'ies'}, ${counts.codes} code${counts.codes === 1 ? '' : 's'}.` +
-      (codebook.exclusive ? ' The codebook is exclusive: each unit takes exactly one code.' : ''),
-    '',
-  );
-  for (const category of codebook.categories) {
-    parts.push(`## ${category.label} (\`${category.id}\`)`, '');
-    if (category.description !== undefined) parts.push(category.description.trim(), '');
-    if (category.exclusive) parts.push('*Exclusive: at most one code of this category per unit.*', '');
-    parts.push('| Code | Definition | Include | Exclude | Example |', '|---|---|---|---|---|');
-    walkCodes(category.codes, 0, (code, depth) => {
-      const name = `${'↳ '.repeat(depth)}**${markdownCell(code.label)}** (\`${code.id}\`)`;
-      const examples = (code.examples ?? []).map((example) => `“${markdownCell(example)}”`).join('<br>');
-      parts.push(
-        `| ${name} | ${markdownCell(code.definition)} | ${markdownCell(code.include)} | ${markdownCell(code.exclude)} | ${examples} |`,
-      );
-    });
-    parts.push('');
-  }
-  return `${parts.join('\n').trimEnd()}\n`;
-}
-
-/** One row per code (sub-codes included): category, code, label, definition, include, exclude, examples. */
-export function renderCodebookCsv(codebook: Codebook): string {
-  const rows: CsvCell[][] = [];
-  for (const category of codebook.categories) {
-    walkCodes(category.codes, 0, (code) => {
-      rows.push([
-        category.id,
-        code.id,
-        code.label,
-        code.definition ?? '',
-        code.include ?? '',
-        code.exclude ?? '',
-        (code.examples ?? []).join(' | '),
-      ]);
-    });
-  }
-  return toCsv(codebookCsvColumns, rows, { neutraliseFormulas: true });
-}
-
-export interface ShowOptions extends CodebookSourceOptions, OutputOptions {
-  format: ShowFormat;
-  /** Colour the tree (a terminal); files are always plain. */
-  color?: boolean | undefined;
-}
-
+/** What show and export return: the text, where it was written, the codebook's source and its warnings. */
 export interface ShowResult extends CommandOutput {
   source: CodebookSource;
   warnings: number;
 }
-
-/** Render a codebook as a tree, a Markdown appendix, CSV or JSON; write it with `-o`. */
-export async function showCodebook(options: ShowOptions): Promise<ShowResult> {
-  const extensions: Record<ShowFormat, string> = { tree: '.txt', md: '.md', csv: '.csv', json: '.json' };
-  const target = await checkOutputTarget(
-    options,
-    options.file === undefined ? [] : [options.file],
-    extensions[options.format],
-  );
-  const loaded = await loadCheckedCodebook(options);
-  if (target !== undefined) {
-    const source = loaded.source.file;
-    if (source === target)
-      throw new InputError('the output would overwrite the codebook itself; choose another -o');
-  }
-  const text = render(loaded.codebook, options.format, target === undefined && options.color === true);
-  return { ...(await deliver(target, text)), source: loaded.source, warnings: loaded.warnings.length };
-}
-
-function render(codebook: Codebook, format: ShowFormat, color: boolean): string {
-  switch (format) {
-    case 'tree':
-      return renderCodebookTree(
-        codebook,
-        new Chalk({ level: color ? (chalk.level === 0 ? 1 : chalk.level) : 0 }),
-      );
-    case 'md':
-      return renderCodebookMarkdown(codebook);
-    case 'csv':
-      return renderCodebookCsv(codebook);
-    case 'json':
-      return `${JSON.stringify(codebook, null, 2)}\n`;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// export and import
 
 export const exportFormats = ['qdc'] as const;
 export type ExportFormat = (typeof exportFormats)[number];
@@ -472,9 +316,6 @@ export interface ExportOptions extends CodebookSourceOptions, OutputOptions {
   format: ExportFormat;
 }
 
-/** The REFI-QDA codebook reader and writer, with the XML parser: loaded only when a `.qdc` is read or written. */
-const loadQdc = () => import('../io/qdc.js');
-
 /** Write the codebook as a REFI-QDA codebook (`.qdc`), for NVivo, ATLAS.ti, MAXQDA and others. */
 export async function exportCodebook(options: ExportOptions): Promise<ShowResult> {
   const target = await checkOutputTarget(options, options.file === undefined ? [] : [options.file], '.qdc');
@@ -482,7 +323,7 @@ export async function exportCodebook(options: ExportOptions): Promise<ShowResult
   if (target !== undefined && loaded.source.file === target) {
     throw new InputError('the output would overwrite the codebook itself; choose another -o');
   }
-  const { codebookToQdc } = await loadQdc();
+  const { codebookToQdc } = await import('../io/qdc.js');
   const text = codebookToQdc(loaded.codebook, `coding ${toolVersion}`);
   return { ...(await deliver(target, text)), source: loaded.source, warnings: loaded.warnings.length };
 }
@@ -554,13 +395,15 @@ export interface ImportResult extends CommandOutput {
 export async function importCodebook(options: ImportOptions): Promise<ImportResult> {
   const target = await checkOutputTarget(options, [options.input], '.yaml');
   const input = path.resolve(options.cwd, options.input);
-  const { codebookNameFromFile, readQdc } = await loadQdc();
+  // The REFI-QDA readers and the XML parser load only when a codebook is imported.
+  const { codebookNameFromFile } = await import('../io/qdc.js');
+  const { readCodebookOf } = await import('../io/qde-file.js');
   const name =
     options.name ??
     codebookNameFromFile(
       options.output === undefined || options.output === '-' ? options.input : options.output,
     );
-  const imported = await readQdc(input, options.input, { name });
+  const imported = await readCodebookOf(input, options.input, { name });
   const ruleFindings = checkCodebookRules(imported.codebook);
   const errors = ruleFindings.filter((finding) => finding.severity === 'error');
   if (errors.length > 0) {
@@ -587,298 +430,26 @@ export async function importCodebook(options: ImportOptions): Promise<ImportResu
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// diff
-
-export type ChangeKind = 'added' | 'removed' | 'renamed' | 'moved' | 'changed';
-
-/** One difference between two codebooks; the JSON and CSV output use these names. */
-export interface CodebookChange {
-  change: ChangeKind;
-  kind: 'codebook' | 'category' | 'code';
-  /** The id in the new codebook (in the old one for a removal). */
-  id: string;
-  /** What changed: `label` (renamed), `id` (moved), a field name (changed), empty for added/removed. */
-  field: string;
-  old: string;
-  new: string;
-}
-
-export const diffColumns = ['change', 'kind', 'id', 'field', 'old', 'new'] as const;
-
-interface FlatEntry {
-  kind: 'category' | 'code';
-  id: string;
-  /** The category id or parent code id; empty for a category. */
-  parent: string;
-  label: string;
-  fields: Array<[string, string | undefined]>;
-  guid: string | undefined;
-}
-
-function flatten(codebook: Codebook, guids: Map<string, string> | undefined): FlatEntry[] {
-  const entries: FlatEntry[] = [];
-  for (const category of codebook.categories) {
-    entries.push({
-      kind: 'category',
-      id: category.id,
-      parent: '',
-      label: category.label,
-      fields: [
-        ['description', category.description],
-        ['exclusive', String(category.exclusive)],
-        ['color', category.color],
-      ],
-      guid: guids?.get(category.id),
-    });
-    const visit = (code: Code, parent: string): void => {
-      entries.push({
-        kind: 'code',
-        id: code.id,
-        parent,
-        label: code.label,
-        fields: [
-          ['definition', code.definition],
-          ['include', code.include],
-          ['exclude', code.exclude],
-          ['examples', code.examples === undefined ? undefined : code.examples.join(' | ')],
-          ['color', code.color],
-        ],
-        guid: guids?.get(code.id),
-      });
-      for (const child of code.codes ?? []) visit(child, code.id);
-    };
-    for (const code of category.codes) visit(code, category.id);
-  }
-  return entries;
-}
-
-/**
- * The differences between two codebooks. Entries are matched by GUID when both come from `.qdc`
- * files (`guids` given for both), else by id. An unmatched old entry and an unmatched new entry of
- * the same kind with the same label and content count as one entry moved to a new id.
- */
-export function diffCodebookContents(
-  before: Codebook,
-  after: Codebook,
-  guids: { before?: Map<string, string> | undefined; after?: Map<string, string> | undefined } = {},
-): CodebookChange[] {
-  const changes: CodebookChange[] = [];
-  const useGuids = guids.before !== undefined && guids.after !== undefined;
-  const oldEntries = flatten(before, guids.before);
-  const newEntries = flatten(after, guids.after);
-  const keyOf = (entry: FlatEntry): string =>
-    useGuids && entry.guid !== undefined ? `guid:${entry.guid}` : `id:${entry.id}`;
-
-  const codebookFields: Array<[string, string | undefined, string | undefined]> = [
-    ['name', before.name, after.name],
-    ['title', before.title, after.title],
-    ['description', before.description, after.description],
-    ['exclusive', String(before.exclusive), String(after.exclusive)],
-  ];
-  for (const [field, oldValue, newValue] of codebookFields) {
-    if (oldValue !== newValue)
-      changes.push({
-        change: 'changed',
-        kind: 'codebook',
-        id: after.name,
-        field,
-        old: oldValue ?? '',
-        new: newValue ?? '',
-      });
-  }
-
-  const oldByKey = new Map(oldEntries.map((entry) => [keyOf(entry), entry]));
-  const matched = new Map<FlatEntry, FlatEntry>();
-  const unmatchedNew: FlatEntry[] = [];
-  for (const entry of newEntries) {
-    const old = oldByKey.get(keyOf(entry));
-    if (old !== undefined && old.kind === entry.kind) {
-      matched.set(entry, old);
-      oldByKey.delete(keyOf(entry));
-    } else unmatchedNew.push(entry);
-  }
-  // Moves: the same content under a new id.
-  const signature = (entry: FlatEntry): string => JSON.stringify([entry.kind, entry.label, entry.fields]);
-  const countSignatures = (entries: Iterable<FlatEntry>): Map<string, number> => {
-    const counts = new Map<string, number>();
-    for (const entry of entries) counts.set(signature(entry), (counts.get(signature(entry)) ?? 0) + 1);
-    return counts;
-  };
-  const oldSignatures = countSignatures(oldByKey.values());
-  const newSignatures = countSignatures(unmatchedNew);
-  for (const entry of unmatchedNew) {
-    const key = signature(entry);
-    if (oldSignatures.get(key) !== 1 || newSignatures.get(key) !== 1) continue;
-    const old = [...oldByKey.values()].find((candidate) => signature(candidate) === key)!;
-    matched.set(entry, old);
-    oldByKey.delete(keyOf(old));
-  }
-
-  for (const entry of newEntries) {
-    const old = matched.get(entry);
-    if (old === undefined) {
-      changes.push({ change: 'added', kind: entry.kind, id: entry.id, field: '', old: '', new: entry.label });
-      continue;
-    }
-    if (old.id !== entry.id || old.parent !== entry.parent) {
-      changes.push({
-        change: entry.kind === 'code' ? 'moved' : 'renamed',
-        kind: entry.kind,
-        id: entry.id,
-        field: old.id !== entry.id ? 'id' : 'parent',
-        old: old.id !== entry.id ? old.id : old.parent,
-        new: old.id !== entry.id ? entry.id : entry.parent,
-      });
-    }
-    if (old.label !== entry.label) {
-      changes.push({
-        change: 'renamed',
-        kind: entry.kind,
-        id: entry.id,
-        field: 'label',
-        old: old.label,
-        new: entry.label,
-      });
-    }
-    const oldFields = new Map(old.fields);
-    for (const [field, value] of entry.fields) {
-      const oldValue = oldFields.get(field);
-      if (oldValue !== value) {
-        changes.push({
-          change: 'changed',
-          kind: entry.kind,
-          id: entry.id,
-          field,
-          old: oldValue ?? '',
-          new: value ?? '',
-        });
-      }
-    }
-  }
-  for (const old of oldEntries) {
-    if (oldByKey.get(keyOf(old)) === old) {
-      changes.push({ change: 'removed', kind: old.kind, id: old.id, field: '', old: old.label, new: '' });
-    }
-  }
-  return changes;
-}
-
-export interface DiffOptions {
-  cwd: string;
-  old: string;
-  new: string;
-}
-
-export interface DiffResult {
-  changes: CodebookChange[];
-  /** Warnings from reading `.qdc` inputs. */
-  warnings: Finding[];
-}
-
-async function readForDiff(
-  cwd: string,
-  file: string,
-): Promise<{ codebook: Codebook; guids: Map<string, string> | undefined; warnings: Finding[] }> {
-  if (/\.qdc$/i.test(file)) {
-    const { codebookNameFromFile, readQdc } = await loadQdc();
-    const imported: QdcImport = await readQdc(path.resolve(cwd, file), file, {
-      name: codebookNameFromFile(file),
-    });
-    return { codebook: imported.codebook, guids: imported.guids, warnings: imported.warnings };
-  }
-  const loaded = await loadCheckedCodebook({ cwd, file });
-  return { codebook: loaded.codebook, guids: undefined, warnings: [] };
-}
-
-/** Compare two codebooks (YAML, or `.qdc` by extension). */
-export async function diffCodebooks(options: DiffOptions): Promise<DiffResult> {
-  if (options.old === '-' && options.new === '-')
-    throw new UsageError('only one of OLD and NEW can be - (stdin)');
-  const before = await readForDiff(options.cwd, options.old);
-  const after = await readForDiff(options.cwd, options.new);
-  return {
-    changes: diffCodebookContents(before.codebook, after.codebook, {
-      before: before.guids,
-      after: after.guids,
-    }),
-    warnings: [...before.warnings, ...after.warnings],
-  };
-}
-
-function quoteValue(value: string): string {
-  return value === '' ? '(none)' : visibleText(JSON.stringify(value));
-}
-
-/** The changes for a terminal: one line per change, long texts on their own lines. */
-export function renderDiffText(changes: readonly CodebookChange[], style: ChalkInstance): string {
-  if (changes.length === 0) return 'no differences\n';
-  const lines: string[] = [];
-  // Everything of a codebook printed here is shown with its control characters visible.
-  const block = (text: string): string => visibleText(text, { keepLineFeeds: true });
-  const long = (value: string): boolean => value.length > 50 || value.includes('\n');
-  for (const change of changes) {
-    const subject = `${change.kind} ${change.id}`;
-    switch (change.change) {
-      case 'added':
-        lines.push(style.green(`+ ${subject}  added  ${quoteValue(change.new)}`));
-        break;
-      case 'removed':
-        lines.push(style.red(`- ${subject}  removed  ${quoteValue(change.old)}`));
-        break;
-      case 'moved':
-        lines.push(
-          style.cyan(
-            `> ${subject}  moved from ${change.field === 'id' ? change.old : `under ${change.old}`}`,
-          ),
-        );
-        break;
-      case 'renamed':
-        lines.push(
-          style.yellow(
-            `~ ${subject}  ${change.field === 'id' ? 'id' : 'renamed'}: ${quoteValue(change.old)} → ${quoteValue(change.new)}`,
-          ),
-        );
-        break;
-      case 'changed':
-        if (long(change.old) || long(change.new)) {
-          lines.push(style.yellow(`~ ${subject}  ${change.field} changed`));
-          lines.push(
-            style.red(`    - ${change.old === '' ? '(none)' : block(change.old).replace(/\n/g, '\n      ')}`),
-          );
-          lines.push(
-            style.green(
-              `    + ${change.new === '' ? '(none)' : block(change.new).replace(/\n/g, '\n      ')}`,
-            ),
-          );
-        } else {
-          lines.push(
-            style.yellow(
-              `~ ${subject}  ${change.field}: ${quoteValue(change.old)} → ${quoteValue(change.new)}`,
-            ),
-          );
-        }
-        break;
-    }
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-/** `3 changes: 1 added, 1 removed, 1 changed`. */
-export function summariseChanges(changes: readonly CodebookChange[]): string {
-  if (changes.length === 0) return 'no differences';
-  const order: ChangeKind[] = ['added', 'removed', 'renamed', 'moved', 'changed'];
-  const parts = order
-    .map((kind) => [kind, changes.filter((change) => change.change === kind).length] as const)
-    .filter(([, count]) => count > 0)
-    .map(([kind, count]) => `${count} ${kind}`);
-  return `${changes.length} change${changes.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
-}
-
-export function renderDiffCsv(changes: readonly CodebookChange[]): string {
-  return toCsv(
-    diffColumns,
-    changes.map((change) => diffColumns.map((column) => change[column])),
-    { neutraliseFormulas: true },
-  );
-}
+export {
+  type ChangeKind,
+  type CodebookChange,
+  type DiffOptions,
+  type DiffResult,
+  diffCodebookContents,
+  diffCodebooks,
+  diffColumns,
+  renderDiffCsv,
+  renderDiffText,
+  summariseChanges,
+} from './codebook-diff.js';
+export {
+  codebookCsvColumns,
+  markdownCell,
+  renderCodebookCsv,
+  renderCodebookMarkdown,
+  renderCodebookTree,
+  type ShowFormat,
+  type ShowOptions,
+  showCodebook,
+  showFormats,
+} from './codebook-show.js';

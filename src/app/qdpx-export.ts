@@ -24,7 +24,7 @@ export interface ExportQdpxResult {
 
 /** GUIDs of what this tool exports: UUID v5 of a kind and a key, in the namespace of the codebook GUIDs. */
 export function exportGuid(
-  kind: 'user' | 'document' | 'variable' | 'selection' | 'coding' | 'note',
+  kind: 'user' | 'document' | 'variable' | 'selection' | 'coding' | 'note' | 'document-set',
   key: string,
 ): string {
   return uuidV5(`${kind}:${key}`, guidNamespace);
@@ -50,7 +50,9 @@ export async function exportQdpx(options: ExportQdpxOptions): Promise<ExportQdpx
       const value = document[field];
       if (value !== undefined) entries.push([field, value]);
     }
-    for (const key of Object.keys(document.attributes).sort()) entries.push([key, document.attributes[key]!]);
+    // The attribute `sets` is written as <Sets> of documents, not as a variable.
+    for (const key of Object.keys(document.attributes).sort())
+      if (key !== 'sets') entries.push([key, document.attributes[key]!]);
     return entries;
   };
   const keys = new Map<string, boolean>();
@@ -139,6 +141,7 @@ export async function exportQdpx(options: ExportQdpxOptions): Promise<ExportQdpx
     variables,
     sources,
     notes,
+    documentSets: documentSetsOf(corpus.documents),
   });
   files.set('project.qde', Buffer.from(qde, 'utf8'));
   return {
@@ -149,4 +152,20 @@ export async function exportQdpx(options: ExportQdpxOptions): Promise<ExportQdpx
     codings: codingCount,
     warnings,
   };
+}
+
+/** The documents' `sets` attribute (set names, `; `-separated) as sets of documents, sorted by name. */
+function documentSetsOf(documents: readonly DocumentRecord[]): ProjectXml['documentSets'] {
+  const members = new Map<string, string[]>();
+  for (const document of documents) {
+    const value = document.attributes['sets'];
+    if (value === undefined) continue;
+    for (const name of value.split('; ').map((part) => part.trim())) {
+      if (name === '') continue;
+      members.set(name, [...(members.get(name) ?? []), exportGuid('document', document.id)]);
+    }
+  }
+  return [...members.keys()]
+    .sort()
+    .map((name) => ({ guid: exportGuid('document-set', name), name, sourceGuids: members.get(name)! }));
 }

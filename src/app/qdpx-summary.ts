@@ -27,6 +27,19 @@ export function renderQdpxImportSummary(result: ImportQdpxResult): string {
       `; ${documents.documents.total} in the corpus`,
     `units: ${documents.units.added} new, ${documents.units.unchanged} unchanged; ${documents.units.total} in the corpus`,
   );
+  const leftOut = Object.entries(result.leftOut);
+  if (leftOut.length > 0)
+    lines.push(
+      `left out (nothing here holds them): ${leftOut.map(([kind, count]) => `${kind} ${count}`).join(', ')}`,
+    );
+  const sets = result.documentSets;
+  if (sets.sets > 0)
+    lines.push(
+      `sets of documents: ${sets.sets}, kept as the attribute "sets" of their documents (${sets.memberships} membership${sets.memberships === 1 ? '' : 's'})` +
+        (sets.leftOut > 0
+          ? `; ${sets.leftOut} member${sets.leftOut === 1 ? '' : 's'} left out (see the warning)`
+          : ''),
+    );
   if (result.codebook !== undefined) {
     const { codebook } = result;
     lines.push(

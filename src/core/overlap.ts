@@ -27,29 +27,91 @@ export interface Range {
   end: number;
 }
 
-/**
- * One piece of the original text and what it became: pieces whose length did not change are
- * merged into runs that map position for position.
- */
-interface Piece {
-  originalStart: number;
-  originalLength: number;
-  normalisedStart: number;
-  normalisedLength: number;
-}
-
 export interface PositionMap {
   /** The normalised text: no BOM, LF line ends, NFC (equal to `normaliseText` of the original). */
   text: string;
   /** Length of the original text in the chosen units (the largest valid position). */
   originalLength: number;
-  /** False when the text had to be mapped as a whole (a normalisation that did not split into pieces). */
+  /** False when part of the text had to be mapped as a whole (a normalisation that did not split into pieces). */
   exact: boolean;
   /** The normalised position (code points) of an original position, or undefined when outside the text. */
   toNormalised(position: number): number | undefined;
 }
 
-const asciiWithoutReturn = /^[\x00-\x0C\x0E-\x7F]*$/;
+/**
+ * A text cut once into pieces that every reading maps the same way, so that choosing a reading
+ * and mapping positions never copy or re-normalise the text. A piece is a run of characters each
+ * one code point and one UTF-16 code unit that normalisation leaves as they are (merged), a
+ * character outside the BMP (one code point, two code units), a line end with CR, or a grapheme
+ * cluster that NFC changes. Its lengths are kept in typed arrays: original UTF-16 code units,
+ * original code points, code points it became, and whether it is a CRLF.
+ */
+export interface PositionPieces {
+  /** The normalised text (no BOM, LF, NFC). */
+  text: string;
+  count: number;
+  utf16: Int32Array;
+  codePoints: Int32Array;
+  /** Start of each piece in the normalised text (code points), `count + 1` entries. */
+  normalisedStart: Int32Array;
+  /** 1: a CRLF (one or two characters by the reading); 2: mapped proportionally (NFC across clusters). */
+  kind: Uint8Array;
+  /** The text holds a character outside the BMP (the readings in code points and UTF-16 differ). */
+  astral: boolean;
+  /** The text holds a CRLF (the readings of a CRLF as one or two differ). */
+  crlf: boolean;
+  exact: boolean;
+}
+
+const identityPiece = 0;
+const crlfPiece = 1;
+const proportionalPiece = 2;
+
+/** Growable columns of pieces (typed arrays, doubled when full). */
+class PieceColumns {
+  count = 0;
+  utf16 = new Int32Array(1024);
+  codePoints = new Int32Array(1024);
+  normalised = new Int32Array(1024);
+  kind = new Uint8Array(1024);
+
+  push(utf16: number, codePoints: number, normalised: number, kind: number): void {
+    const last = this.count - 1;
+    // Runs that every reading maps one to one merge into one piece.
+    if (
+      kind === identityPiece &&
+      utf16 === codePoints &&
+      codePoints === normalised &&
+      last >= 0 &&
+      this.kind[last] === identityPiece &&
+      this.utf16[last] === this.codePoints[last] &&
+      this.codePoints[last] === this.normalised[last]
+    ) {
+      this.utf16[last]! += utf16;
+      this.codePoints[last]! += codePoints;
+      this.normalised[last]! += normalised;
+      return;
+    }
+    if (this.count === this.kind.length) this.grow();
+    this.utf16[this.count] = utf16;
+    this.codePoints[this.count] = codePoints;
+    this.normalised[this.count] = normalised;
+    this.kind[this.count] = kind;
+    this.count++;
+  }
+
+  private grow(): void {
+    const size = this.kind.length * 2;
+    const copy = <T extends Int32Array | Uint8Array>(from: T, to: T): T => {
+      to.set(from);
+      return to;
+    };
+    this.utf16 = copy(this.utf16, new Int32Array(size));
+    this.codePoints = copy(this.codePoints, new Int32Array(size));
+    this.normalised = copy(this.normalised, new Int32Array(size));
+    this.kind = copy(this.kind, new Uint8Array(size));
+  }
+}
 
 function codePointLength(text: string): number {
   let count = 0;
@@ -64,151 +126,173 @@ function codePointLength(text: string): number {
   return count;
 }
 
-function normalisePiece(piece: string): string {
-  if (piece === '\r\n' || piece === '\r') return '\n';
-  const lines = piece.includes('\r') ? piece.replace(/\r\n?/g, '\n') : piece;
-  return lines.normalize('NFC');
+/** A run NFC leaves as it is: only characters outside the BMP count differently (two code units, one code point). */
+function addStable(columns: PieceColumns, source: string, start: number, end: number): boolean {
+  let from = start;
+  let astral = false;
+  for (let index = start; index < end; index++) {
+    const unit = source.charCodeAt(index);
+    if (unit < 0xd800 || unit > 0xdbff || index + 1 >= end) continue;
+    const next = source.charCodeAt(index + 1);
+    if (next < 0xdc00 || next > 0xdfff) continue;
+    if (index > from) columns.push(index - from, index - from, index - from, identityPiece);
+    columns.push(2, 1, 1, identityPiece);
+    astral = true;
+    from = index + 2;
+    index++;
+  }
+  if (end > from) columns.push(end - from, end - from, end - from, identityPiece);
+  return astral;
 }
 
 /**
- * Map positions of `original` (a source's plain text as the other program held it) into the
- * normalised text the corpus stores.
- *
- * The text is cut into pieces that normalise on their own: runs of ASCII, line ends with CR, and
- * runs of other characters with the ASCII letter before them. A run that NFC leaves unchanged maps
- * character by character (a character outside the BMP is two UTF-16 code units but one code
- * point); one that NFC changes is cut further into extended grapheme clusters (NFC composes only
- * within a cluster). A position inside a piece whose length changed (CRLF counted as two, "e" +
- * combining accent) maps to the nearest position inside what the piece became, never beyond its
- * end. Linear in the text.
+ * A run that NFC changes, cut into grapheme clusters (NFC composes within a cluster); the
+ * normalised run is what NFC makes of the whole run. Should the clusters not add up to it (never
+ * seen), the run is one piece mapped proportionally.
+ */
+function addChanging(columns: PieceColumns, piece: string, segmenter: Intl.Segmenter): string {
+  const whole = piece.normalize('NFC');
+  const clusters: Array<[number, number, number, string]> = [];
+  for (const cluster of segmentInWindows(segmenter, piece, 0, piece.length, graphemeWindow)) {
+    const part = piece.slice(cluster.index, cluster.index + cluster.length);
+    const normalised = part.normalize('NFC');
+    clusters.push([part.length, codePointLength(part), codePointLength(normalised), normalised]);
+  }
+  if (clusters.map((cluster) => cluster[3]).join('') === whole) {
+    for (const [utf16, codePoints, normalised] of clusters)
+      columns.push(utf16, codePoints, normalised, identityPiece);
+  } else {
+    columns.push(piece.length, codePointLength(piece), codePointLength(whole), proportionalPiece);
+  }
+  return whole;
+}
+
+/**
+ * Cut `original` (a source's plain text as another program held it) into the pieces every
+ * reading maps (see `PositionPieces`), and normalise it on the way. Pieces that normalisation may
+ * change are found by one regular expression: a line end with CR, and a run of non-ASCII
+ * characters with the ASCII character before it (a letter that a combining accent composes with).
+ * An ASCII character is a starter that composes with nothing before it, so NFC never crosses a
+ * piece. The normalised text is the original itself when nothing changes (no copy), else its
+ * parts joined once. Linear in the text.
+ */
+export function analysePositions(original: string): PositionPieces {
+  const source = original.startsWith('\uFEFF') ? original.slice(1) : original;
+  const columns = new PieceColumns();
+  const parts: string[] = [];
+  let copied = 0;
+  let changed = false;
+  let astral = false;
+  let crlf = false;
+  let segmenter: Intl.Segmenter | undefined;
+  const changing = /\r\n?|[\x00-\x09\x0B\x0C\x0E-\x7F]?[^\x00-\x7F]+/g;
+  let start = 0;
+  for (let match = changing.exec(source); match !== null; match = changing.exec(source)) {
+    const piece = match[0];
+    if (match.index > start)
+      columns.push(match.index - start, match.index - start, match.index - start, identityPiece);
+    const end = match.index + piece.length;
+    start = end;
+    if (piece.charCodeAt(0) === 13) {
+      crlf ||= piece.length === 2;
+      columns.push(piece.length, piece.length, 1, piece.length === 2 ? crlfPiece : identityPiece);
+      parts.push(source.slice(copied, match.index), '\n');
+      copied = end;
+      changed = true;
+      continue;
+    }
+    const normalised = piece.normalize('NFC');
+    if (normalised === piece) {
+      astral = addStable(columns, source, match.index, end) || astral;
+      continue;
+    }
+    segmenter ??= new Intl.Segmenter('und', { granularity: 'grapheme' });
+    const whole = addChanging(columns, piece, segmenter);
+    astral ||= /[\uD800-\uDFFF]/.test(piece);
+    parts.push(source.slice(copied, match.index), whole);
+    copied = end;
+    changed = true;
+  }
+  if (source.length > start)
+    columns.push(source.length - start, source.length - start, source.length - start, identityPiece);
+  let text = source;
+  if (changed) {
+    parts.push(source.slice(copied));
+    text = parts.join('');
+  }
+  const normalisedStart = new Int32Array(columns.count + 1);
+  let exact = true;
+  for (let index = 0; index < columns.count; index++) {
+    normalisedStart[index + 1] = normalisedStart[index]! + columns.normalised[index]!;
+    if (columns.kind[index] === proportionalPiece) exact = false;
+  }
+  return {
+    text,
+    count: columns.count,
+    utf16: columns.utf16,
+    codePoints: columns.codePoints,
+    normalisedStart,
+    kind: columns.kind,
+    astral,
+    crlf,
+    exact,
+  };
+}
+
+/**
+ * The position map of analysed pieces under one reading: only the pieces' starts in the original
+ * (one Int32Array) are computed; the text is shared. A position inside a piece whose length
+ * changed (a CRLF counted as two, "e" + combining accent) maps to the nearest position inside
+ * what the piece became, never beyond its end.
+ */
+export function positionMapOf(
+  pieces: PositionPieces,
+  options: { offsets: OffsetUnit; crlf: CrlfCount },
+): PositionMap {
+  const { count, kind, normalisedStart } = pieces;
+  const lengths = options.offsets === 'utf16' ? pieces.utf16 : pieces.codePoints;
+  const crlfLength = options.crlf === 'one' ? 1 : 2;
+  const originalStart = new Int32Array(count + 1);
+  for (let index = 0; index < count; index++)
+    originalStart[index + 1] =
+      originalStart[index]! + (kind[index] === crlfPiece ? crlfLength : lengths[index]!);
+  const total = originalStart[count]!;
+  const normalisedTotal = normalisedStart[count]!;
+  return {
+    text: pieces.text,
+    originalLength: total,
+    exact: pieces.exact,
+    toNormalised(position) {
+      if (!Number.isInteger(position) || position < 0 || position > total) return undefined;
+      if (position === total) return normalisedTotal;
+      let low = 0;
+      let high = count - 1;
+      while (low < high) {
+        const middle = (low + high + 1) >>> 1;
+        if (originalStart[middle]! <= position) low = middle;
+        else high = middle - 1;
+      }
+      const inside = position - originalStart[low]!;
+      const originalLength = originalStart[low + 1]! - originalStart[low]!;
+      const normalisedLength = normalisedStart[low + 1]! - normalisedStart[low]!;
+      if (originalLength === normalisedLength) return normalisedStart[low]! + inside;
+      if (kind[low] === proportionalPiece)
+        return normalisedStart[low]! + Math.round((inside * normalisedLength) / originalLength);
+      return normalisedStart[low]! + Math.min(inside, normalisedLength);
+    },
+  };
+}
+
+/**
+ * Map positions of `original` into the normalised text the corpus stores, under one reading
+ * (`analysePositions`, then `positionMapOf`; analyse once when several readings are tried).
  * @example buildPositionMap('a\r\nb', { offsets: 'codepoints', crlf: 'two' }).toNormalised(3) // 2
  */
 export function buildPositionMap(
   original: string,
   options: { offsets: OffsetUnit; crlf: CrlfCount },
 ): PositionMap {
-  const source = original.startsWith('\uFEFF') ? original.slice(1) : original;
-  const measure = options.offsets === 'utf16' ? (text: string) => text.length : codePointLength;
-  if (asciiWithoutReturn.test(source)) {
-    // Plain ASCII without CR: every unit is one code point and nothing changes.
-    const length = source.length;
-    return {
-      text: source,
-      originalLength: length,
-      exact: true,
-      toNormalised: (position) =>
-        Number.isInteger(position) && position >= 0 && position <= length ? position : undefined,
-    };
-  }
-  const pieces: Piece[] = [];
-  const parts: string[] = [];
-  let originalPosition = 0;
-  let normalisedPosition = 0;
-  const add = (piece: string): void => {
-    const normalised = normalisePiece(piece);
-    parts.push(normalised);
-    const originalLength = piece === '\r\n' && options.crlf === 'one' ? 1 : measure(piece);
-    const normalisedLength = codePointLength(normalised);
-    const last = pieces.at(-1);
-    if (
-      originalLength === normalisedLength &&
-      last !== undefined &&
-      last.originalLength === last.normalisedLength
-    ) {
-      last.originalLength += originalLength;
-      last.normalisedLength += normalisedLength;
-    } else {
-      pieces.push({
-        originalStart: originalPosition,
-        originalLength,
-        normalisedStart: normalisedPosition,
-        normalisedLength,
-      });
-    }
-    originalPosition += originalLength;
-    normalisedPosition += normalisedLength;
-  };
-  // A piece NFC leaves as it is: only characters outside the BMP can count differently.
-  const addStable = (piece: string): void => {
-    let from = 0;
-    for (let index = 0; index < piece.length; index++) {
-      const unit = piece.charCodeAt(index);
-      if (unit < 0xd800 || unit > 0xdbff || index + 1 >= piece.length) continue;
-      const next = piece.charCodeAt(index + 1);
-      if (next < 0xdc00 || next > 0xdfff) continue;
-      if (index > from) add(piece.slice(from, index));
-      add(piece.slice(index, index + 2));
-      from = index + 2;
-      index++;
-    }
-    if (from < piece.length) add(piece.slice(from));
-  };
-  let segmenter: Intl.Segmenter | undefined;
-  const graphemes = (): Intl.Segmenter => {
-    segmenter ??= new Intl.Segmenter('und', { granularity: 'grapheme' });
-    return segmenter;
-  };
-  // Pieces that normalisation may change: a line end with CR, and a run of non-ASCII characters
-  // with the ASCII character before it (a letter that a combining accent composes with). An ASCII
-  // character is a starter that composes with nothing before it, so NFC never crosses a piece.
-  const changing = /\r\n?|[\x00-\x09\x0B\x0C\x0E-\x7F]?[^\x00-\x7F]+/g;
-  let start = 0;
-  for (let match = changing.exec(source); match !== null; match = changing.exec(source)) {
-    if (match.index > start) add(source.slice(start, match.index));
-    const piece = match[0];
-    if (piece[0] === '\r') add(piece);
-    else if (piece.normalize('NFC') === piece) addStable(piece);
-    else
-      for (const cluster of segmentInWindows(graphemes(), piece, 0, piece.length, graphemeWindow))
-        add(piece.slice(cluster.index, cluster.index + cluster.length));
-    start = match.index + piece.length;
-  }
-  if (start < source.length) add(source.slice(start));
-  let text = parts.join('');
-  let exact = true;
-  const expected = normaliseWhole(source);
-  if (text !== expected) {
-    // Never seen: NFC across a cluster boundary. Map the text as one piece, proportionally.
-    text = expected;
-    exact = false;
-    pieces.length = 0;
-    pieces.push({
-      originalStart: 0,
-      originalLength: originalPosition,
-      normalisedStart: 0,
-      normalisedLength: codePointLength(expected),
-    });
-  }
-  const total = originalPosition;
-  const normalisedTotal = exact ? normalisedPosition : pieces[0]!.normalisedLength;
-  return {
-    text,
-    originalLength: total,
-    exact,
-    toNormalised(position) {
-      if (!Number.isInteger(position) || position < 0 || position > total) return undefined;
-      if (position === total) return normalisedTotal;
-      let low = 0;
-      let high = pieces.length - 1;
-      while (low < high) {
-        const middle = (low + high + 1) >>> 1;
-        if (pieces[middle]!.originalStart <= position) low = middle;
-        else high = middle - 1;
-      }
-      const piece = pieces[low]!;
-      const inside = position - piece.originalStart;
-      if (piece.originalLength === piece.normalisedLength) return piece.normalisedStart + inside;
-      if (!exact)
-        return piece.normalisedStart + Math.round((inside * piece.normalisedLength) / piece.originalLength);
-      return piece.normalisedStart + Math.min(inside, piece.normalisedLength);
-    },
-  };
-}
-
-/** The corpus normalisation (see `normaliseText` in io/text.ts), without the BOM, which is gone already. */
-function normaliseWhole(text: string): string {
-  const lines = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
-  return /^[\x00-\x7F]*$/.test(lines) ? lines : lines.normalize('NFC');
+  return positionMapOf(analysePositions(original), options);
 }
 
 /** Sort ranges and merge the ones that overlap or touch. */

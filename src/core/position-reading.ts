@@ -6,7 +6,7 @@
  * project clearly worse than another reading, the readings are compared by how many selection
  * ends fall on word boundaries: people select words, not halves of words.
  */
-import { buildPositionMap, type CrlfCount, type OffsetUnit } from './overlap.js';
+import { type CrlfCount, type OffsetUnit, type PositionPieces, positionMapOf } from './overlap.js';
 import { CodePointIndex } from './segmenter.js';
 
 export interface PositionReading {
@@ -40,8 +40,8 @@ export function producerRule(origin: string | undefined): ProducerRule | undefin
 }
 
 export interface TextWithSelections {
-  /** The source's plain text as the program held it. */
-  original: string;
+  /** The source's plain text as the program held it, analysed once (`analysePositions`). */
+  pieces: PositionPieces;
   /** Positions as written in the project. */
   selections: ReadonlyArray<{ start: number; end: number }>;
 }
@@ -71,12 +71,21 @@ function onBoundary(index: CodePointIndex, position: number): boolean {
 }
 
 /** How well a reading fits: selection ends on word boundaries, and selections outside the text. */
-export function measureAlignment(texts: readonly TextWithSelections[], reading: PositionReading): Alignment {
+export function measureAlignment(
+  texts: readonly TextWithSelections[],
+  reading: PositionReading,
+  indexes: Map<TextWithSelections, CodePointIndex> = new Map(),
+): Alignment {
   const result: Alignment = { aligned: 0, ends: 0, outside: 0 };
-  for (const { original, selections } of texts) {
+  for (const text of texts) {
+    const { pieces, selections } = text;
     if (selections.length === 0) continue;
-    const map = buildPositionMap(original, reading);
-    const index = new CodePointIndex(map.text);
+    const map = positionMapOf(pieces, reading);
+    let index = indexes.get(text);
+    if (index === undefined) {
+      index = new CodePointIndex(pieces.text);
+      indexes.set(text, index);
+    }
     for (const selection of selections) {
       const start = map.toNormalised(selection.start);
       const end = map.toNormalised(selection.end);
@@ -132,8 +141,8 @@ export function choosePositionReading(
   given: Partial<PositionReading>,
 ): ReadingChoice {
   const rule = producerRule(origin);
-  const astral = texts.some((text) => text.selections.length > 0 && /[\uD800-\uDFFF]/.test(text.original));
-  const crlf = texts.some((text) => text.selections.length > 0 && text.original.includes('\r\n'));
+  const astral = texts.some((text) => text.selections.length > 0 && text.pieces.astral);
+  const crlf = texts.some((text) => text.selections.length > 0 && text.pieces.crlf);
   const offsetsOptions: OffsetUnit[] =
     given.offsets !== undefined ? [given.offsets] : astral ? ['codepoints', 'utf16'] : ['codepoints'];
   const crlfOptions: CrlfCount[] = given.crlf !== undefined ? [given.crlf] : crlf ? ['two', 'one'] : ['two'];
@@ -156,9 +165,11 @@ export function choosePositionReading(
       overruled: false,
     };
   }
+  // The text's code point index is built once and shared by every reading.
+  const indexes = new Map<TextWithSelections, CodePointIndex>();
   const measured = candidates.map((reading) => ({
     reading,
-    share: alignmentShare(measureAlignment(texts, reading)),
+    share: alignmentShare(measureAlignment(texts, reading, indexes)),
   }));
   const best = measured.reduce((top, item) => (item.share > top.share + 1e-12 ? item : top), measured[0]!);
   const knownEntry = measured.find(

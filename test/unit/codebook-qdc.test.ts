@@ -21,7 +21,7 @@ import { repositoryRoot } from '../helpers.js';
 
 const fixtures = path.join(repositoryRoot, 'test', 'fixtures', 'codebook');
 /** The REFI-QDA reference files are read from the team's shared folder, never copied into the repository. */
-const shared = path.resolve(repositoryRoot, '..', 'shared', 'refi-qda');
+const shared = process.env['REFI_QDA_DIR'] ?? path.resolve(repositoryRoot, '..', 'shared', 'refi-qda');
 const codebookXsd = path.join(shared, 'Codebook.xsd');
 const haveXsd = existsSync(codebookXsd);
 const skipReason = `skipped: ${shared} is absent (a clone outside the team's checkout has no REFI-QDA reference files)`;

@@ -155,9 +155,9 @@ Example:
   codebook
     .command('import')
     .description(
-      'turn a REFI-QDA codebook (.qdc) from NVivo, ATLAS.ti, MAXQDA, QualCoder… into a YAML codebook',
+      'turn a REFI-QDA codebook (.qdc), or the codebook of a project (.qdpx, project.qde), from NVivo, ATLAS.ti, MAXQDA, QualCoder… into a YAML codebook',
     )
-    .argument('<file>', 'the .qdc file')
+    .argument('<file>', 'the .qdc file, or a .qdpx project or its project.qde')
     .option('-o, --output <file>', 'write the YAML to this file (atomically) instead of stdout')
     .option('--force', 'replace the output file if it exists')
     .option('--name <name>', 'name of the codebook (default: the base name of the output, or of the input)')
@@ -167,8 +167,11 @@ Example:
 Top-level groups become categories; codes keep their nesting; ids are made from the names (or taken
 from the "Id:" line a .qdc written by coding carries). What is adapted is reported as warnings.
 
-Example:
-  coding codebook import exported.qdc -o codebooks/study.yaml`,
+A project's codebook is its <CodeBook> with its sets of codes; the rest of the project is not read.
+
+Examples:
+  coding codebook import exported.qdc -o codebooks/study.yaml
+  coding codebook import other-study.qdpx -o codebooks/adopted.yaml`,
     )
     .action(async (file: string, flags: { output?: string; force?: boolean; name?: string }) => {
       const result = await importCodebook({
@@ -193,8 +196,8 @@ Example:
   const diff = codebook
     .command('diff')
     .description('compare two codebooks: codes and categories added, removed, renamed, moved, changed')
-    .argument('<old>', 'the earlier codebook (YAML, or .qdc)')
-    .argument('<new>', 'the later codebook (YAML, or .qdc)')
+    .argument('<old>', 'the earlier codebook (YAML, .qdc, or a .qdpx/.qde project)')
+    .argument('<new>', 'the later codebook (YAML, .qdc, or a .qdpx/.qde project)')
     .addHelpText(
       'after',
       `

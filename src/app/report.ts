@@ -18,6 +18,7 @@ import { replaceReportFolder } from '../io/report-folder.js';
 import { openWorkspace } from '../io/workspace.js';
 import type { ReportData, ReportDisagreement } from '../report/data.js';
 import { renderReportHtml } from '../report/html.js';
+import { renderMethods } from '../report/methods.js';
 import { reliabilityCsv } from '../report/reliability.js';
 import {
   actorCsv,
@@ -27,9 +28,11 @@ import {
   frequencyCsv,
   triangulationCsv,
 } from '../report/themes.js';
+import type { AdjudicationRecord } from '../schema/adjudication.js';
 import { toolVersion } from '../version.js';
 import { adjudicationFile } from './adjudicate.js';
 import { mergeCoders } from './merge.js';
+import { gatherMethodsFacts } from './methods-facts.js';
 import { computeReliability } from './reliability.js';
 import { readSample } from './sample.js';
 import { relativeTo } from './study.js';
@@ -102,6 +105,8 @@ export async function buildReport(
   let reliabilityNote: string | undefined;
   const disagreements: ReportDisagreement[] = [];
   let adjudication = { disagreements: 0, decided: 0, pending: 0 };
+  // The decisions taken on the disagreements counted above, for the methods section.
+  const decided: AdjudicationRecord[] = [];
   const coders = analysis.set.coders;
   if (options.coder === undefined && coders.length >= 2) {
     try {
@@ -138,12 +143,11 @@ export async function buildReport(
         ]),
       ];
       let total = 0;
-      let decided = 0;
       for await (const row of merge.rows({ disagreementsOnly: true })) {
         if (row.agree) continue;
         total++;
         const decision = decisions.get(row.unit_id);
-        if (decision) decided++;
+        if (decision) decided.push(decision);
         lines.push(
           csvLine(
             [
@@ -178,7 +182,7 @@ export async function buildReport(
           });
         }
       }
-      adjudication = { disagreements: total, decided, pending: total - decided };
+      adjudication = { disagreements: total, decided: decided.length, pending: total - decided.length };
       files.set('disagreements.csv', lines.join(''));
     } catch (error) {
       if (!(error instanceof CodingError)) throw error;
@@ -279,6 +283,19 @@ export async function buildReport(
     inputs,
   };
   files.set('report.html', renderReportHtml(data));
+  const methods = renderMethods(
+    data,
+    await gatherMethodsFacts({
+      set: analysis.set,
+      units: unitCount,
+      sample,
+      primary: workspace.config.coders.primary,
+      decisions: decided,
+      adjudication,
+    }),
+  );
+  files.set('methods.md', methods.markdown);
+  files.set('methods.tex', methods.latex);
   return { data, files };
 }
 

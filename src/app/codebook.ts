@@ -28,6 +28,7 @@ import {
   type ParsedYaml,
   parseYaml,
 } from '../io/yaml.js';
+import { renderCodebookLatex } from '../report/codebook-latex.js';
 import { type Code, type Codebook, codebookFormatVersion, codebookSchema } from '../schema/codebook.js';
 import { toolVersion } from '../version.js';
 
@@ -307,7 +308,8 @@ async function deliver(target: string | undefined, text: string): Promise<Comman
 // ---------------------------------------------------------------------------------------------
 // show
 
-export const showFormats = ['tree', 'md', 'csv', 'json'] as const;
+/** `md` and `markdown` are the same Markdown appendix; `latex` is booktabs tables (src/report/codebook-latex.ts). */
+export const showFormats = ['tree', 'md', 'markdown', 'latex', 'csv', 'json'] as const;
 export type ShowFormat = (typeof showFormats)[number];
 
 /** Columns of `coding codebook show --format csv`, one row per code. */
@@ -430,7 +432,14 @@ export interface ShowResult extends CommandOutput {
 
 /** Render a codebook as a tree, a Markdown appendix, CSV or JSON; write it with `-o`. */
 export async function showCodebook(options: ShowOptions): Promise<ShowResult> {
-  const extensions: Record<ShowFormat, string> = { tree: '.txt', md: '.md', csv: '.csv', json: '.json' };
+  const extensions: Record<ShowFormat, string> = {
+    tree: '.txt',
+    md: '.md',
+    markdown: '.md',
+    latex: '.tex',
+    csv: '.csv',
+    json: '.json',
+  };
   const target = await checkOutputTarget(
     options,
     options.file === undefined ? [] : [options.file],
@@ -454,7 +463,10 @@ function render(codebook: Codebook, format: ShowFormat, color: boolean): string 
         new Chalk({ level: color ? (chalk.level === 0 ? 1 : chalk.level) : 0 }),
       );
     case 'md':
+    case 'markdown':
       return renderCodebookMarkdown(codebook);
+    case 'latex':
+      return renderCodebookLatex(codebook);
     case 'csv':
       return renderCodebookCsv(codebook);
     case 'json':

@@ -20,6 +20,7 @@ import type { ReportData, ReportDisagreement } from '../report/data.js';
 import { renderReportHtml } from '../report/html.js';
 import { renderMethods } from '../report/methods.js';
 import { reliabilityCsv } from '../report/reliability.js';
+import { reportLatexFiles } from '../report/report-latex.js';
 import {
   actorCsv,
   cooccurrenceCsv,
@@ -294,6 +295,12 @@ export async function buildReport(
       adjudication,
     }),
   );
+  const basis = analysis.coder === 'final' ? 'final codes' : `codes of ${analysis.coder}`;
+  for (const [name, content] of reportLatexFiles(data, cautions, {
+    caption: `Theme frequencies (${basis}, ${input.codings.size} units)`,
+    reliability,
+  }))
+    files.set(name, content);
   files.set('methods.md', methods.markdown);
   files.set('methods.tex', methods.latex);
   return { data, files };

@@ -70,8 +70,8 @@ export function markdownTable(table: PaperTable): string {
     `| ${rule.join(' | ')} |`,
     ...table.rows.map(line),
   ];
-  if (table.notes.length > 0)
-    lines.push('', ...table.notes.map((note) => markdownLine(escapeMarkdown(note))));
+  // Each note is its own paragraph: lines one under the other would run together.
+  for (const note of table.notes) lines.push('', markdownLine(escapeMarkdown(note)));
   return `${lines.join('\n')}\n`;
 }
 

@@ -111,7 +111,7 @@ const latexSpecials: Record<string, string> = {
 };
 
 /**
- * Text for LaTeX (text mode): `\ & % $ # _ { } ~ ^` and `< > | \` [ ] "` written as commands, a
+ * Text for LaTeX (text mode): `\ & % $ # _ { } ~ ^` and `< > | \` [ ]` written as commands, a
  * few symbols the tool prints (κ α π ≥ ≤ × − ± †) as math or text commands, `--` kept from
  * becoming a dash, control characters as spaces. Other non-ASCII characters stay UTF-8: compile
  * with `\usepackage[utf8]{inputenc}` (the default since LaTeX 2018) or with XeLaTeX/LuaLaTeX.

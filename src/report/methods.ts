@@ -9,6 +9,7 @@ import { counted, type Inline, joinParts, joinWords, MethodsDocument } from './m
 import type { FieldCount, MethodsFacts } from './methods-facts.js';
 import { reliabilitySection } from './methods-reliability.js';
 import { methodsLatex, methodsMarkdown } from './methods-render.js';
+import { rounded } from './reliability.js';
 
 /** Values of a document field listed in a sentence before "and N more". */
 const maxListed = 12;
@@ -160,17 +161,23 @@ function sampleSection(doc: MethodsDocument, facts: MethodsFacts): void {
   }
   const rule =
     plan.method === 'kappa'
-      ? `a confidence interval of Cohen's κ of ${plan.target} ± ${plan.half_width} at level ${plan.level} (Donner & Rotondi 2010)`
+      ? `a confidence interval of Cohen's κ of ${plan.target} ± ${plan.half_width} at a confidence level of ${plan.level} (Donner & Rotondi 2010)`
       : plan.method === 'alpha'
-        ? `Krippendorff's α ≥ ${plan.alpha_min} at level ${plan.level} (Krippendorff 2004, §11.4)`
-        : `the larger of Krippendorff's α ≥ ${plan.alpha_min} (Krippendorff 2004, §11.4) and a κ interval of ${plan.target} ± ${plan.half_width} (Donner & Rotondi 2010), at level ${plan.level}`;
+        ? `Krippendorff's α ≥ ${plan.alpha_min} at a confidence level of ${plan.level} (Krippendorff 2004, §11.4)`
+        : `the larger of Krippendorff's α ≥ ${plan.alpha_min} (Krippendorff 2004, §11.4) and a κ interval of ${plan.target} ± ${plan.half_width} (Donner & Rotondi 2010), at a confidence level of ${plan.level}`;
+  const source =
+    plan.source === 'given'
+      ? 'given'
+      : plan.source === 'final'
+        ? 'estimated from the final codes'
+        : `estimated from the codes of ${plan.source}`;
   const driver: Inline[] =
     plan.driver === '*'
-      ? [`a prevalence of ${plan.prevalence} given for every code`]
+      ? [`a prevalence of ${rounded(plan.prevalence, 4)} given for every code`]
       : [
           'the rarest code, ',
           { code: plan.driver },
-          `, with a prevalence of ${plan.prevalence} (${plan.source})`,
+          `, with a prevalence of ${rounded(plan.prevalence, 4)} (${source})`,
         ];
   doc.paragraph([
     'The size was set by ',

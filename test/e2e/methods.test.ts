@@ -271,6 +271,27 @@ describe('methods.tex', () => {
   });
 });
 
+describe('a sample drawn with coding sample --plan', () => {
+  it('is justified in methods.md by the plan recorded with it', async () => {
+    const planned = await temporaryFolder('coding-methods-plan-');
+    await copyStudy(planned);
+    for (const args of [
+      ['sample', '--plan', '--seed', '7', '--force'],
+      ['report', '-o', 'out'],
+    ]) {
+      const result = await runCli(args, { cwd: planned });
+      expect(result.code, result.stderr).toBe(0);
+    }
+    const meta = JSON.parse(await fs.readFile(path.join(planned, 'annotations/sample.meta.json'), 'utf8'));
+    const md = await fs.readFile(path.join(planned, 'out/methods.md'), 'utf8');
+    expect(md).toContain(
+      `The size was set by \`coding plan\`: ${meta.plan.size} units for Krippendorff's α ≥ ${meta.plan.alpha_min} at a confidence level of ${meta.plan.level} (Krippendorff 2004, §11.4), driven by the rarest code, \`${meta.plan.driver}\`, with a prevalence of ${meta.plan.prevalence.toFixed(4)} (estimated from the final codes); that is more than the corpus holds, so every unit was drawn.`,
+    );
+    expect(md).toContain(`A reliability sample of ${meta.size} of the ${meta.population} units`);
+    expect(md).toContain('Krippendorff, K. (2004). Content Analysis');
+  }, 60_000);
+});
+
 describe('study text in methods.md and methods.tex', () => {
   it('is escaped: a codebook label with Markdown and LaTeX syntax stays text', async () => {
     const hostile = await temporaryFolder('coding-methods-hostile-');

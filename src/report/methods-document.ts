@@ -6,10 +6,11 @@
 import type { PaperTable } from './paper-table.js';
 
 /**
- * Inline text: prose or study text (escaped by the renderer), an identifier set as code, or a
- * place where LaTeX breaks the line (Markdown writes `text` there).
+ * Inline text: prose or study text (escaped by the renderer), an identifier set as code, a place
+ * where LaTeX breaks the line (Markdown writes `lineBreak` there), or a reference to a table
+ * ("Table 1" in Markdown, `Table~\ref{label}` in LaTeX, which numbers tables itself).
  */
-export type Inline = string | { code: string } | { lineBreak: string };
+export type Inline = string | { code: string } | { lineBreak: string } | { table: string; label: string };
 
 export type Block =
   | { kind: 'heading'; level: 1 | 2; text: string }

@@ -106,7 +106,8 @@ function codeTable(report: ReliabilityReport, cited: Set<string>): PaperTable {
     );
   if (boot) cited.add('Hayes & Krippendorff 2007');
   return {
-    caption: `Table 1. Inter-coder reliability per code (${report.coders.join(' and ')}, ${counted(report.n_units, 'unit')} coded by both).`,
+    number: '1',
+    caption: `Inter-coder reliability per code (${report.coders.join(' and ')}, ${counted(report.n_units, 'unit')} coded by both).`,
     label: 'tab:methods-reliability',
     header,
     rows,
@@ -221,7 +222,8 @@ function multiSection(doc: MethodsDocument, report: ReliabilityReport, cited: Se
     ...(report.gate ? ['Verdict'] : []),
   ];
   doc.table({
-    caption: `Table 1. Inter-coder reliability per code (${report.coders.length} coders).`,
+    number: '1',
+    caption: `Inter-coder reliability per code (${report.coders.length} coders).`,
     label: 'tab:methods-reliability',
     header,
     rows: multi.codes.map((code) => [
@@ -260,7 +262,9 @@ export function reliabilitySection(doc: MethodsDocument, data: ReportData, cited
       ? 'estimate ± t(n − 1) × SE, the upper bound capped at 1, as irrCAC gives them'
       : 'estimate ± z × SE, normal approximation';
   doc.paragraph([
-    `Agreement was measured for each code, as a presence/absence variable, on the ${counted(report.n_units, 'unit')} both coders reviewed. Table 1 gives for each code ${joinWords(shown.map((statistic) => `${statistics[statistic].name} (${statistics[statistic].cite}; SE of ${statistics[statistic].se})`))}, each with its ${percentOf(report.interval?.level ?? 0.95)} % confidence interval (${method}).`,
+    `Agreement was measured for each code, as a presence/absence variable, on the ${counted(report.n_units, 'unit')} both coders reviewed. `,
+    { table: '1', label: 'tab:methods-reliability' },
+    ` gives for each code ${joinWords(shown.map((statistic) => `${statistics[statistic].name} (${statistics[statistic].cite}; SE of ${statistics[statistic].se})`))}, each with its ${percentOf(report.interval?.level ?? 0.95)} % confidence interval (${method}).`,
   ]);
   doc.table(codeTable(report, cited));
   gateParagraph(doc, report, report.codes);

@@ -17,7 +17,9 @@ function markdownInline(parts: readonly Inline[]): string {
         ? escapeMarkdown(part)
         : 'code' in part
           ? markdownCode(part.code)
-          : escapeMarkdown(part.lineBreak),
+          : 'table' in part
+            ? `Table ${escapeMarkdown(part.table)}`
+            : escapeMarkdown(part.lineBreak),
     )
     .join('');
 }
@@ -51,7 +53,9 @@ function latexInline(parts: readonly Inline[]): string {
         ? escapeLatex(part)
         : 'code' in part
           ? `\\texttt{${escapeLatex(part.code)}}`
-          : '\\newline ',
+          : 'table' in part
+            ? `Table~\\ref{${part.label}}`
+            : '\\newline ',
     )
     .join('');
 }

@@ -82,7 +82,9 @@ function codebookSection(doc: MethodsDocument, data: ReportData, facts: MethodsF
       ...name,
       ', file ',
       { code: codebook.file },
-      `, with ${counted(data.codebook.categories.length, 'category', 'categories')} and ${counted(data.codebook.codes.length, 'code')}, listed with their definitions in the appendix (Table A1).`,
+      `, with ${counted(data.codebook.categories.length, 'category', 'categories')} and ${counted(data.codebook.codes.length, 'code')}, listed with their definitions in the appendix (`,
+      { table: 'A1', label: 'tab:methods-codebook' },
+      ').',
     ],
     [structure],
     [
@@ -274,7 +276,8 @@ function appendix(doc: MethodsDocument, data: ReportData): void {
   doc.heading('Appendix: codebook');
   const categories = new Map(data.codebook.categories.map((category) => [category.id, category.label]));
   doc.table({
-    caption: 'Table A1. Codes and their definitions.',
+    number: 'A1',
+    caption: 'Codes and their definitions.',
     label: 'tab:methods-codebook',
     header: ['Category', 'Code', 'Label', 'Definition'],
     align: ['left', 'left', 'text', 'text'],

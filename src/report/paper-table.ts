@@ -17,6 +17,11 @@ export interface PaperTable {
   align: ColumnAlign[];
   /** Sentences under the table (plain text). */
   notes: string[];
+  /**
+   * The table's number in Markdown ("1", "A1": `**Table 1. caption**`); LaTeX numbers its tables
+   * itself, and text refers to them with `\ref`.
+   */
+  number?: string;
   /** Set as a `longtable` (across pages) whatever its length: tables of long text. */
   long?: boolean;
 }
@@ -64,7 +69,7 @@ export function markdownTable(table: PaperTable): string {
   const line = (cells: readonly string[]) =>
     `| ${table.header.map((_, index) => escapeMarkdown(cells[index] ?? '')).join(' | ')} |`;
   const lines = [
-    `**${escapeMarkdown(table.caption)}**`,
+    `**${table.number === undefined ? '' : `Table ${table.number}. `}${escapeMarkdown(table.caption)}**`,
     '',
     line(table.header),
     `| ${rule.join(' | ')} |`,

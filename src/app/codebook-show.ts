@@ -3,6 +3,7 @@ import { countCodebook } from '../core/codebook-check.js';
 import { visibleText } from '../core/visible-text.js';
 import { InputError } from '../errors.js';
 import { type CsvCell, toCsv } from '../io/csv-write.js';
+import { renderCodebookLatex } from '../report/codebook-latex.js';
 import type { Code, Codebook } from '../schema/codebook.js';
 import {
   type CodebookSourceOptions,
@@ -16,7 +17,8 @@ import {
 // ---------------------------------------------------------------------------------------------
 // show
 
-export const showFormats = ['tree', 'md', 'csv', 'json'] as const;
+/** `md` and `markdown` are the same Markdown appendix; `latex` is booktabs tables (src/report/codebook-latex.ts). */
+export const showFormats = ['tree', 'md', 'markdown', 'latex', 'csv', 'json'] as const;
 export type ShowFormat = (typeof showFormats)[number];
 
 /** Columns of `coding codebook show --format csv`, one row per code. */
@@ -134,7 +136,14 @@ export interface ShowOptions extends CodebookSourceOptions, OutputOptions {
 
 /** Render a codebook as a tree, a Markdown appendix, CSV or JSON; write it with `-o`. */
 export async function showCodebook(options: ShowOptions): Promise<ShowResult> {
-  const extensions: Record<ShowFormat, string> = { tree: '.txt', md: '.md', csv: '.csv', json: '.json' };
+  const extensions: Record<ShowFormat, string> = {
+    tree: '.txt',
+    md: '.md',
+    markdown: '.md',
+    latex: '.tex',
+    csv: '.csv',
+    json: '.json',
+  };
   const target = await checkOutputTarget(
     options,
     options.file === undefined ? [] : [options.file],
@@ -158,7 +167,10 @@ function render(codebook: Codebook, format: ShowFormat, color: boolean): string 
         new Chalk({ level: color ? (chalk.level === 0 ? 1 : chalk.level) : 0 }),
       );
     case 'md':
+    case 'markdown':
       return renderCodebookMarkdown(codebook);
+    case 'latex':
+      return renderCodebookLatex(codebook);
     case 'csv':
       return renderCodebookCsv(codebook);
     case 'json':

@@ -19,7 +19,9 @@ import { replaceReportFolder } from '../io/report-folder.js';
 import { openWorkspace } from '../io/workspace.js';
 import type { ReportData, ReportDisagreement } from '../report/data.js';
 import { renderReportHtml } from '../report/html.js';
+import { renderMethods } from '../report/methods.js';
 import { reliabilityCsv } from '../report/reliability.js';
+import { reportLatexFiles } from '../report/report-latex.js';
 import {
   actorCsv,
   cooccurrenceCsv,
@@ -28,10 +30,12 @@ import {
   frequencyCsv,
   triangulationCsv,
 } from '../report/themes.js';
+import type { AdjudicationRecord } from '../schema/adjudication.js';
 import { toolVersion } from '../version.js';
 import { adjudicationFile } from './adjudicate.js';
 import { machineCoderReports } from './autocode/report-data.js';
 import { mergeCoders } from './merge.js';
+import { gatherMethodsFacts } from './methods-facts.js';
 import { computeReliability } from './reliability.js';
 import { readSample } from './sample.js';
 import { relativeTo } from './study.js';
@@ -104,6 +108,8 @@ export async function buildReport(
   let reliabilityNote: string | undefined;
   const disagreements: ReportDisagreement[] = [];
   let adjudication = { disagreements: 0, decided: 0, pending: 0 };
+  // The decisions taken on the disagreements counted above, for the methods section.
+  const decided: AdjudicationRecord[] = [];
   const coders = analysis.set.coders;
   if (options.coder === undefined && coders.length >= 2) {
     try {
@@ -140,12 +146,11 @@ export async function buildReport(
         ]),
       ];
       let total = 0;
-      let decided = 0;
       for await (const row of merge.rows({ disagreementsOnly: true })) {
         if (row.agree) continue;
         total++;
         const decision = decisions.get(row.unit_id);
-        if (decision) decided++;
+        if (decision) decided.push(decision);
         lines.push(
           csvLine(
             [
@@ -180,7 +185,7 @@ export async function buildReport(
           });
         }
       }
-      adjudication = { disagreements: total, decided, pending: total - decided };
+      adjudication = { disagreements: total, decided: decided.length, pending: total - decided.length };
       files.set('disagreements.csv', lines.join(''));
     } catch (error) {
       if (!(error instanceof CodingError)) throw error;
@@ -285,6 +290,25 @@ export async function buildReport(
     if (machines.length > 0) data.machine_coders = machines;
   }
   files.set('report.html', renderReportHtml(data));
+  const methods = renderMethods(
+    data,
+    await gatherMethodsFacts({
+      set: analysis.set,
+      units: unitCount,
+      sample,
+      primary: workspace.config.coders.primary,
+      decisions: decided,
+      adjudication,
+    }),
+  );
+  const basis = analysis.coder === 'final' ? 'final codes' : `codes of ${analysis.coder}`;
+  for (const [name, content] of reportLatexFiles(data, cautions, {
+    caption: `Theme frequencies (${basis}, ${input.codings.size} units)`,
+    reliability,
+  }))
+    files.set(name, content);
+  files.set('methods.md', methods.markdown);
+  files.set('methods.tex', methods.latex);
   return { data, files };
 }
 

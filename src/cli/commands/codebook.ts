@@ -79,7 +79,9 @@ Examples:
 
   const show = codebook
     .command('show')
-    .description('print a codebook: a tree, a Markdown appendix, CSV (one row per code) or JSON')
+    .description(
+      'print a codebook: a tree, a Markdown appendix (md or markdown), LaTeX tables (latex, booktabs), CSV (one row per code) or JSON',
+    )
     .argument('[file]', fileArgument)
     .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
     .option('--force', 'replace the output file if it exists')
@@ -89,7 +91,8 @@ Examples:
 Examples:
   coding codebook show
   coding codebook show codebooks/usmca-2026.yaml --format md -o appendix.md
-  coding codebook show --format csv > codes.csv`,
+  coding codebook show --format csv > codes.csv
+  coding codebook show --format latex -o appendix.tex    # booktabs + longtable, one table per category`,
     );
   addWorkspaceOption(show);
   addFormatOption(show, showFormats, 'tree');

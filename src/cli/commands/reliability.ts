@@ -11,7 +11,9 @@ import {
   landisKoch,
 } from '../../core/stats/index.js';
 import { CheckFailed, UsageError } from '../../errors.js';
+import { latexTables, markdownTables } from '../../report/paper-table.js';
 import { reliabilityCsv, rounded } from '../../report/reliability.js';
+import { reliabilityPaperTables } from '../../report/reliability-paper.js';
 import {
   type Gate,
   gateBases,
@@ -20,7 +22,7 @@ import {
   maxBootstrapResamples,
 } from '../../schema/config.js';
 import { addWorkspaceOption, collect, parseInteger, parseList, parseNumber } from '../common.js';
-import { printFinding, renderTable, writeOut } from '../output.js';
+import { printFinding, renderTable, writeData, writeOut } from '../output.js';
 
 const show = (value: number | null | undefined, decimals = 3): string =>
   value === null || value === undefined ? '—' : rounded(value, decimals);
@@ -360,7 +362,12 @@ export function registerReliability(program: Command): void {
     )
     .option('--check', 'exit with code 1 when a code or exclusive category fails the gate, naming them')
     .addOption(
-      new Option('-f, --format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'),
+      new Option(
+        '-f, --format <format>',
+        'output format (markdown and latex: the per-code table for papers, LaTeX with booktabs)',
+      )
+        .choices(['table', 'csv', 'json', 'markdown', 'latex'])
+        .default('table'),
     );
   addWorkspaceOption(command);
   command.addHelpText(
@@ -374,7 +381,8 @@ Examples:
   coding reliability --bootstrap 1000 --seed 7 --format json
   coding reliability --annotations codings.csv --codes ntb,tariffs,drugs --min-kappa 0.8
   coding reliability --check
-  coding reliability --require alpha:0.8:0.667:ci_low --check`,
+  coding reliability --require alpha:0.8:0.667:ci_low --check
+  coding reliability --format latex > reliability.tex     # booktabs; \\usepackage{booktabs}`,
   );
   command.action(
     async (flags: {
@@ -391,7 +399,7 @@ Examples:
       minKappa?: number;
       require?: Gate;
       check?: boolean;
-      format: 'table' | 'csv' | 'json';
+      format: 'table' | 'csv' | 'json' | 'markdown' | 'latex';
     }) => {
       const { set, report } = await computeReliability({
         cwd: process.cwd(),
@@ -412,6 +420,8 @@ Examples:
       if (flags.check && !report.gate) checkGate(report);
       if (flags.format === 'json') writeOut(`${JSON.stringify(report, null, 2)}\n`);
       else if (flags.format === 'csv') writeOut(reliabilityCsv(report));
+      else if (flags.format === 'markdown') writeData(markdownTables(reliabilityPaperTables(report)));
+      else if (flags.format === 'latex') writeData(latexTables(reliabilityPaperTables(report)));
       else writeOut(renderTerminal(report));
       if (flags.minKappa !== undefined) {
         const kappa = headlineKappa(report);

@@ -11,20 +11,24 @@ import {
   themeCautions,
   triangulation,
 } from '../../app/themes.js';
-import { cautionText } from '../../core/gates.js';
 import { type GroupField, groupFields, type Period, periods } from '../../core/themes.js';
 import { InputError, UsageError } from '../../errors.js';
+import { latexTables, markdownTables } from '../../report/paper-table.js';
 import {
-  actorColumns,
+  cooccurrenceTable,
+  exemplarsTable,
+  frequencyTable,
+  groupMatrixTable,
+  rhetoricTable,
+  type ThemeTable,
+  triangulationTable,
+} from '../../report/theme-tables.js';
+import {
   actorCsv,
-  cautionMarker,
   cooccurrenceCsv,
   crossCsv,
-  crossMatrix,
   exemplarCsv,
   frequencyCsv,
-  markedCode,
-  percent,
   triangulationCsv,
   withCautions,
 } from '../../report/themes.js';
@@ -41,7 +45,24 @@ interface ThemeFlags {
   exemplars?: number;
   triangulation?: boolean;
   rhetoric?: string | boolean;
-  format: 'table' | 'csv' | 'json';
+  format: ThemeFormat;
+}
+
+const themeFormats = ['table', 'csv', 'json', 'markdown', 'latex'] as const;
+type ThemeFormat = (typeof themeFormats)[number];
+
+/** A theme table for the terminal: its caption in bold, the table, its notes dimmed. */
+function terminalTable(table: ThemeTable): string {
+  const right = new Set(table.align.flatMap((align, index) => (align === 'right' ? [index] : [])));
+  return (
+    `${chalk.bold(visibleLine(table.caption))}\n` +
+    renderTable(table.header, table.rows, {
+      right,
+      ...(table.bold ? { bold: table.bold } : {}),
+      ...(table.maxCellWidth !== undefined ? { maxCellWidth: table.maxCellWidth } : {}),
+    }) +
+    table.notes.map((note) => `${chalk.dim(note)}\n`).join('')
+  );
 }
 
 export function registerThemes(program: Command): void {
@@ -71,7 +92,12 @@ export function registerThemes(program: Command): void {
       "per actor and code of a category (default: rhetoric): units, audience, an exemplar — the paper's table 4.3",
     )
     .addOption(
-      new Option('-f, --format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'),
+      new Option(
+        '-f, --format <format>',
+        'output format (markdown and latex: tables for papers, LaTeX with booktabs)',
+      )
+        .choices(themeFormats)
+        .default('table'),
     );
   addWorkspaceOption(command);
   command.addHelpText(
@@ -87,7 +113,9 @@ Examples:
   coding themes --by actor --format csv > by-actor.csv
   coding themes --by date --period week
   coding themes --exemplars 3
-  coding themes --rhetoric`,
+  coding themes --rhetoric
+  coding themes --triangulation --format latex > triangulation.tex   # booktabs; \\usepackage{booktabs}
+  coding themes --by actor --cooccurrence --format markdown           # every table asked for`,
   );
   command.action(async (flags: ThemeFlags) => {
     const tables = [
@@ -110,51 +138,37 @@ Examples:
     for (const warning of themes.data.set.warnings) printFinding(warning);
     const { cautions, note } = await themeCautions(themes);
     if (note !== undefined) printFinding({ code: 'GATE_NOT_APPLIED', severity: 'warning', message: note });
-    const mark = (code: string): string => markedCode(code, cautions);
-    // Under every terminal table: which codes are flagged, in Krippendorff's words.
-    const flaggedLine =
-      cautions && cautions.size > 0
-        ? `${chalk.dim(`${cautionMarker} ${cautionText([...cautions.keys()], cautions)} (below the reliability gate of coding.yaml; see coding reliability)`)}\n`
-        : '';
     const json: Record<string, unknown> = {};
-    const out = (name: string, csv: () => string, table: () => string, value: unknown): void => {
+    const paper: ThemeTable[] = [];
+    const out = (name: string, csv: () => string, table: () => ThemeTable, value: unknown): void => {
       if (flags.format === 'csv') writeData(csv());
       else if (flags.format === 'json') json[name] = value;
-      else writeOut(table() + flaggedLine);
+      else if (flags.format === 'markdown' || flags.format === 'latex') paper.push(table());
+      else writeOut(terminalTable(table()));
     };
-    const basis =
-      themes.data.coder === 'final' ? 'final codes' : `codes of ${visibleLine(themes.data.coder)}`;
+    const basis = themes.data.coder === 'final' ? 'final codes' : `codes of ${themes.data.coder}`;
     if (tables === 0) {
       const rows = frequencies(themes.input);
       out(
         'frequencies',
         () => frequencyCsv(rows, cautions),
         () =>
-          `${chalk.bold(`Theme frequencies (${basis}, ${themes.input.codings.size} units)`)}\n` +
-          renderTable(
-            ['category', 'code', 'label', 'units', 'documents', 'of units', 'of documents'],
-            rows.map((row) => [
-              row.code === '' ? row.category : '',
-              row.code,
-              cautions?.has(row.code) ? `${row.label} ${cautionMarker}` : row.label,
-              row.units,
-              row.documents,
-              percent(row.unit_share),
-              percent(row.document_share),
-            ]),
-            { right: new Set([3, 4, 5, 6]), bold: (index) => rows[index]!.code === '' },
-          ),
+          frequencyTable(rows, cautions, `Theme frequencies (${basis}, ${themes.input.codings.size} units)`),
         withCautions(rows, cautions),
       );
     }
     if (flags.by !== undefined) {
       const table = groupTable(themes, flags.by, flags.period);
-      const matrix = crossMatrix(table, cautions);
       out(
         `by_${flags.by}`,
         () => crossCsv(table, cautions),
         () =>
-          `${chalk.bold(`Codes by ${flags.by}${flags.by === 'date' ? ` (${flags.period})` : ''}: units (share of the group's units)`)}\n${renderTable(matrix.header, matrix.rows, { right: new Set(matrix.header.map((_, index) => index).filter((index) => index > 0)), maxCellWidth: 24 })}`,
+          groupMatrixTable(
+            table,
+            cautions,
+            `Codes by ${flags.by}${flags.by === 'date' ? ` (${flags.period})` : ''}: units (share of the group's units)`,
+            { label: `tab:by-${flags.by}` },
+          ),
         cautions === undefined ? table : { ...table, rows: withCautions(table.rows, cautions) },
       );
     }
@@ -164,19 +178,7 @@ Examples:
       out(
         'cooccurrence',
         () => cooccurrenceCsv(rows, cautions),
-        () => {
-          const matrix = codes.map((first) => [
-            first,
-            ...codes.map((second) =>
-              String(rows.find((row) => row.code_a === first && row.code_b === second)!.units),
-            ),
-          ]);
-          return `${chalk.bold('Co-occurrence: units carrying both codes (the diagonal: the code alone)')}\n${renderTable(
-            ['', ...codes.map((_, index) => `${index + 1}`)],
-            matrix.map((row, index) => [`${index + 1} ${mark(row[0]!)}`, ...row.slice(1)]),
-            { right: new Set(codes.map((_, index) => index + 1)) },
-          )}`;
-        },
+        () => cooccurrenceTable(rows, codes, cautions),
         withCautions(rows, cautions),
       );
     }
@@ -185,20 +187,7 @@ Examples:
       out(
         'exemplars',
         () => exemplarCsv(rows, cautions),
-        () =>
-          `${chalk.bold('Exemplars')}\n${renderTable(
-            ['code', '#', 'unit', 'actor', 'date', 'basis', 'text'],
-            rows.map((row) => [
-              mark(row.code),
-              row.rank,
-              row.unit_id,
-              row.actor,
-              row.date,
-              row.basis,
-              row.text,
-            ]),
-            { maxCellWidth: 80 },
-          )}`,
+        () => exemplarsTable(rows, cautions),
         withCautions(rows, cautions),
       );
     }
@@ -207,19 +196,7 @@ Examples:
       out(
         'triangulation',
         () => triangulationCsv(rows, cautions),
-        () =>
-          `${chalk.bold('Triangulation: primary against secondary sources')}\n${renderTable(
-            ['code', 'primary units', 'primary docs', 'secondary units', 'secondary docs', 'status'],
-            rows.map((row) => [
-              mark(row.code),
-              row.primary_units,
-              row.primary_documents,
-              row.secondary_units,
-              row.secondary_documents,
-              row.status,
-            ]),
-            { right: new Set([1, 2, 3, 4]) },
-          )}`,
+        () => triangulationTable(rows, cautions),
         withCautions(rows, cautions),
       );
     }
@@ -236,15 +213,12 @@ Examples:
       out(
         'rhetoric',
         () => actorCsv(rows, cautions),
-        () =>
-          `${chalk.bold(`Actors and ${visibleLine(category)} codes (the paper's table 4.3)`)}\n${renderTable(
-            [...actorColumns].filter((column) => column !== 'exemplar_unit' && column !== 'label'),
-            rows.map((row) => [row.actor, mark(row.code), row.units, row.audience, row.exemplar]),
-            { right: new Set([2]), maxCellWidth: 60 },
-          )}`,
+        () => rhetoricTable(rows, category, cautions),
         withCautions(rows, cautions),
       );
     }
+    if (flags.format === 'markdown') writeData(markdownTables(paper));
+    if (flags.format === 'latex') writeData(latexTables(paper));
     if (flags.format === 'json') writeData(`${JSON.stringify(json, null, 2)}\n`);
   });
 }

@@ -80,10 +80,10 @@ describe('coding import', () => {
     });
     expect(units.code).toBe(0);
     expect(units.stdout.trim().split('\n')).toEqual([
-      'unit_id,doc_id,ordinal,start,end,hash,text',
-      expect.stringMatching(/^presser:1,presser,1,0,30,[0-9a-f]{16},There is nothing concrete yet\.$/),
+      'unit_id,doc_id,ordinal,start,end,hash,page,text',
+      expect.stringMatching(/^presser:1,presser,1,0,30,[0-9a-f]{16},,There is nothing concrete yet\.$/),
       expect.stringMatching(/^presser:2,presser,2,31,/),
-      expect.stringMatching(/^presser:3,presser,3,62,93,[0-9a-f]{16},We reject foreign interference\.$/),
+      expect.stringMatching(/^presser:3,presser,3,62,93,[0-9a-f]{16},,We reject foreign interference\.$/),
       expect.stringMatching(/^presser:4,.*,The U\.S\. Trade Representative agreed\.$/),
     ]);
     const show = await runCli(['corpus', 'show', 'presser'], { cwd: workspace });

@@ -133,6 +133,19 @@ interface QueryDocument {
   documentElement: { getAttribute(name: string): string | null } | null;
 }
 
+/** Class names of advertisements and of the byline line, which Readability keeps when the page's metadata names the author. */
+const clutterClass = /^(?:ad|ads|advert|advertisement|ad-slot|ad-container|sponsored|promo|byline|dateline)$/i;
+
+/** Remove hidden elements, advertisements and byline lines before Readability looks at the page. */
+function removeClutter(document: QueryDocument): void {
+  for (const element of Array.from(document.querySelectorAll('[hidden], [aria-hidden="true"], [class]'))) {
+    const classes = (element.getAttribute('class') ?? '').split(/\s+/);
+    const hidden = element.getAttribute('hidden') !== null || element.getAttribute('aria-hidden') === 'true';
+    const clutter = classes.some((name) => clutterClass.test(name)) && (element.textContent ?? '').length < 300;
+    if (hidden || clutter) element.remove();
+  }
+}
+
 function pageInfo(document: QueryDocument): HtmlContent['info'] {
   const meta = (attribute: string, ...names: string[]): string | undefined => {
     for (const name of names) {
@@ -199,6 +212,7 @@ export async function readHtml(html: string, shownAs: string): Promise<HtmlConte
     query.querySelectorAll('script, style, noscript, template, iframe, object, embed'),
   ))
     element.remove();
+  removeClutter(query);
   const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], {
     keepClasses: false,
   }).parse();

@@ -62,6 +62,7 @@ export async function loadThemeData(options: AnalysisOptions): Promise<ThemeData
       genre: intern(document.genre),
       date: intern(document.date),
       role: intern(document.role),
+      language: intern(document.language),
       // Most documents have no attributes: share one empty object rather than a million.
       attributes: Object.keys(document.attributes).length === 0 ? noAttributes : document.attributes,
     });

@@ -16,6 +16,7 @@ export interface ThemeDocument {
   genre?: string | undefined;
   date?: string | undefined;
   role?: string | undefined;
+  language?: string | undefined;
   attributes: Record<string, string>;
 }
 
@@ -35,7 +36,7 @@ export interface ThemeInput {
   unitText(unitIndex: number): string;
 }
 
-export const groupFields = ['actor', 'source', 'genre', 'document', 'role', 'date'] as const;
+export const groupFields = ['actor', 'source', 'genre', 'document', 'role', 'date', 'language'] as const;
 export type GroupField = (typeof groupFields)[number];
 export const periods = ['month', 'week', 'day'] as const;
 export type Period = (typeof periods)[number];

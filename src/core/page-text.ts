@@ -75,10 +75,11 @@ function edges(lines: readonly PageLine[]): PageLine[] {
   return [...lines.slice(0, edgeLines), ...lines.slice(-edgeLines)];
 }
 
-function median(values: number[]): number {
+/** The lower quartile: the usual step between lines of a paragraph, even when paragraphs are short. */
+function lowerQuartile(values: number[]): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.floor(sorted.length / 2)]!;
+  return sorted[Math.floor(sorted.length / 4)]!;
 }
 
 /** Join a line to the paragraph so far: a word broken by an end-of-line hyphen is joined. */
@@ -96,7 +97,7 @@ function endsParagraph(text: string): boolean {
 
 /**
  * Lay out the pages' lines as paragraphs. A new paragraph starts where the gap between two lines is
- * larger than 1.4 times the document's usual line step, or the font size changes; a paragraph goes
+ * larger than 1.4 times the document's usual line step (the lower quartile of the steps), or the font size changes; a paragraph goes
  * on across a page break when the page ends without a full stop and the next starts in lower case.
  */
 export function pagedText(pages: readonly PageLine[][]): PagedText {
@@ -114,7 +115,7 @@ export function pagedText(pages: readonly PageLine[][]): PagedText {
       if (step > 0) steps.push(step);
     }
   }
-  const usualStep = median(steps);
+  const usualStep = lowerQuartile(steps);
   const paragraphs: string[] = [];
   /** Per page, the paragraph index and the length of that paragraph when the page began. */
   const pageAnchors: Array<{ paragraph: number; at: number } | undefined> = [];

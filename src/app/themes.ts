@@ -8,13 +8,13 @@ import { didYouMean } from '../core/suggest.js';
 import {
   type ActorTableRow,
   actorTable,
+  byFields,
   cooccurrence,
   crossTable,
   type ExemplarRow,
   exemplars,
   frequencies,
   type GroupField,
-  groupFields,
   groupOf,
   type Period,
   type ThemeDocument,
@@ -168,7 +168,7 @@ export function rhetoricCategory(themes: ThemeData, given: string | undefined): 
 export function groupTable(themes: ThemeData, field: GroupField, period: Period) {
   const any = themes.input.documents.some((document) => groupOf(document, field, period) !== undefined);
   if (!any) {
-    const present = groupFields.filter((candidate) =>
+    const present = byFields.filter((candidate) =>
       themes.input.documents.some((document) => groupOf(document, candidate, period) !== undefined),
     );
     throw new InputError(`no document has a ${field}`, {

@@ -272,3 +272,108 @@ describe('coding import: bad PDF, Word and web pages', () => {
     expect(result.stderr).toContain('run OCR on it first');
   });
 });
+
+describe('a folder of a PDF, a Word file, a web page and a Markdown file in Spanish and English', () => {
+  let workspace: string;
+  const codebook = `version: 1
+name: sources
+categories:
+  - id: trade
+    label: Trade
+    codes:
+      - id: trade.ntb
+        label: Non-tariff barriers
+        definition: Rules other than tariffs that hinder trade.
+      - id: trade.tariffs
+        label: Tariffs
+        definition: Taxes on imports.
+`;
+  beforeAll(async () => {
+    workspace = await workspaceWith(
+      ['conferencia-2026-01-27.pdf', 'ustr-2026-01-28.docx', 'ap-2026-01-30.html', 'sheinbaum-2026-01-30.md'],
+      'fuentes',
+    );
+    const config = await fs.readFile(path.join(workspace, 'coding.yaml'), 'utf8');
+    await writeFiles(workspace, {
+      'coding.yaml': config.replace(/^corpus: .*$/m, (line) => `${line}\nsources: [fuentes]`),
+      'codebooks/codebook.yaml': codebook,
+    });
+  });
+
+  it('imports the folder into units with pages and languages, and every later command works on it', async () => {
+    const imported = await runCli(['import', 'fuentes'], { cwd: workspace });
+    expect(imported.code).toBe(0);
+    expect(imported.stderr).toContain('documents: 4 new, 0 unchanged; 4 in the corpus');
+    expect(imported.stderr).toContain('units: 34 new, 0 unchanged; 34 in the corpus');
+    expect(imported.stderr).toContain('fuentes/sheinbaum-2026-01-30.md: language es (detected)');
+    const byId = new Map((await documents(workspace)).map((document) => [document.id, document]));
+    expect([...byId.keys()]).toEqual([
+      'ap-2026-01-30',
+      'conferencia-2026-01-27',
+      'sheinbaum-2026-01-30',
+      'ustr-2026-01-28',
+    ]);
+    expect([...byId.values()].map((document) => document.language)).toEqual(['en-US', 'es-MX', 'es', 'en']);
+    // The Markdown file in Spanish, cut by the Spanish rules: "EE. UU." and "Lic." inside, "¿…?" and "¡…!" whole.
+    expect((await units(workspace, 'sheinbaum-2026-01-30')).map((unit) => unit.text)).toEqual([
+      'Tuve una conversación muy buena con el presidente de EE. UU., Donald Trump.',
+      'Hablamos de la revisión del T-MEC y de seguridad.',
+      'Acordamos que los equipos del Lic. Ebrard y del Sr. Greer seguirán trabajando.',
+      '¿Habrá aranceles?',
+      'No por ahora.',
+      'Colaboración sí, subordinación no.',
+      '¡Viva México!',
+    ]);
+
+    // Two coders: every unit about barriers or tariffs coded; coder2 differs on one unit.
+    const all = await runCli(['corpus', 'units', '--format', 'json'], { cwd: workspace });
+    const rows = JSON.parse(all.stdout) as UnitJson[];
+    const codeOf = (text: string): string =>
+      /no arancelarias|non-tariff/i.test(text)
+        ? 'trade.ntb'
+        : /arancel|tariff/i.test(text)
+          ? 'trade.tariffs'
+          : '';
+    const sheet = (coder: number) =>
+      `unit_id,code\n${rows.map((unit) => `${unit.unit_id},${coder === 2 && unit.unit_id === 'ap-2026-01-30:4' ? 'trade.tariffs' : codeOf(unit.text)}`).join('\n')}\n`;
+    await writeFiles(workspace, { 'c1.csv': sheet(1), 'c2.csv': sheet(2) });
+    const commands: string[][] = [
+      ['codebook', 'check'],
+      ['sample', '--fraction', '0.5', '--seed', '1'],
+      ['sheet', '--coder', 'coder1', '-o', 'sheet.csv'],
+      ['import', '--coder', 'coder1', 'c1.csv'],
+      ['import', '--coder', 'coder2', 'c2.csv'],
+      ['merge'],
+      ['reliability'],
+      ['codes', '--format', 'csv'],
+      ['themes'],
+      ['themes', '--exemplars', '1'],
+      ['export'],
+      ['report'],
+      ['export', '--format', 'qdpx', '-o', 'study.qdpx'],
+    ];
+    for (const command of commands) {
+      const result = await runCli(command, { cwd: workspace });
+      expect({
+        command: command.join(' '),
+        code: result.code,
+        stderr: result.code === 0 ? '' : result.stderr,
+      }).toEqual({
+        command: command.join(' '),
+        code: 0,
+        stderr: '',
+      });
+    }
+    // Units coded trade.ntb, counted by hand: ap-2026-01-30:4 (English), conferencia-2026-01-27:5 (Spanish),
+    // ustr-2026-01-28:4 (English); trade.tariffs: sheinbaum-2026-01-30:4 (Spanish, "¿Habrá aranceles?").
+    const byLanguage = await runCli(['themes', '--by', 'language', '--format', 'csv'], { cwd: workspace });
+    expect(byLanguage.code).toBe(0);
+    expect(byLanguage.stdout).toContain('trade.ntb,Non-tariff barriers,en,2,14,0.1429');
+    expect(byLanguage.stdout).toContain('trade.ntb,Non-tariff barriers,es,1,20,0.05');
+    expect(byLanguage.stdout).toContain('trade.tariffs,Tariffs,es,1,20,0.05');
+    // Re-imported from coding.yaml's sources, the PDF, Word file and page give the same corpus.
+    const reproduced = await runCli(['reproduce'], { cwd: workspace });
+    expect(reproduced.code).toBe(0);
+    expect(reproduced.stdout).toMatch(/✓ corpus/);
+  }, 600_000);
+});

@@ -237,7 +237,14 @@ describe('coding import: bad PDF, Word and web pages', () => {
       },
       { level: 9 },
     );
-    await writeFiles(workspace, { 'bad/bomb.docx': Buffer.from(bomb) });
+    // A bomb that lies: its headers declare 1,000 bytes for an entry that inflates to 8 MiB.
+    const liar = Buffer.from(
+      zipSync({ 'word/document.xml': new Uint8Array(8 * 1024 * 1024).fill(0x20) }, { level: 9 }),
+    );
+    const directory = liar.readUInt32LE(liar.length - 22 + 16);
+    liar.writeUInt32LE(1000, 22);
+    liar.writeUInt32LE(1000, directory + 24);
+    await writeFiles(workspace, { 'bad/bomb.docx': Buffer.from(bomb), 'bad/lying-bomb.docx': liar });
     for (const name of ['not-a-pdf.pdf', 'truncated.pdf', 'encrypted.pdf', 'scan.pdf', 'renamed-odt.docx'])
       await fs.copyFile(path.join(fixtures, 'bad', name), path.join(workspace, 'bad', name));
     await fs.copyFile(
@@ -256,6 +263,10 @@ describe('coding import: bad PDF, Word and web pages', () => {
       'this ZIP archive is not a Word document: it has no word/document.xml (it looks like an OpenDocument file, .odt)',
     ],
     ['bomb.docx', 'entries over 64 MiB (and 256 MiB in all) are refused, as a protection against ZIP bombs'],
+    [
+      'lying-bomb.docx',
+      'this entry inflates to more than the 1000 bytes its central directory declares; stopped, as a protection against ZIP bombs',
+    ],
     ['no-main-text.html', 'the page has no main text: nothing but menus, links or scripts was found'],
   ])('refuses %s with exit 2 and changes nothing', async (name, message) => {
     const before = await snapshot(workspace);

@@ -134,14 +134,16 @@ interface QueryDocument {
 }
 
 /** Class names of advertisements and of the byline line, which Readability keeps when the page's metadata names the author. */
-const clutterClass = /^(?:ad|ads|advert|advertisement|ad-slot|ad-container|sponsored|promo|byline|dateline)$/i;
+const clutterClass =
+  /^(?:ad|ads|advert|advertisement|ad-slot|ad-container|sponsored|promo|byline|dateline)$/i;
 
 /** Remove hidden elements, advertisements and byline lines before Readability looks at the page. */
 function removeClutter(document: QueryDocument): void {
   for (const element of Array.from(document.querySelectorAll('[hidden], [aria-hidden="true"], [class]'))) {
     const classes = (element.getAttribute('class') ?? '').split(/\s+/);
     const hidden = element.getAttribute('hidden') !== null || element.getAttribute('aria-hidden') === 'true';
-    const clutter = classes.some((name) => clutterClass.test(name)) && (element.textContent ?? '').length < 300;
+    const clutter =
+      classes.some((name) => clutterClass.test(name)) && (element.textContent ?? '').length < 300;
     if (hidden || clutter) element.remove();
   }
 }

@@ -1,4 +1,6 @@
 /** `coding corpus list|units|show`: what the corpus holds. */
+
+import { pageOf } from '../core/page-text.js';
 import { sliceCodePoints } from '../core/segment.js';
 import { didYouMean } from '../core/suggest.js';
 import { InputError } from '../errors.js';
@@ -35,6 +37,8 @@ export interface UnitRow {
   start: number;
   end: number;
   hash: string;
+  /** The page on which the unit starts, for a paged source (PDF); absent otherwise. */
+  page?: number;
   text: string;
 }
 
@@ -126,6 +130,7 @@ function unitRow(unit: UnitRecord, document: DocumentRecord): UnitRow {
     start: unit.start,
     end: unit.end,
     hash: unit.hash,
+    ...(document.pages === undefined ? {} : { page: pageOf(document.pages, unit.start) }),
     text: sliceCodePoints(document.text, unit.start, unit.end),
   };
 }

@@ -37,10 +37,12 @@ import {
 } from '../io/corpus-store.js';
 import { columnIndex } from '../io/csv.js';
 import { scanCsv } from '../io/csv-scan.js';
+import { readRichSource, type SourceNote } from '../io/sources/rich.js';
 import { expandSources, readTableSource, readTextSource } from '../io/sources.js';
 import { openWorkspace, type Workspace } from '../io/workspace.js';
 import { type UnitKind, unitKinds } from '../schema/config.js';
 import type { DocumentRecord, UnitRecord } from '../schema/corpus.js';
+import { settleLanguage } from './document-language.js';
 import { journalReferences } from './unit-references.js';
 
 export interface ImportDocumentsOptions {
@@ -78,6 +80,8 @@ export interface ImportDocumentsResult {
   changed: ChangedDocument[];
   metadataUpdated: string[];
   warnings: Finding[];
+  /** Per document read from a text, PDF, Word or web page file: its format, pages and language. */
+  sources?: SourceNote[];
   written: boolean;
 }
 
@@ -185,7 +189,8 @@ class DocumentLedger {
 }
 
 export async function importDocuments(options: ImportDocumentsOptions): Promise<ImportDocumentsResult> {
-  return ingestDocuments(options, async (accept, { workspace, paths, stopped }) => {
+  const notes: SourceNote[] = [];
+  const result = await ingestDocuments(options, async (accept, { workspace, paths, stopped }) => {
     const sources = await expandSources(options.paths, {
       cwd: options.cwd,
       root: workspace.root,
@@ -193,9 +198,23 @@ export async function importDocuments(options: ImportDocumentsOptions): Promise<
     });
     for (const source of sources) {
       if (stopped()) break;
-      if (source.kind === 'text') {
-        const { input } = await readTextSource(source, options.unit ?? workspace.config.segmentation.unit);
-        if (input) await accept(input);
+      const unit = options.unit ?? workspace.config.segmentation.unit;
+      if (source.kind === 'text' || source.kind === 'rich') {
+        const read =
+          source.kind === 'text'
+            ? { ...(await readTextSource(source, unit)), note: undefined }
+            : await readRichSource(source, unit);
+        if (!read.input) continue;
+        const note: SourceNote = read.note ?? { file: source.shownAs, id: read.input.id, format: 'text' };
+        const choice = await settleLanguage(
+          read.input,
+          options.metadata,
+          workspace.config.segmentation.language,
+        );
+        if (choice.language !== undefined) note.language = choice.language;
+        if (choice.detected) note.languageDetected = true;
+        notes.push(note);
+        await accept(read.input);
       } else {
         await readTableSource(
           source,
@@ -213,6 +232,7 @@ export async function importDocuments(options: ImportDocumentsOptions): Promise<
     }
     return { files: sources.length };
   });
+  return { ...result, sources: notes };
 }
 
 export interface IngestOptions {

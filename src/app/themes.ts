@@ -8,13 +8,13 @@ import { didYouMean } from '../core/suggest.js';
 import {
   type ActorTableRow,
   actorTable,
+  byFields,
   cooccurrence,
   crossTable,
   type ExemplarRow,
   exemplars,
   frequencies,
   type GroupField,
-  groupFields,
   groupOf,
   type Period,
   type ThemeDocument,
@@ -62,6 +62,7 @@ export async function loadThemeData(options: AnalysisOptions): Promise<ThemeData
       genre: intern(document.genre),
       date: intern(document.date),
       role: intern(document.role),
+      language: intern(document.language),
       // Most documents have no attributes: share one empty object rather than a million.
       attributes: Object.keys(document.attributes).length === 0 ? noAttributes : document.attributes,
     });
@@ -167,7 +168,7 @@ export function rhetoricCategory(themes: ThemeData, given: string | undefined): 
 export function groupTable(themes: ThemeData, field: GroupField, period: Period) {
   const any = themes.input.documents.some((document) => groupOf(document, field, period) !== undefined);
   if (!any) {
-    const present = groupFields.filter((candidate) =>
+    const present = byFields.filter((candidate) =>
       themes.input.documents.some((document) => groupOf(document, candidate, period) !== undefined),
     );
     throw new InputError(`no document has a ${field}`, {

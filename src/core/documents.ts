@@ -29,6 +29,8 @@ export interface DocumentInput {
   /** Per-document metadata (front matter, columns); wins over `defaults`. */
   metadata: RawMetadata;
   unit: UnitKind;
+  /** A paged source (PDF): the code point offset at which each page starts (page i + 1 at index i). */
+  pages?: number[];
 }
 
 export interface BuiltDocument {
@@ -122,11 +124,14 @@ export function buildDocument(
     const value = metadata[key];
     if (value !== undefined && value !== '') (record as Record<string, unknown>)[key] = value;
   }
+  if (input.pages !== undefined && input.pages.length > 0) record.pages = input.pages;
   record.hash = sha256(input.text);
   record.text = input.text;
   const whole = input.text.length;
   const codePoints = new CodePointIndex(input.text);
-  const spans = segment(input.text, input.unit, segmentOptions).map((span) => ({
+  // The document's own language (its metadata, or --language) chooses the sentence rules.
+  const language = metadata['language'] || segmentOptions.language;
+  const spans = segment(input.text, input.unit, { ...segmentOptions, language }).map((span) => ({
     ...span,
     // A unit that is the whole text (one statement per row) has the document's hash.
     hash:

@@ -8,6 +8,7 @@
  * empty units are dropped.
  */
 import type { UnitKind } from '../schema/config.js';
+import { builtInAbbreviations, primaryLanguage } from './abbreviations.js';
 import { CodePointIndex, segmentInWindows, sentenceWindow } from './segmenter.js';
 
 export interface Span {
@@ -18,57 +19,16 @@ export interface Span {
 }
 
 /**
- * Built-in abbreviations after which a sentence does not end. ICU's sentence rules break after
- * any "word. Capital" and Node ships no suppression data, so "U.S. Trade Representative" would
- * otherwise be two sentences. Single capital initials ("J. Smith") are also joined.
+ * The built-in English list (also used for languages without a list of their own); see
+ * `builtInAbbreviations` in abbreviations.ts for the Spanish, French and Portuguese ones.
  */
-export const defaultAbbreviations: readonly string[] = [
-  'U.S.',
-  'U.K.',
-  'U.N.',
-  'E.U.',
-  'Mr.',
-  'Mrs.',
-  'Ms.',
-  'Dr.',
-  'Prof.',
-  'Sr.',
-  'Sra.',
-  'Jr.',
-  'St.',
-  'Gen.',
-  'Gov.',
-  'Sen.',
-  'Rep.',
-  'Lic.',
-  'Ing.',
-  'Jan.',
-  'Feb.',
-  'Mar.',
-  'Apr.',
-  'Jun.',
-  'Jul.',
-  'Aug.',
-  'Sep.',
-  'Sept.',
-  'Oct.',
-  'Nov.',
-  'Dec.',
-  'No.',
-  'Nos.',
-  'vs.',
-  'e.g.',
-  'i.e.',
-  'approx.',
-  'Inc.',
-  'Corp.',
-  'Ltd.',
-  'Co.',
-];
+export const defaultAbbreviations: readonly string[] = [...builtInAbbreviations('en')];
 
 export interface SegmentOptions {
-  language?: string;
-  abbreviations?: readonly string[];
+  /** BCP 47 tag: chooses the abbreviation list (and the segmenter's locale). Absent or "auto": English. */
+  language?: string | undefined;
+  /** Replaces the built-in list of every language when given (coding.yaml's `segmentation.abbreviations`). */
+  abbreviations?: readonly string[] | undefined;
 }
 
 const whitespace = /\s/u;
@@ -118,9 +78,44 @@ function endsWithAbbreviation(segment: string, abbreviations: ReadonlySet<string
   return /^\p{Lu}\.$/u.test(lastWord);
 }
 
+/** A question or exclamation opened with "¿" or "¡" is not cut before its closing mark, up to this length. */
+const openMarkReach = 2000;
+
+/** Counts of the Spanish opening marks and the closing ones in a pending sentence. */
+class MarkBalance {
+  question = 0;
+  exclamation = 0;
+  add(piece: string): void {
+    for (const character of piece) {
+      if (character === '¿') this.question++;
+      else if (character === '?') this.question = Math.max(0, this.question - 1);
+      else if (character === '¡') this.exclamation++;
+      else if (character === '!') this.exclamation = Math.max(0, this.exclamation - 1);
+    }
+  }
+  get open(): boolean {
+    return this.question > 0 || this.exclamation > 0;
+  }
+  reset(): void {
+    this.question = 0;
+    this.exclamation = 0;
+  }
+}
+
 /**
- * Sentences of `text[start, end)`, joined again after abbreviations. Linear in the block: the
- * segmenter works in windows, and only the tail of a pending sentence is looked at.
+ * Whether a sentence that ends in "?" or "!" (perhaps with closing quotes or brackets) goes on in
+ * lower case after it, as in "¿Habrá aranceles? preguntó un reportero": then it is one sentence.
+ */
+function continuesInLowerCase(text: string, wordEnd: number, next: number, end: number): boolean {
+  if (!/[?!][\p{Pf}\p{Pe}"'»”’]*$/u.test(text.slice(Math.max(0, wordEnd - 8), wordEnd))) return false;
+  const after = text.slice(next, Math.min(end, next + 8)).match(/^\s*(\S)/u);
+  return after !== null && /\p{Ll}/u.test(after[1]!);
+}
+
+/**
+ * Sentences of `text[start, end)`, joined again after abbreviations, inside an open "¿…?" or
+ * "¡…!", and before a lower-case continuation after "?" or "!". Linear in the block: the segmenter
+ * works in windows, and only the tail of a pending sentence is looked at.
  */
 function sentenceRanges(
   text: string,
@@ -131,19 +126,37 @@ function sentenceRanges(
 ): Array<[number, number]> {
   const ranges: Array<[number, number]> = [];
   let pendingStart = -1;
+  const marks = new MarkBalance();
   for (const piece of segmentInWindows(segmenter, text, start, end, sentenceWindow)) {
     if (pendingStart < 0) pendingStart = piece.index;
     const pieceEnd = piece.index + piece.length;
+    marks.add(text.slice(piece.index, pieceEnd));
     let wordEnd = pieceEnd;
     while (wordEnd > pendingStart && whitespace.test(text[wordEnd - 1]!)) wordEnd--;
     const tail = text.slice(Math.max(pendingStart, wordEnd - abbreviationTail), wordEnd);
-    if (!endsWithAbbreviation(tail, abbreviations)) {
+    const join =
+      pieceEnd < end &&
+      (endsWithAbbreviation(tail, abbreviations) ||
+        (marks.open && pieceEnd - pendingStart < openMarkReach) ||
+        continuesInLowerCase(text, wordEnd, pieceEnd, end));
+    if (!join) {
       ranges.push([pendingStart, pieceEnd]);
       pendingStart = -1;
+      marks.reset();
     }
   }
   if (pendingStart >= 0) ranges.push([pendingStart, end]);
   return ranges;
+}
+
+/** A segmenter for a language tag; an unknown or malformed tag falls back to English. */
+function sentenceSegmenter(language: string | undefined): Intl.Segmenter {
+  const primary = primaryLanguage(language);
+  try {
+    return new Intl.Segmenter(primary === undefined ? 'en' : language, { granularity: 'sentence' });
+  } catch {
+    return new Intl.Segmenter('en', { granularity: 'sentence' });
+  }
 }
 
 /** Convert sorted UTF-16 offsets into code point offsets in one pass over the text. */
@@ -184,8 +197,10 @@ export function segment(text: string, kind: UnitKind, options: SegmentOptions = 
       ranges = lineRanges(text);
       break;
     case 'sentence': {
-      const segmenter = new Intl.Segmenter(options.language ?? 'en', { granularity: 'sentence' });
-      const abbreviations = new Set(options.abbreviations ?? defaultAbbreviations);
+      const segmenter = sentenceSegmenter(options.language);
+      const abbreviations = options.abbreviations
+        ? new Set(options.abbreviations)
+        : builtInAbbreviations(options.language);
       ranges = [];
       for (const [start, end] of paragraphRanges(text)) {
         ranges.push(...sentenceRanges(text, start, end, segmenter, abbreviations));

@@ -4,6 +4,7 @@
  * sources, and per actor for one category (the paper's rhetoric table, section 4.3); with
  * exemplar quotations chosen deterministically. Pure functions over the analysis data set.
  */
+import { primaryLanguage } from './abbreviations.js';
 import type { CodebookModel } from './codebook.js';
 import type { Codings } from './codings.js';
 import { datePeriod } from './dates.js';
@@ -16,6 +17,7 @@ export interface ThemeDocument {
   genre?: string | undefined;
   date?: string | undefined;
   role?: string | undefined;
+  language?: string | undefined;
   attributes: Record<string, string>;
 }
 
@@ -35,8 +37,11 @@ export interface ThemeInput {
   unitText(unitIndex: number): string;
 }
 
+/** The fields the report breaks every table down by. */
 export const groupFields = ['actor', 'source', 'genre', 'document', 'role', 'date'] as const;
-export type GroupField = (typeof groupFields)[number];
+/** The fields `coding themes --by` accepts: those, and the language (its primary subtag). */
+export const byFields = [...groupFields, 'language'] as const;
+export type GroupField = (typeof byFields)[number];
 export const periods = ['month', 'week', 'day'] as const;
 export type Period = (typeof periods)[number];
 
@@ -126,6 +131,9 @@ export function groupOf(document: ThemeDocument, field: GroupField, period: Peri
       return document.id;
     case 'date':
       return document.date === undefined ? undefined : (datePeriod(document.date, period) ?? document.date);
+    case 'language':
+      // Spanish of Mexico and of Spain are one group: the primary subtag ("es-MX" → "es").
+      return primaryLanguage(document.language);
     default:
       return document[field];
   }

@@ -96,7 +96,8 @@ export function serializeDocument(record: DocumentRecord): string {
     line += `${first ? '' : ','}${JSON.stringify(key)}:${JSON.stringify(record.attributes[key])}`;
     first = false;
   }
-  return `${line}},"unit":"${record.unit}","origin":${JSON.stringify(record.origin)},"hash":"${record.hash}","text":${JSON.stringify(record.text)}}\n`;
+  const pages = record.pages === undefined ? '' : `,"pages":[${record.pages.join(',')}]`;
+  return `${line}},"unit":"${record.unit}","origin":${JSON.stringify(record.origin)}${pages},"hash":"${record.hash}","text":${JSON.stringify(record.text)}}\n`;
 }
 
 export function unitsHeaderLine(): string {
@@ -174,6 +175,12 @@ function looksLikeDocumentRecord(data: unknown): data is DocumentRecord {
   const attributes = record['attributes'];
   if (attributes === null || typeof attributes !== 'object' || Array.isArray(attributes)) return false;
   for (const value of Object.values(attributes)) if (typeof value !== 'string') return false;
+  const pages = record['pages'];
+  if (
+    pages !== undefined &&
+    !(Array.isArray(pages) && pages.every((page) => Number.isInteger(page) && page >= 0))
+  )
+    return false;
   for (const key of Object.keys(record)) if (!recordKeys.has(key)) return false;
   return true;
 }

@@ -1,6 +1,7 @@
 /**
  * Reading documents to import: text and Markdown files (Markdown with optional YAML front
  * matter), folders of them, and tables of statements (.csv, .tsv, .jsonl) with one document a row.
+ * PDF, Word and web pages are read by the modules of src/io/sources/ (see rich.ts).
  */
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -20,14 +21,20 @@ import { parseYaml } from './yaml.js';
 
 export const textExtensions = ['.txt', '.md', '.markdown'] as const;
 export const tableExtensions = ['.csv', '.tsv', '.jsonl', '.ndjson'] as const;
-export const supportedExtensions: readonly string[] = [...textExtensions, ...tableExtensions];
+/** Formats with a layout of their own: PDF, Word and saved web pages. */
+export const richExtensions = ['.pdf', '.docx', '.html', '.htm'] as const;
+export const supportedExtensions: readonly string[] = [
+  ...textExtensions,
+  ...richExtensions,
+  ...tableExtensions,
+];
 
 export interface SourceFile {
   /** Absolute path. */
   file: string;
   /** As shown to the user and recorded as origin: relative to the workspace root, with "/". */
   shownAs: string;
-  kind: 'text' | 'table';
+  kind: 'text' | 'table' | 'rich';
 }
 
 export interface ExpandOptions {
@@ -46,6 +53,7 @@ function kindOf(file: string): SourceFile['kind'] | undefined {
   const extension = path.extname(file).toLowerCase();
   if ((textExtensions as readonly string[]).includes(extension)) return 'text';
   if ((tableExtensions as readonly string[]).includes(extension)) return 'table';
+  if ((richExtensions as readonly string[]).includes(extension)) return 'rich';
   return undefined;
 }
 
@@ -70,7 +78,7 @@ export async function expandSources(paths: readonly string[], options: ExpandOpt
     } catch {
       throw new InputError('no such file or folder', {
         location: { file: given },
-        hint: 'check the path; folders are imported with all their .txt, .md, .csv, .tsv and .jsonl files.',
+        hint: 'check the path; folders are imported with all their .txt, .md, .pdf, .docx, .html, .csv, .tsv and .jsonl files.',
       });
     }
     if (stat.isDirectory()) {

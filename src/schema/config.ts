@@ -116,7 +116,12 @@ export const configSchema = z
     segmentation: z
       .object({
         unit: z.enum(unitKinds).default('sentence').describe('Default coding unit for `coding import`'),
-        language: z.string().default('en').describe('Language for sentence segmentation (BCP 47 tag)'),
+        language: z
+          .string()
+          .default('auto')
+          .describe(
+            'Language of documents that do not give theirs, for sentence segmentation (BCP 47 tag), or auto: detected per document',
+          ),
         abbreviations: z
           .array(z.string())
           .optional()

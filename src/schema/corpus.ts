@@ -45,6 +45,10 @@ export const documentRecordSchema = z
     attributes: z.record(z.string(), z.string()).describe('User-defined metadata'),
     unit: z.enum(unitKinds).describe('How the document was segmented'),
     origin: z.string().describe('The file (and line, for a table row) the document was imported from'),
+    pages: z
+      .array(z.number().int().min(0))
+      .optional()
+      .describe('A paged source (PDF): the code point offset in the text at which each page starts'),
     hash: z.string().describe('SHA-256 of the text'),
     text: z.string().describe('The text: UTF-8, LF line ends, Unicode NFC'),
   })

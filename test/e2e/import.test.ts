@@ -13,7 +13,7 @@ const texts = {
   'texts/presser.md':
     '---\nid: presser\ntitle: Press conference\nactor: Claudia Sheinbaum\nsource: Presidencia\ngenre: press conference\ndate: 2026-01-27\nrole: primary\n---\nThere is nothing concrete yet. It is coming along very well.\n\nWe reject foreign interference. The U.S. Trade Representative agreed.\n',
   'texts/notes/post.txt': 'A wonderful and highly intelligent leader! Great talks on trade.\n',
-  'texts/ignored.pdf': '%PDF-1.4 not imported',
+  'texts/ignored.rtf': '{\\rtf1 not imported}',
 };
 
 const statements =
@@ -80,10 +80,10 @@ describe('coding import', () => {
     });
     expect(units.code).toBe(0);
     expect(units.stdout.trim().split('\n')).toEqual([
-      'unit_id,doc_id,ordinal,start,end,hash,text',
-      expect.stringMatching(/^presser:1,presser,1,0,30,[0-9a-f]{16},There is nothing concrete yet\.$/),
+      'unit_id,doc_id,ordinal,start,end,hash,page,text',
+      expect.stringMatching(/^presser:1,presser,1,0,30,[0-9a-f]{16},,There is nothing concrete yet\.$/),
       expect.stringMatching(/^presser:2,presser,2,31,/),
-      expect.stringMatching(/^presser:3,presser,3,62,93,[0-9a-f]{16},We reject foreign interference\.$/),
+      expect.stringMatching(/^presser:3,presser,3,62,93,[0-9a-f]{16},,We reject foreign interference\.$/),
       expect.stringMatching(/^presser:4,.*,The U\.S\. Trade Representative agreed\.$/),
     ]);
     const show = await runCli(['corpus', 'show', 'presser'], { cwd: workspace });
@@ -192,15 +192,15 @@ describe('coding import: bad input gets a clear message, exit code 2, and nothin
     },
     {
       name: 'a folder with no supported files',
-      files: { 'docs/a.pdf': 'x', 'docs/b.docx': 'y' },
+      files: { 'docs/a.rtf': 'x', 'docs/b.odt': 'y' },
       args: ['docs'],
       message: /docs: the folder holds no files that can be imported[\s\S]*supported files end in \.txt/,
     },
     {
       name: 'an unsupported file type',
-      files: { 'a.pdf': 'x' },
-      args: ['a.pdf'],
-      message: /a\.pdf: cannot import files of type \.pdf/,
+      files: { 'a.rtf': 'x' },
+      args: ['a.rtf'],
+      message: /a\.rtf: cannot import files of type \.rtf/,
     },
     {
       name: 'a binary file',

@@ -26,7 +26,7 @@ const documentColumns = [
   'accessed',
   'origin',
 ] as const;
-const unitColumns = ['unit_id', 'doc_id', 'ordinal', 'start', 'end', 'hash', 'text'] as const;
+const unitColumns = ['unit_id', 'doc_id', 'ordinal', 'start', 'end', 'hash', 'page', 'text'] as const;
 
 /** Document summaries as flat rows: the standard columns, then one column per attribute. */
 function documentRows(documents: DocumentSummary[]): {
@@ -96,11 +96,17 @@ export function registerCorpus(program: Command): void {
     }
     const collected: UnitRow[] = [];
     for await (const row of rows) collected.push(row);
+    // A page column only when a unit comes from a paged source (PDF).
+    const paged = collected.some((row) => row.page !== undefined);
     writeOut(
       renderTable(
-        ['unit_id', 'text'],
-        collected.map((row) => [row.unit_id, row.text]),
-        { maxCellWidth: Math.max(40, (process.stdout.columns ?? 120) - 30) },
+        paged ? ['unit_id', 'page', 'text'] : ['unit_id', 'text'],
+        collected.map((row) =>
+          paged
+            ? [row.unit_id, row.page === undefined ? '' : String(row.page), row.text]
+            : [row.unit_id, row.text],
+        ),
+        { maxCellWidth: Math.max(40, (process.stdout.columns ?? 120) - (paged ? 36 : 30)) },
       ),
     );
   });

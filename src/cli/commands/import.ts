@@ -51,7 +51,7 @@ export function registerImport(program: Command): void {
   const command = program
     .command('import')
     .description(
-      "import documents into the corpus (text, Markdown with front matter, folders, CSV/TSV/JSONL tables of statements), or with --coder a coder's annotations",
+      "import documents into the corpus (text, Markdown with front matter, PDF, Word .docx, saved web pages, folders, CSV/TSV/JSONL tables of statements), or with --coder a coder's annotations",
     )
     .argument('<paths...>', 'files or folders to import')
     .option(
@@ -121,7 +121,10 @@ export function registerImport(program: Command): void {
     .option('--date <date>', 'ISO 8601 date, e.g. 2026-01-29')
     .addOption(new Option('--role <role>', 'primary or secondary source').choices(['primary', 'secondary']))
     .option('--title <title>', 'title (for a single document)')
-    .option('--language <tag>', 'language of the text, e.g. en')
+    .option(
+      '--language <tag>',
+      'language of documents that do not give theirs (BCP 47, e.g. es-MX): chooses the sentence rules; default segmentation.language, auto: detected',
+    )
     .option('--url <url>', 'where the document was found')
     .option('--accessed <date>', 'ISO 8601 date the document was accessed')
     .option('--attr <key=value>', 'any other metadata (repeatable)', collect, [])
@@ -299,8 +302,43 @@ export function importSummaryJson(result: ImportDocumentsResult): Record<string,
       units_removed: document.unitsRemoved,
     })),
     metadata_updated: result.metadataUpdated,
+    sources: (result.sources ?? []).map((note) => ({
+      file: note.file,
+      id: note.id,
+      format: note.format,
+      ...(note.pages === undefined ? {} : { pages: note.pages }),
+      ...(note.repeatedLinesRemoved === undefined
+        ? {}
+        : { repeated_lines_removed: note.repeatedLinesRemoved }),
+      language: note.language ?? null,
+      language_detected: note.languageDetected === true,
+    })),
     written: result.written,
   };
+}
+
+/** One line per PDF, Word or web page file, and per document whose language was detected. */
+function sourceLines(result: ImportDocumentsResult): string[] {
+  const lines: string[] = [];
+  for (const note of result.sources ?? []) {
+    if (note.format === 'text' && !note.languageDetected) continue;
+    const parts: string[] = [];
+    if (note.format === 'pdf') {
+      parts.push(`PDF, ${note.pages} page${note.pages === 1 ? '' : 's'}`);
+      const removed = note.repeatedLinesRemoved ?? 0;
+      parts.push(`${removed} running header/footer line${removed === 1 ? '' : 's'} removed`);
+    } else if (note.format === 'docx') parts.push('Word document');
+    else if (note.format === 'html') parts.push('web page, main text');
+    if (note.languageDetected)
+      parts.push(
+        note.language === undefined
+          ? 'language not detected (English rules)'
+          : `language ${note.language} (detected)`,
+      );
+    else if (note.language !== undefined) parts.push(`language ${note.language}`);
+    lines.push(`  ${visibleLine(note.file)}: ${parts.join(', ')}`);
+  }
+  return lines;
 }
 
 function importSummaryText(result: ImportDocumentsResult, dryRun: boolean): string {
@@ -315,6 +353,7 @@ function importSummaryText(result: ImportDocumentsResult, dryRun: boolean): stri
       (units.removed > 0 ? `, ${units.removed} removed` : '') +
       `; ${units.total} in the corpus`,
   ];
+  lines.push(...sourceLines(result));
   for (const document of result.changed) {
     lines.push(
       `  ${document.id}: ${document.unitsKept} units kept, ${document.unitsAdded.length} new, ${document.unitsRemoved.length} removed`,

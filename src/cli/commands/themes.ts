@@ -11,7 +11,7 @@ import {
   themeCautions,
   triangulation,
 } from '../../app/themes.js';
-import { type GroupField, groupFields, type Period, periods } from '../../core/themes.js';
+import { byFields, type GroupField, type Period, periods } from '../../core/themes.js';
 import { InputError, UsageError } from '../../errors.js';
 import { latexTables, markdownTables } from '../../report/paper-table.js';
 import {
@@ -76,7 +76,7 @@ export function registerThemes(program: Command): void {
       '--annotations <file>',
       "codes from a file instead (long unit_id,code, wide, or a sheet; - for stdin), on the workspace's corpus",
     )
-    .addOption(new Option('--by <field>', 'a code × group table by this document field').choices(groupFields))
+    .addOption(new Option('--by <field>', 'a code × group table by this document field').choices(byFields))
     .addOption(
       new Option('--period <period>', 'with --by date: group dates by').choices(periods).default('month'),
     )

@@ -44,7 +44,7 @@ export const commandTable: readonly CommandEntry[] = [
   entry(
     'import',
     '[options] <paths...>',
-    "import documents into the corpus (text, Markdown with front matter, folders, CSV/TSV/JSONL tables of statements), or with --coder a coder's annotations",
+    "import documents into the corpus (text, Markdown with front matter, PDF, Word .docx, saved web pages, folders, CSV/TSV/JSONL tables of statements), or with --coder a coder's annotations",
     async (program) => (await import('./commands/import.js')).registerImport(program),
   ),
   entry('corpus', '', 'look at the corpus: documents, units, one document', async (program) =>

@@ -31,7 +31,7 @@ corpus: corpus                      # where \`coding import\` keeps documents an
 
 segmentation:
   unit: sentence                 # default coding unit: document | paragraph | sentence | line
-  language: en                   # language of the texts, for sentence boundaries
+  language: auto                 # language of documents that do not give theirs (en, es, fr, pt, …), or auto: detected per document
   # abbreviations: [U.S., Mr., Dr.]   # words after which a sentence does not end (replaces the built-in list)
 
 coders:

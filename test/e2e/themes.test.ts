@@ -252,9 +252,12 @@ describe('coding export', () => {
     const wide = await runCli(['export', '--layout', 'wide'], { cwd: workspace });
     const lines = wide.stdout.trim().split('\n');
     expect(lines[0]).toBe(
-      'unit_id,doc_id,actor,source,genre,date,role,language,title,coder,trade.ntb,trade.tariffs,tone.positive,tone.negative',
+      'unit_id,doc_id,actor,source,genre,date,role,language,title,language_detected,coder,trade.ntb,trade.tariffs,tone.positive,tone.negative',
     );
-    expect(lines[7]).toBe('presser:3,presser,Sheinbaum,,press conference,2026-01-27,primary,,,final,0,1,0,1');
+    // coding init detects each document's language (segmentation.language: auto), and says it was detected.
+    expect(lines[7]).toBe(
+      'presser:3,presser,Sheinbaum,,press conference,2026-01-27,primary,en,,true,final,0,1,0,1',
+    );
     expect(lines).toHaveLength(13);
   });
 });

@@ -9,7 +9,7 @@ import { Buffer, isAscii } from 'node:buffer';
 /** Where the last, possibly incomplete, character of `bytes` starts; `bytes.length` when it is complete. */
 function completeLength(bytes: Uint8Array): number {
   const length = bytes.length;
-  // Walk back over at most three continuation bytes (10xxxxxx) to the byte that starts the character.
+  // Walk back over at most three continuation bytes (0x80–0xBF) to the byte that starts the character.
   let start = length - 1;
   while (start >= 0 && start > length - 4 && (bytes[start]! & 0xc0) === 0x80) start--;
   if (start < 0) return length;

@@ -176,7 +176,7 @@ Examples:
       );
       return;
     }
-    throw new UsageError('--method llm is not implemented in this version of coding', {
+    throw new UsageError('--method llm (the LLM coder) is not available in this version of coding', {
       hint: 'use --method dictionary or --method model.',
     });
   });

@@ -317,7 +317,12 @@ export interface ExportOptions extends CodebookSourceOptions, OutputOptions {
 }
 
 /** Write the codebook as a REFI-QDA codebook (`.qdc`), for NVivo, ATLAS.ti, MAXQDA and others. */
-export async function exportCodebook(options: ExportOptions): Promise<ShowResult> {
+export interface ExportResult extends ShowResult {
+  /** Codes whose dictionary patterns are not in the `.qdc` (REFI-QDA has no place for them). */
+  codesWithPatterns: number;
+}
+
+export async function exportCodebook(options: ExportOptions): Promise<ExportResult> {
   const target = await checkOutputTarget(options, options.file === undefined ? [] : [options.file], '.qdc');
   const loaded = await loadCheckedCodebook(options);
   if (target !== undefined && loaded.source.file === target) {
@@ -325,7 +330,24 @@ export async function exportCodebook(options: ExportOptions): Promise<ShowResult
   }
   const { codebookToQdc } = await import('../io/qdc.js');
   const text = codebookToQdc(loaded.codebook, `coding ${toolVersion}`);
-  return { ...(await deliver(target, text)), source: loaded.source, warnings: loaded.warnings.length };
+  return {
+    ...(await deliver(target, text)),
+    source: loaded.source,
+    warnings: loaded.warnings.length,
+    codesWithPatterns: countCodesWithPatterns(
+      loaded.codebook.categories.flatMap((category) => category.codes),
+    ),
+  };
+}
+
+/** Codes (at any depth) that carry dictionary patterns, which a `.qdc` has no place for. */
+function countCodesWithPatterns(codes: readonly Code[]): number {
+  let count = 0;
+  for (const code of codes) {
+    if (code.patterns !== undefined) count++;
+    count += countCodesWithPatterns(code.codes ?? []);
+  }
+  return count;
 }
 
 /**

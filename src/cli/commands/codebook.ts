@@ -152,6 +152,10 @@ Example:
         force: flags.force,
       });
       report(result.written, result.text);
+      if (result.codesWithPatterns > 0)
+        writeErr(
+          `note: the dictionary patterns of ${plural(result.codesWithPatterns, 'code')} are not in the .qdc (REFI-QDA has no place for them); they stay in the YAML codebook\n`,
+        );
     },
   );
 

@@ -4,7 +4,13 @@ import { pageOf } from '../core/page-text.js';
 import { sliceCodePoints } from '../core/segment.js';
 import { didYouMean } from '../core/suggest.js';
 import { InputError } from '../errors.js';
-import { corpusPaths, readDocuments, readManifest, readUnits } from '../io/corpus-store.js';
+import {
+  corpusPaths,
+  readDocuments,
+  readManifest,
+  readUnits,
+  unitsWithDocuments,
+} from '../io/corpus-store.js';
 import { openWorkspace } from '../io/workspace.js';
 import type { DocumentRecord, UnitRecord } from '../schema/corpus.js';
 
@@ -92,32 +98,20 @@ export async function* iterateUnits(
   },
 ): AsyncGenerator<UnitRow> {
   const { paths } = await corpusOf(options);
-  const documents = readDocuments(paths);
   let current: DocumentRecord | undefined;
   let found = options.docId === undefined;
   const ids: string[] = [];
   let position = 0;
-  try {
-    for await (const unit of readUnits(paths)) {
-      while (current?.id !== unit.docId) {
-        const next = await documents.next();
-        if (next.done)
-          throw new InputError(
-            `the unit index refers to document "${unit.docId}", which is not in documents.jsonl`,
-            { location: { file: paths.units } },
-          );
-        current = next.value;
-        if (options.docId !== undefined && ids.length < 10000) ids.push(current.id);
-      }
-      const unitIndex = position++;
-      if (options.docId !== undefined && unit.docId !== options.docId) continue;
-      found = true;
-      if (options.filter && !options.filter(unitIndex, unit.id)) continue;
-      yield unitRow(unit, current);
+  for await (const { unit, document } of unitsWithDocuments(paths)) {
+    if (document !== current) {
+      current = document;
+      if (options.docId !== undefined && ids.length < 10000) ids.push(document.id);
     }
-  } finally {
-    // A consumer that stops early must not leave the documents file open.
-    await documents.return(undefined);
+    const unitIndex = position++;
+    if (options.docId !== undefined && unit.docId !== options.docId) continue;
+    found = true;
+    if (options.filter && !options.filter(unitIndex, unit.id)) continue;
+    yield unitRow(unit, document);
   }
   if (!found) throw unknownDocument(options.docId!, ids);
 }

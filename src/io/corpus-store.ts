@@ -234,6 +234,34 @@ export async function* readDocuments(
   }
 }
 
+/**
+ * Every unit with its document, in corpus order: documents and units are stored in the same order,
+ * so one pass over each file suffices and only one document's text is held at a time. A consumer
+ * that stops early leaves no file open.
+ */
+export async function* unitsWithDocuments(
+  paths: CorpusPaths,
+): AsyncGenerator<{ unit: UnitRecord; document: DocumentRecord }> {
+  const documents = readDocuments(paths);
+  let current: DocumentRecord | undefined;
+  try {
+    for await (const unit of readUnits(paths)) {
+      while (current?.id !== unit.docId) {
+        const next = await documents.next();
+        if (next.done)
+          throw new InputError(
+            `the unit index refers to document "${unit.docId}", which is not in documents.jsonl`,
+            { location: { file: paths.units } },
+          );
+        current = next.value;
+      }
+      yield { unit, document: current };
+    }
+  } finally {
+    await documents.return(undefined);
+  }
+}
+
 /** Every unit of the corpus, in order. */
 export async function* readUnits(paths: CorpusPaths): AsyncGenerator<UnitRecord> {
   if (!(await exists(paths.units))) return;

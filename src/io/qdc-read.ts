@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
 import { type Finding, InputError } from '../errors.js';
 import { type Code, type Codebook, type CodeSet, codebookSchema } from '../schema/codebook.js';
 import { refuseSpecialFile } from './input-file.js';
@@ -20,15 +20,8 @@ import {
 } from './qdc.js';
 import { buildCodebook, type Metadata, type QdcNode, type Warn } from './qdc-build.js';
 import { decodeText } from './text.js';
-import {
-  checkXmlDepth,
-  childElements,
-  lineAndColumn,
-  localName,
-  maxXmlDepth,
-  textOf,
-  type XmlNode,
-} from './xml.js';
+import { childElements, localName, maxXmlDepth, textOf, type XmlNode } from './xml.js';
+import { checkRefiXml } from './xml-check.js';
 
 export interface QdcImport {
   codebook: Codebook;
@@ -52,21 +45,14 @@ function parseQdcXml(
   text: string,
   file: string,
 ): { document: XmlNode; rootName: string; rootNode: XmlNode; namespace: string | undefined } {
-  const doctype = /<!DOCTYPE/i.exec(text);
-  if (doctype) {
-    throw new InputError('the file declares a DOCTYPE, which REFI-QDA codebooks never have; refused', {
-      location: { file, ...lineAndColumn(text, doctype.index) },
-      hint: 'DOCTYPE entity declarations can expand without bound; export the codebook again from its program.',
-    });
-  }
-  checkXmlDepth(text, file, 'this codebook');
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) {
-    throw new InputError(`the file is not well-formed XML: ${valid.err.msg}`, {
-      location: { file, line: valid.err.line, column: valid.err.col },
-      hint: 'a .qdc file is the XML a QDA program writes with "Export codebook"; check that this is such a file.',
-    });
-  }
+  checkRefiXml(text, file, {
+    subject: 'the file',
+    kind: 'REFI-QDA codebooks',
+    exportAgain: 'the codebook',
+    depthWhat: 'this codebook',
+    notWellFormedHint:
+      'a .qdc file is the XML a QDA program writes with "Export codebook"; check that this is such a file.',
+  });
   const parser = new XMLParser({
     maxNestedTags: maxXmlDepth + 1,
     ignoreAttributes: false,

@@ -3,7 +3,7 @@
  * DOCTYPE, nesting bounded; XML parsed with fast-xml-parser. The project's `<CodeBook>` and its
  * `<Sets>` of codes are handed on as a `.qdc` document for the codebook reader.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
 import { type Finding, InputError } from '../errors.js';
 import { normaliseGuid, qdaProjectNamespace, qdcNamespace } from './qdc.js';
 import {
@@ -22,16 +22,15 @@ import {
   type QdeVariableValue,
 } from './qdpx.js';
 import {
-  checkXmlDepth,
   childElements,
   escapeAttribute,
   escapeText,
-  lineAndColumn,
   localName,
   maxXmlDepth,
   textOf,
   type XmlNode,
 } from './xml.js';
+import { checkRefiXml } from './xml-check.js';
 
 type Warn = (code: string, message: string, where?: string) => void;
 
@@ -93,21 +92,14 @@ function setsXml(rootNode: XmlNode, caseGuids: ReadonlySet<string>): string[] {
 
 /** The parsed document and its root `<Project>`, checked: no DOCTYPE, bounded depth, well-formed, the project namespace. */
 function parseProjectXml(text: string, file: string, warn: Warn): { document: XmlNode; rootNode: XmlNode } {
-  const doctype = /<!DOCTYPE/i.exec(text);
-  if (doctype) {
-    throw new InputError('project.qde declares a DOCTYPE, which REFI-QDA projects never have; refused', {
-      location: { file, ...lineAndColumn(text, doctype.index) },
-      hint: 'DOCTYPE entity declarations can expand without bound; export the project again from its program.',
-    });
-  }
-  checkXmlDepth(text, file, 'project.qde');
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) {
-    throw new InputError(`project.qde is not well-formed XML: ${valid.err.msg}`, {
-      location: { file, line: valid.err.line, column: valid.err.col },
-      hint: 'the archive is damaged, or project.qde was edited by hand; export the project again from its program.',
-    });
-  }
+  checkRefiXml(text, file, {
+    subject: 'project.qde',
+    kind: 'REFI-QDA projects',
+    exportAgain: 'the project',
+    depthWhat: 'project.qde',
+    notWellFormedHint:
+      'the archive is damaged, or project.qde was edited by hand; export the project again from its program.',
+  });
   const repeated = new Set([
     'User',
     'Code',

@@ -10,11 +10,13 @@
 //   node bench/run.mjs --only qdpx         an NVivo-shaped project with two long texts (issue 14)
 //   node bench/run.mjs --only export       coding export as CSV and Parquet, long and wide (issue 15)
 //   node bench/run.mjs --only startup      start-up: --help and a 10-unit reliability beside node -e 0
+//   node bench/run.mjs --only autocode     the dictionary and model coders, beside a floor (issue 16)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchAutocode } from './autocode.mjs';
 import { benchCodes, documentSentenceIds, writeAnnotations, writeStatements } from './generate.mjs';
 import { manyCodesStudy } from './many-codes.mjs';
 import { nvivoMacShapedProject } from './qdpx-project.mjs';
@@ -28,7 +30,12 @@ const argument = (name, fallback) => {
   return index >= 0 ? process.argv[index + 1] : fallback;
 };
 const sizes = argument('--sizes', '10000,100000,1000000').split(',').map(Number);
-const only = argument('--only', 'startup,import,annotations,export,reliability,codes,unit,qdpx').split(',');
+const only = argument(
+  '--only',
+  'startup,import,annotations,export,reliability,codes,unit,qdpx,autocode',
+).split(',');
+// The machine coders run at 1M units only, unless --sizes says otherwise.
+const autocodeSizes = () => (process.argv.includes('--sizes') ? sizes : [1_000_000]);
 const hasTime = existsSync('/usr/bin/time');
 const hasPandas =
   spawnSync('/usr/bin/python3', ['-c', 'import pandas, numpy'], { stdio: 'ignore' }).status === 0;
@@ -333,5 +340,7 @@ if (only.includes('qdpx')) {
     });
   }
 }
+if (only.includes('autocode'))
+  await benchAutocode({ root, node, cli, dataFolder, sizes: autocodeSizes(), report });
 writeFileSync(path.join(dataFolder, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`results in ${path.relative(root, path.join(dataFolder, 'results.json'))}`);

@@ -100,3 +100,104 @@ export function compileRegex(body: string, fold: FoldOptions): RE2JS {
   const folded = fold.ignoreAccents ? removeAccents(body) : body;
   return RE2JS.compile(`(?:^|${notWord})(${folded})(?:$|${notWord})`, RE2JS.CASE_INSENSITIVE);
 }
+
+/** Characters with a meaning in JavaScript regular expressions: escaped with a backslash. */
+const syntaxCharacters = new Set('^$\\.*+?()[]{}|/');
+
+/** A printable ASCII character as JavaScript regex source that means that character only. */
+function literalSource(character: string): string {
+  if (/[A-Za-z0-9 ]/.test(character)) return character;
+  if (syntaxCharacters.has(character)) return `\\${character}`;
+  return `\\x${character.charCodeAt(0).toString(16).padStart(2, '0')}`;
+}
+
+/**
+ * An escape inside or outside a class, as JavaScript source that matches at least what RE2 matches
+ * (RE2's \s is ASCII space, JavaScript's more; \d and \w alike or wider), or undefined.
+ */
+function escapeSource(character: string): string | undefined {
+  if (character === 'd' || character === 's' || character === 'w') return `\\${character}`;
+  if (/[!-/:-@[-`{-~]/.test(character)) return literalSource(character);
+  return undefined;
+}
+
+/** A class `[…]` of printable ASCII members and ranges, from `start` (after `[`): its source and end. */
+function classSource(body: string, start: number): { source: string; end: number } | undefined {
+  let source = '[';
+  let position = start;
+  if (body[position] === '^' || body[position] === ']') return undefined;
+  for (; position < body.length && body[position] !== ']'; position++) {
+    const character = body[position]!;
+    if (character === '[') return undefined;
+    if (character === '\\') {
+      const escaped = escapeSource(body[position + 1] ?? '');
+      if (escaped === undefined) return undefined;
+      source += escaped;
+      position++;
+    } else if (character === '-') {
+      // A range's dash between two members, or a literal dash at either end of the class.
+      source += body[position + 1] === ']' || source === '[' ? '\\-' : '-';
+    } else if (/[ -~]/.test(character)) {
+      source += literalSource(character);
+    } else {
+      return undefined;
+    }
+  }
+  if (position >= body.length) return undefined;
+  return { source: `${source}]`, end: position };
+}
+
+/**
+ * A fast necessary condition for an RE2 pattern (the body of `/…/`): a JavaScript regular expression
+ * that finds a match in every text where the RE2 pattern finds one (it may find more), or undefined
+ * when the pattern is outside the small subset translated here. A text it does not match cannot
+ * match the pattern, so the slow RE2 run is skipped; where it matches, RE2 decides as before.
+ *
+ * The subset: printable ASCII literals, `.`, classes of ASCII members and ranges, \d \s \w and
+ * escaped punctuation, groups `(…)` and `(?:…)`, `|`, and the repetitions `? * + {n} {n,} {n,m}`
+ * (lazy or not). Its meaning is the same in both engines, case-insensitively (ASCII letters fold
+ * alike in RE2 and in JavaScript's `iu`, K and ſ included), except where JavaScript is wider (\s,
+ * \w); anchors, \b, flags, negated classes and Unicode classes are left to RE2 alone. Word
+ * boundaries are not required, which only makes the condition wider.
+ */
+export function regexPrefilter(body: string): RegExp | undefined {
+  let source = '';
+  for (let position = 0; position < body.length; position++) {
+    const character = body[position]!;
+    if (character === '\\') {
+      const escaped = escapeSource(body[position + 1] ?? '');
+      if (escaped === undefined) return undefined;
+      source += escaped;
+      position++;
+    } else if (character === '.') {
+      source += '[^\\n]';
+    } else if (character === '[') {
+      const found = classSource(body, position + 1);
+      if (found === undefined) return undefined;
+      source += found.source;
+      position = found.end;
+    } else if (character === '(') {
+      if (body[position + 1] === '?') {
+        if (body[position + 2] !== ':') return undefined;
+        position += 2;
+      }
+      source += '(?:';
+    } else if (character === '{') {
+      const repeat = /^\{(\d{1,3})(,(\d{1,3})?)?\}/.exec(body.slice(position));
+      if (!repeat) return undefined;
+      source += repeat[0];
+      position += repeat[0].length - 1;
+    } else if (')|?*+'.includes(character)) {
+      source += character;
+    } else if (/[ -~]/.test(character) && character !== '^' && character !== '$') {
+      source += literalSource(character);
+    } else {
+      return undefined;
+    }
+  }
+  try {
+    return new RegExp(source, 'iu');
+  } catch {
+    return undefined;
+  }
+}

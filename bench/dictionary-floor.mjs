@@ -26,14 +26,14 @@ const visit = (code) => {
 for (const category of codebook.categories) for (const code of category.codes) visit(code);
 
 const word = '[\\p{L}\\p{M}\\p{N}_]';
-const escape = (text) => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+const escapeLiteral = (text) => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 function source(pattern) {
   if (pattern.startsWith('/') && pattern.endsWith('/')) return pattern.slice(1, -1);
   return pattern
     .trim()
     .split(/\s+/)
     .map((part) =>
-      part.endsWith('*') ? `${escape(part.slice(0, -1).toLowerCase())}${word}*` : escape(part.toLowerCase()),
+      part.endsWith('*') ? `${escapeLiteral(part.slice(0, -1).toLowerCase())}${word}*` : escapeLiteral(part.toLowerCase()),
     )
     .join('\\s+');
 }

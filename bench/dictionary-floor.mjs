@@ -33,7 +33,9 @@ function source(pattern) {
     .trim()
     .split(/\s+/)
     .map((part) =>
-      part.endsWith('*') ? `${escapeLiteral(part.slice(0, -1).toLowerCase())}${word}*` : escapeLiteral(part.toLowerCase()),
+      part.endsWith('*')
+        ? `${escapeLiteral(part.slice(0, -1).toLowerCase())}${word}*`
+        : escapeLiteral(part.toLowerCase()),
     )
     .join('\\s+');
 }

@@ -20,6 +20,19 @@ function decodeInChunks(chunks: Uint8Array[], fatal: boolean): string {
 }
 
 describe('Utf8Chunks', () => {
+  it('keeps the bytes of a cut character when the next chunk is read into the same Buffer', () => {
+    // As lineBatches reads a file: one Buffer, filled again for each chunk.
+    const bytes = Buffer.from('añb', 'utf8');
+    const buffer = Buffer.alloc(2);
+    const decoder = new Utf8Chunks(true);
+    let text = '';
+    for (let start = 0; start < bytes.length; start += 2) {
+      const length = bytes.copy(buffer, 0, start, start + 2);
+      text += decoder.decode(buffer.subarray(0, length));
+    }
+    expect(text + decoder.end()).toBe('añb');
+  });
+
   it('gives the text of the whole file however the bytes are cut', () => {
     const text = fc.string({ unit: fc.constantFrom('a', ',', '\n', 'é', 'ñ', '€', '😀', '\u0000', 'z') });
     fc.assert(

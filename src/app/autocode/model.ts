@@ -15,11 +15,11 @@ import {
   crossFit,
   defaultModelOptions,
   type ModelOptions,
-  predictCodes,
+  Predictor,
   type TrainingData,
   trainModel,
 } from '../../core/autocode/model.js';
-import { terms } from '../../core/autocode/tokenise.js';
+import { terms, words } from '../../core/autocode/tokenise.js';
 import type { Codings } from '../../core/codings.js';
 import { Codings as CodingsClass, packKey } from '../../core/codings.js';
 import { InputError, UsageError } from '../../errors.js';
@@ -153,16 +153,19 @@ export async function autocodeModel(options: ModelCoderOptions): Promise<ModelCo
     Array.from({ length: codings.size }, (_, index) => index),
     settings,
   );
+  const predictor = new Predictor(everything);
   const probabilities = new Float32Array(study.units.size * codeCount);
   const keys: number[] = [];
   const memos = new Map<number, string>();
+  // One string per distinct memo (a probability to 3 decimals and how it was made): not one per row.
+  const memoTexts = new Map<string, string>();
   let codedByFullModel = 0;
   for await (const unit of unitTexts(study)) {
     const position = positionOfUnit[unit.unitIndex]!;
     const row =
       position >= 0
         ? crossFitted.subarray(position * codeCount, (position + 1) * codeCount)
-        : predictCodes(everything, terms(unit.text, unit.language));
+        : predictor.predict(words(unit.text, unit.language));
     if (position < 0) codedByFullModel++;
     probabilities.set(row, unit.unitIndex * codeCount);
     const chosen = chooseCodes(row, groups);
@@ -172,7 +175,13 @@ export async function autocodeModel(options: ModelCoderOptions): Promise<ModelCo
     for (const code of chosen) {
       const key = packKey(unit.unitIndex, code);
       keys.push(key);
-      memos.set(key, `model: p = ${row[code]!.toFixed(3)} (${how})`);
+      const memo = `model: p = ${row[code]!.toFixed(3)} (${how})`;
+      let shared = memoTexts.get(memo);
+      if (shared === undefined) {
+        shared = memo;
+        memoTexts.set(memo, memo);
+      }
+      memos.set(key, shared);
     }
   }
   const machineCodings = CodingsClass.fromSortedKeys(Float64Array.from(keys));

@@ -11,7 +11,7 @@
  * Lin, Weng & Keerthi (2008), "Trust region Newton method for large-scale logistic regression",
  * JMLR 9, describe the method (liblinear's solver).
  */
-import type { SparseVector } from './tfidf.js';
+import { type SparseMatrix, type SparseVector, sparseMatrix } from './tfidf.js';
 
 export interface LogisticModel {
   weights: Float64Array;
@@ -41,6 +41,15 @@ function dot(row: SparseVector, weights: Float64Array): number {
   return sum;
 }
 
+/** Row `row` of a matrix times the weights, summed in the order of `dot`. */
+function rowDot(matrix: SparseMatrix, row: number, weights: Float64Array): number {
+  const { indices, values } = matrix;
+  let sum = 0;
+  for (let position = matrix.rowStart[row]!, end = matrix.rowStart[row + 1]!; position < end; position++)
+    sum += values[position]! * weights[indices[position]!]!;
+  return sum;
+}
+
 /** log(1 + exp(−t)), without overflow. */
 function logisticLoss(margin: number): number {
   return margin > 0 ? Math.log1p(Math.exp(-margin)) : -margin + Math.log1p(Math.exp(margin));
@@ -61,7 +70,7 @@ export function predictProbability(
 }
 
 interface Problem {
-  rows: readonly SparseVector[];
+  matrix: SparseMatrix;
   labels: Uint8Array;
   dimension: number;
   inverseC: number;
@@ -69,8 +78,8 @@ interface Problem {
 
 function objective(problem: Problem, weights: Float64Array, bias: number): number {
   let value = 0;
-  for (let unit = 0; unit < problem.rows.length; unit++) {
-    const score = dot(problem.rows[unit]!, weights) + bias;
+  for (let unit = 0; unit < problem.matrix.rows; unit++) {
+    const score = rowDot(problem.matrix, unit, weights) + bias;
     value += logisticLoss(problem.labels[unit] === 1 ? score : -score);
   }
   let norm = 0;
@@ -84,36 +93,44 @@ function gradient(
   weights: Float64Array,
   bias: number,
 ): { gradient: Float64Array; curvature: Float64Array } {
-  const result = new Float64Array(problem.dimension + 1);
-  const curvature = new Float64Array(problem.rows.length);
-  for (let unit = 0; unit < problem.rows.length; unit++) {
-    const row = problem.rows[unit]!;
-    const probability = sigmoid(dot(row, weights) + bias);
+  const { matrix, dimension } = problem;
+  const { rowStart, indices, values } = matrix;
+  const result = new Float64Array(dimension + 1);
+  const curvature = new Float64Array(matrix.rows);
+  for (let unit = 0; unit < matrix.rows; unit++) {
+    const probability = sigmoid(rowDot(matrix, unit, weights) + bias);
     const residual = probability - problem.labels[unit]!;
     curvature[unit] = probability * (1 - probability);
-    for (let position = 0; position < row.indices.length; position++)
-      result[row.indices[position]!]! += residual * row.values[position]!;
-    result[problem.dimension]! += residual;
+    for (let position = rowStart[unit]!, end = rowStart[unit + 1]!; position < end; position++)
+      result[indices[position]!]! += residual * values[position]!;
+    result[dimension]! += residual;
   }
-  for (let index = 0; index < problem.dimension; index++)
-    result[index]! += problem.inverseC * weights[index]!;
+  for (let index = 0; index < dimension; index++) result[index]! += problem.inverseC * weights[index]!;
   return { gradient: result, curvature };
 }
 
-function hessianTimes(problem: Problem, curvature: Float64Array, vector: Float64Array): Float64Array {
-  const result = new Float64Array(problem.dimension + 1);
-  const intercept = vector[problem.dimension]!;
-  for (let unit = 0; unit < problem.rows.length; unit++) {
-    const row = problem.rows[unit]!;
+/** H · vector into `result` (overwritten). */
+function hessianTimes(
+  problem: Problem,
+  curvature: Float64Array,
+  vector: Float64Array,
+  result: Float64Array,
+): Float64Array {
+  const { matrix, dimension } = problem;
+  const { rowStart, indices, values } = matrix;
+  result.fill(0);
+  const intercept = vector[dimension]!;
+  for (let unit = 0; unit < matrix.rows; unit++) {
+    const end = rowStart[unit + 1]!;
     let projection = intercept;
-    for (let position = 0; position < row.indices.length; position++)
-      projection += row.values[position]! * vector[row.indices[position]!]!;
+    for (let position = rowStart[unit]!; position < end; position++)
+      projection += values[position]! * vector[indices[position]!]!;
     const scaled = curvature[unit]! * projection;
-    for (let position = 0; position < row.indices.length; position++)
-      result[row.indices[position]!]! += scaled * row.values[position]!;
-    result[problem.dimension]! += scaled;
+    for (let position = rowStart[unit]!; position < end; position++)
+      result[indices[position]!]! += scaled * values[position]!;
+    result[dimension]! += scaled;
   }
-  for (let index = 0; index < problem.dimension; index++) result[index]! += problem.inverseC * vector[index]!;
+  for (let index = 0; index < dimension; index++) result[index]! += problem.inverseC * vector[index]!;
   return result;
 }
 
@@ -131,8 +148,9 @@ function newtonDirection(problem: Problem, curvature: Float64Array, grad: Float6
   let residualNorm = innerProduct(residual, residual);
   const gradientNorm = Math.sqrt(residualNorm);
   const stop = Math.min(0.1, Math.sqrt(gradientNorm)) * gradientNorm;
+  const product = new Float64Array(grad.length);
   for (let step = 0; step < 2 * grad.length + 10 && Math.sqrt(residualNorm) > stop; step++) {
-    const product = hessianTimes(problem, curvature, search);
+    hessianTimes(problem, curvature, search, product);
     const curvatureAlong = innerProduct(search, product);
     if (curvatureAlong <= 0) break;
     const alpha = residualNorm / curvatureAlong;
@@ -155,7 +173,7 @@ function newtonDirection(problem: Problem, curvature: Float64Array, grad: Float6
  * @throws {RangeError} when the labels hold a single class
  */
 export function fitLogistic(
-  rows: readonly SparseVector[],
+  rows: readonly SparseVector[] | SparseMatrix,
   labels: Uint8Array,
   dimension: number,
   options: LogisticOptions = defaultLogisticOptions,
@@ -163,8 +181,11 @@ export function fitLogistic(
   const positives = labels.reduce((sum, label) => sum + label, 0);
   if (positives === 0 || positives === labels.length)
     throw new RangeError('logistic regression needs units of both classes');
-  const problem: Problem = { rows, labels, dimension, inverseC: 1 / options.inverseRegularisation };
+  const matrix = 'rowStart' in rows ? rows : sparseMatrix(rows);
+  const problem: Problem = { matrix, labels, dimension, inverseC: 1 / options.inverseRegularisation };
   let weights = new Float64Array(dimension);
+  // The step tried by the line search, in a second buffer: the two swap when a step is taken.
+  let candidate = new Float64Array(dimension);
   // Start from the intercept that fits the base rate: the first steps are then about the words.
   let bias = Math.log(positives / (labels.length - positives));
   let value = objective(problem, weights, bias);
@@ -179,12 +200,12 @@ export function fitLogistic(
     let step = 1;
     let improved = false;
     for (let halving = 0; halving < 50; halving++, step /= 2) {
-      const candidate = Float64Array.from(weights, (weight, index) => weight + step * direction[index]!);
+      for (let index = 0; index < dimension; index++) candidate[index] = weights[index]! + step * direction[index]!;
       const candidateBias = bias + step * direction[dimension]!;
       const candidateValue = objective(problem, candidate, candidateBias);
       if (candidateValue <= value + 1e-4 * step * slope) {
         improved = candidateValue < value;
-        weights = candidate;
+        [weights, candidate] = [candidate, weights];
         bias = candidateBias;
         value = candidateValue;
         break;

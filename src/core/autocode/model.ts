@@ -14,7 +14,14 @@ import {
   type LogisticOptions,
   predictProbability,
 } from './logistic.js';
-import { fitVocabulary, type Vocabulary, type VocabularyOptions, vectorise } from './tfidf.js';
+import {
+  fitVocabulary,
+  sparseMatrix,
+  type Vocabulary,
+  type VocabularyOptions,
+  Vectoriser,
+  vectorise,
+} from './tfidf.js';
 
 export interface ModelOptions extends VocabularyOptions {
   folds: number;
@@ -58,7 +65,7 @@ export function trainModel(
     selected.map((unit) => data.terms[unit]!),
     options,
   );
-  const rows = selected.map((unit) => vectorise(data.terms[unit]!, vocabulary));
+  const rows = sparseMatrix(selected.map((unit) => vectorise(data.terms[unit]!, vocabulary)));
   const classifiers = data.labels.map((codeLabels): CodeClassifier => {
     const labels = Uint8Array.from(selected, (unit) => codeLabels[unit]!);
     const positives = labels.reduce((sum, label) => sum + label, 0);
@@ -74,6 +81,35 @@ export function predictCodes(model: TrainedModel, terms: readonly string[]): Flo
   return Float64Array.from(model.classifiers, (classifier) =>
     'constant' in classifier ? classifier.constant : predictProbability(classifier.model, row),
   );
+}
+
+/**
+ * Codes unit after unit with a trained model: `predictCodes` with one reused counting array, for
+ * the million units a model codes. The same arithmetic, so the same probabilities to the bit.
+ */
+export class Predictor {
+  readonly #model: TrainedModel;
+  readonly #vectoriser: Vectoriser;
+
+  constructor(model: TrainedModel) {
+    this.#model = model;
+    this.#vectoriser = new Vectoriser(model.vocabulary);
+  }
+
+  /** The probability of every code for a unit of these words (see tokenise.ts, `words`). */
+  predict(words: readonly string[]): Float64Array {
+    const vectoriser = this.#vectoriser;
+    for (let index = 0; index < words.length; index++) {
+      vectoriser.add(words[index]!);
+      if (index > 0) vectoriser.add(`${words[index - 1]} ${words[index]}`);
+    }
+    const row = vectoriser.take();
+    const result = new Float64Array(this.#model.classifiers.length);
+    this.#model.classifiers.forEach((classifier, code) => {
+      result[code] = 'constant' in classifier ? classifier.constant : predictProbability(classifier.model, row);
+    });
+    return result;
+  }
 }
 
 /** The fold of each unit: a seeded shuffle dealt round-robin, so fold sizes differ by at most one. */

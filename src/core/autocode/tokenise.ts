@@ -22,6 +22,20 @@ function segmenterFor(language: string): Intl.Segmenter {
   return segmenter;
 }
 
+/** Folded words, by their segment: a corpus uses the same words again and again. */
+const foldedWords = new Map<string, string>();
+const maxFoldedWords = 200_000;
+
+function foldWord(segment: string): string {
+  let folded = foldedWords.get(segment);
+  if (folded === undefined) {
+    folded = foldCase(segment);
+    if (foldedWords.size >= maxFoldedWords) foldedWords.clear();
+    foldedWords.set(segment, folded);
+  }
+  return folded;
+}
+
 /**
  * The words of a text, folded.
  * @example words('Tariffs, tariffs!', 'en') // ['tariffs', 'tariffs']
@@ -29,7 +43,7 @@ function segmenterFor(language: string): Intl.Segmenter {
 export function words(text: string, language: string): string[] {
   const result: string[] = [];
   for (const segment of segmenterFor(language).segment(text))
-    if (segment.isWordLike) result.push(foldCase(segment.segment));
+    if (segment.isWordLike) result.push(foldWord(segment.segment));
   return result;
 }
 

@@ -5,7 +5,14 @@
  */
 import type { RE2JS } from 're2js';
 import { type FoldOptions, foldText, removeAccents } from './fold.js';
-import { compileRegex, parsePattern, regexPrefilter, wordCharacterClass, wordsSource } from './patterns.js';
+import {
+  compileRegex,
+  parsePattern,
+  prefilterMaxText,
+  regexPrefilter,
+  wordCharacterClass,
+  wordsSource,
+} from './patterns.js';
 
 /** The key of patterns that apply to every language. */
 export const anyLanguage = 'any';
@@ -138,7 +145,7 @@ function* wordMatches(regex: RegExp, text: string): Generator<RegExpExecArray> {
 
 /** Every match of an RE2 pattern (group 1), overlapping ones included. */
 function* regexMatches({ engine, prefilter }: RegexPattern, text: string): Generator<Span> {
-  if (prefilter !== undefined && !prefilter.test(text)) return;
+  if (prefilter !== undefined && text.length <= prefilterMaxText && !prefilter.test(text)) return;
   const matcher = engine.matcher(text);
   let from = 0;
   while (from <= text.length && matcher.find(from)) {
@@ -175,13 +182,20 @@ function matchCode(code: CompiledCode, text: string): DictionaryMatch | undefine
   };
   let best: { start: number; pattern: string; matched: string } | undefined;
   if (code.words) {
-    for (const match of wordMatches(code.words.regex, text)) {
+    // wordMatches without a generator: this runs for every code on every unit.
+    const regex = code.words.regex;
+    regex.lastIndex = 0;
+    for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
       const span = { start: match.index, end: match.index + match[0].length };
-      if (!allowed(span)) continue;
-      const group = match.findIndex((value, index) => index > 0 && value !== undefined);
-      best = { start: span.start, pattern: code.words.patterns[group - 1]!, matched: match[0] };
-      break;
+      if (allowed(span)) {
+        let group = 1;
+        while (match[group] === undefined) group++;
+        best = { start: span.start, pattern: code.words.patterns[group - 1]!, matched: match[0] };
+        break;
+      }
+      regex.lastIndex = match.index + 1;
     }
+    regex.lastIndex = 0;
   }
   for (const regex of code.regexes) {
     const pattern = regex.pattern;
@@ -241,6 +255,8 @@ export function resolveExclusive(
   matches: readonly DictionaryMatch[],
   groupOfCode: ReadonlyMap<number, number>,
 ): { kept: DictionaryMatch[]; dropped: Map<number, DictionaryMatch[]> } {
+  // Most units match one code or none: nothing to resolve.
+  if (matches.length < 2) return { kept: [...matches], dropped: new Map() };
   const kept: DictionaryMatch[] = [];
   const dropped = new Map<number, DictionaryMatch[]>();
   const winnerOfGroup = new Map<number, number>();

@@ -200,7 +200,8 @@ export function fitLogistic(
     let step = 1;
     let improved = false;
     for (let halving = 0; halving < 50; halving++, step /= 2) {
-      for (let index = 0; index < dimension; index++) candidate[index] = weights[index]! + step * direction[index]!;
+      for (let index = 0; index < dimension; index++)
+        candidate[index] = weights[index]! + step * direction[index]!;
       const candidateBias = bias + step * direction[dimension]!;
       const candidateValue = objective(problem, candidate, candidateBias);
       if (candidateValue <= value + 1e-4 * step * slope) {

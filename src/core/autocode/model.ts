@@ -17,9 +17,9 @@ import {
 import {
   fitVocabulary,
   sparseMatrix,
+  Vectoriser,
   type Vocabulary,
   type VocabularyOptions,
-  Vectoriser,
   vectorise,
 } from './tfidf.js';
 
@@ -106,7 +106,8 @@ export class Predictor {
     const row = vectoriser.take();
     const result = new Float64Array(this.#model.classifiers.length);
     this.#model.classifiers.forEach((classifier, code) => {
-      result[code] = 'constant' in classifier ? classifier.constant : predictProbability(classifier.model, row);
+      result[code] =
+        'constant' in classifier ? classifier.constant : predictProbability(classifier.model, row);
     });
     return result;
   }

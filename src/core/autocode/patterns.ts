@@ -147,6 +147,12 @@ function classSource(body: string, start: number): { source: string; end: number
   return { source: `${source}]`, end: position };
 }
 
+/** Longest pattern body the prefilter translates, and most choices (`?` and `|`) in it. */
+const prefilterMaxBody = 100;
+const prefilterMaxChoices = 6;
+/** Longest text a prefilter is run on; RE2 alone takes longer ones. */
+export const prefilterMaxText = 2000;
+
 /**
  * A fast necessary condition for an RE2 pattern (the body of `/…/`): a JavaScript regular expression
  * that finds a match in every text where the RE2 pattern finds one (it may find more), or undefined
@@ -154,13 +160,19 @@ function classSource(body: string, start: number): { source: string; end: number
  * match the pattern, so the slow RE2 run is skipped; where it matches, RE2 decides as before.
  *
  * The subset: printable ASCII literals, `.`, classes of ASCII members and ranges, \d \s \w and
- * escaped punctuation, groups `(…)` and `(?:…)`, `|`, and the repetitions `? * + {n} {n,} {n,m}`
- * (lazy or not). Its meaning is the same in both engines, case-insensitively (ASCII letters fold
- * alike in RE2 and in JavaScript's `iu`, K and ſ included), except where JavaScript is wider (\s,
- * \w); anchors, \b, flags, negated classes and Unicode classes are left to RE2 alone. Word
- * boundaries are not required, which only makes the condition wider.
+ * escaped punctuation, groups `(…)` and `(?:…)`, `|`, and `?`. Its meaning is the same in both
+ * engines, case-insensitively (ASCII letters fold alike in RE2 and in JavaScript's `iu`, K and ſ
+ * included), except where JavaScript is wider (\s, \w); anchors, \b, flags, negated and Unicode
+ * classes are left to RE2 alone. Word boundaries are not required, which only makes it wider.
+ *
+ * V8 backtracks, so the subset has no repetition (`*`, `+`, `{n,m}`) and at most 6 choices in 100
+ * characters: at most 2⁶ ways to try at each position of the text, each no longer than the pattern,
+ * and texts longer than `prefilterMaxText` go to RE2 directly. Catastrophic backtracking cannot
+ * happen: `/(a+)+b/` is left to RE2.
  */
 export function regexPrefilter(body: string): RegExp | undefined {
+  if (body.length > prefilterMaxBody) return undefined;
+  let choices = 0;
   let source = '';
   for (let position = 0; position < body.length; position++) {
     const character = body[position]!;
@@ -182,14 +194,14 @@ export function regexPrefilter(body: string): RegExp | undefined {
         position += 2;
       }
       source += '(?:';
-    } else if (character === '{') {
-      const repeat = /^\{(\d{1,3})(,(\d{1,3})?)?\}/.exec(body.slice(position));
-      if (!repeat) return undefined;
-      source += repeat[0];
-      position += repeat[0].length - 1;
-    } else if (')|?*+'.includes(character)) {
+    } else if (character === '?' || character === '|') {
+      // A `?` after a `?` would make it lazy: left to RE2, like every other repetition.
+      if (character === '?' && body[position - 1] === '?') return undefined;
+      if (++choices > prefilterMaxChoices) return undefined;
       source += character;
-    } else if (/[ -~]/.test(character) && character !== '^' && character !== '$') {
+    } else if (character === ')') {
+      source += character;
+    } else if (/[ -~]/.test(character) && !'^$*+{'.includes(character)) {
       source += literalSource(character);
     } else {
       return undefined;

@@ -49,7 +49,7 @@ const atoms = [
   'a{1,}',
   'b{1,3}',
 ];
-const quantifiers = ['', '', '', '?', '*', '+', '??', '+?'];
+const quantifiers = ['', '', '', '', '?', '?', '*', '+', '??'];
 
 const bodyArbitrary: fc.Arbitrary<string> = fc.letrec<{ body: string; piece: string }>((tie) => ({
   body: fc
@@ -102,7 +102,23 @@ describe('regexPrefilter', () => {
     expect(regexPrefilter('f\\.?b\\.?i')?.source).toBe('f\\.?b\\.?i');
     expect(regexPrefilter('sanction(s|ed)?')?.test('SANCTIONED')).toBe(true);
     expect(regexPrefilter('u\\.s\\.-mexico')?.test('u.s.-mexico')).toBe(true);
-    for (const body of ['^a', 'a$', '\\bfoo', '(?i)x', '[^a]', '\\pL', 'méxico', '\\S+', '(?P<x>a)', 'a{'])
+    // Anchors, flags, Unicode, and any repetition (V8 would backtrack on (a+)+b): RE2 alone.
+    for (const body of [
+      '^a',
+      'a$',
+      '\\bfoo',
+      '(?i)x',
+      '[^a]',
+      '\\pL',
+      'méxico',
+      '\\S+',
+      '(?P<x>a)',
+      'a{2}',
+      '(a+)+b',
+      'a*',
+      'a??',
+      'a?b?c?d?e?f?g?',
+    ])
       expect(regexPrefilter(body), body).toBeUndefined();
   });
 
@@ -196,7 +212,7 @@ describe('Dictionary fast paths', () => {
           }
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 });

@@ -114,9 +114,13 @@ export async function autocodeModel(options: ModelCoderOptions): Promise<ModelCo
   };
   for (let position = 0; position < codings.size; position++)
     for (const code of codings.codesAt(position)) data.labels[code]![position] = 1;
+  let found = 0;
   for await (const unit of unitTexts(study)) {
     const position = positionOfUnit[unit.unitIndex]!;
-    if (position >= 0) (data.terms as string[][])[position] = terms(unit.text, unit.language);
+    if (position < 0) continue;
+    (data.terms as string[][])[position] = terms(unit.text, unit.language);
+    // The rest of the corpus is read in the second pass anyway.
+    if (++found === codings.size) break;
   }
 
   const groups = exclusiveGroups(study.codebook);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { fitLogistic } from '../../../src/core/autocode/logistic.js';
 import { Predictor, predictCodes, trainModel } from '../../../src/core/autocode/model.js';
 import { fitVocabulary, sparseMatrix, Vectoriser, vectorise } from '../../../src/core/autocode/tfidf.js';
-import { terms, words } from '../../../src/core/autocode/tokenise.js';
+import { segmenterWords, terms, words } from '../../../src/core/autocode/tokenise.js';
 
 const vocabularyWords = [
   'tariff',
@@ -34,6 +34,45 @@ const bits = (values: ArrayLike<number>): string[] =>
   Array.from(values, (value) => Buffer.from(new Float64Array([value]).buffer).toString('hex'));
 
 describe('model fast paths', () => {
+  it('finds the words Intl.Segmenter finds in plain English and Spanish text (property)', () => {
+    const piece = fc.constantFrom(
+      ...'aBzéÑßÿ190 .\',;!?()"-¡¿:_\n'.split(''),
+      'ab',
+      '12',
+      'U.S.',
+      '3.5',
+      '1,000',
+      "l'a",
+      'a.1',
+      '1.a',
+      "'s",
+      'ü',
+      '😀',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 14 }),
+        fc.constantFrom('en', 'es', 'fr'),
+        (pieces, language) => {
+          const text = pieces.join('');
+          expect(words(text, language)).toEqual(segmenterWords(text, language));
+        },
+      ),
+      { numRuns: 5000 },
+    );
+    expect(words("The U.S. said 1,000 tariffs (3.5 %) won't end: ¿Sí?", 'en')).toEqual([
+      'the',
+      'u.s',
+      'said',
+      '1,000',
+      'tariffs',
+      '3.5',
+      "won't",
+      'end',
+      'sí',
+    ]);
+  });
+
   it('Vectoriser gives the vectors of vectorise, to the bit (property)', () => {
     fc.assert(
       fc.property(fc.array(textArbitrary, { minLength: 2, maxLength: 30 }), (texts) => {

@@ -26,7 +26,13 @@ import { InputError, UsageError } from '../../errors.js';
 import { csvLine } from '../../io/csv-write.js';
 import { loadAnalysisData } from '../final.js';
 import { loadCoder, openStudy, relativeTo, type Study } from '../study.js';
-import { checkMachineCoder, machineCoderFiles, machineCoders, writeMachineCoder } from './store.js';
+import {
+  checkMachineCoder,
+  type MachineCoderSink,
+  machineCoderFiles,
+  machineCoders,
+  writeMachineCoder,
+} from './store.js';
 import { unitTexts } from './units.js';
 
 export interface ModelCoderOptions {
@@ -39,6 +45,8 @@ export interface ModelCoderOptions {
   seed: number;
   /** Inverse regularisation strength C. */
   regularisation: number;
+  /** Where the output goes (default: written to the workspace; `coding reproduce` compares instead). */
+  sink?: MachineCoderSink | undefined;
 }
 
 export interface LearningCurvePoint {
@@ -193,7 +201,7 @@ export async function autocodeModel(options: ModelCoderOptions): Promise<ModelCo
     for (const row of point.codes)
       curveLines.push(csvLine([String(point.trainingUnits), row.code, kappaText(row.kappa)]));
   }
-  const backup = await writeMachineCoder(study, {
+  const backup = await (options.sink ?? writeMachineCoder)(study, {
     coder: options.coder,
     codings: machineCodings,
     memos,

@@ -236,7 +236,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
 
   // Only a study with machine coders gets this step, so the others' output is as before.
   if ((await machineCoders(workspace.paths.annotations)).length > 0) {
-    await run('machine coders', async () => {
+    await run('autocode', async () => {
       const checks = await reproduceMachineCoders(await openStudy(common));
       const failed = checks.filter((check) => check.problem !== undefined);
       const names = checks.map((check) => `${check.coder} (${check.method})`).join(', ');

@@ -243,11 +243,13 @@ describe('coding autocode --method llm', () => {
 
   it('reproduce codes the LLM coder again from the cache, offline, and the report is byte-identical', async () => {
     const asked = server.requests.length;
+    const dictionary = await runCli(['autocode', '--method', 'dictionary', '--as', 'dict'], { cwd: study });
+    expect(dictionary.code).toBe(0);
     const one = await runCli(['reproduce', '-o', 'out1'], { cwd: study });
     expect(one.stdout).toMatch(
-      /machine coders.*llm \(llm\): coded again \(LLM coders from the cache\), identical/,
+      /✓ autocode +dict \(dictionary\), llm \(llm\): coded again \(LLM coders from the cache\), identical/,
     );
-    expect(one.stdout).not.toMatch(/✗ machine coders/);
+    expect(one.stdout).not.toMatch(/✗ autocode/);
     const two = await runCli(['reproduce', '-o', 'out2'], { cwd: study });
     expect(two.code).toBe(one.code);
     expect(server.requests.length).toBe(asked);
@@ -265,11 +267,17 @@ describe('coding autocode --method llm', () => {
     const lines = saved.trim().split('\n');
     const removed = JSON.parse(lines[7]!).unit_id as string;
     await fs.writeFile(file, `${lines.filter((_, index) => index !== 7).join('\n')}\n`);
+    const dictionaryFile = path.join(study, 'annotations', 'dict.csv');
+    const dictionary = await fs.readFile(dictionaryFile, 'utf8');
+    await fs.writeFile(dictionaryFile, dictionary.replace(',trade.tariffs,', ',trade.ntb,'));
     try {
       const result = await runCli(['reproduce', '-o', 'out3'], { cwd: study });
       expect(result.code).toBe(1);
       expect(result.stdout).toContain(
         `LLM coder llm: 1 of 326 answers are missing from annotations/llm-cache.jsonl (the first: unit ${removed})`,
+      );
+      expect(result.stdout).toContain(
+        'dict (dictionary): coded again, it gives a different annotations/dict.csv',
       );
       const offline = await runCli(
         ['autocode', '--method', 'llm', '--as', 'llm', '--model', 'test-model', '--offline'],
@@ -281,6 +289,7 @@ describe('coding autocode --method llm', () => {
       );
     } finally {
       await fs.writeFile(file, saved);
+      await fs.writeFile(dictionaryFile, dictionary);
     }
   });
 

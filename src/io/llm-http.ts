@@ -32,7 +32,13 @@ export type ChatOutcome =
       promptTokens: number;
       completionTokens: number;
     }
-  | { kind: 'transient'; reason: string; retryAfterMs?: number | undefined }
+  | {
+      kind: 'transient';
+      reason: string;
+      retryAfterMs?: number | undefined;
+      /** The server could not be reached at all (refused, unknown host), as opposed to a slow or busy one. */
+      unreachable?: boolean;
+    }
   | { kind: 'invalid'; reason: string }
   | { kind: 'format-rejected'; reason: string }
   | { kind: 'refused'; status: number; reason: string };
@@ -76,6 +82,7 @@ export async function sendChat(request: ChatRequest): Promise<ChatOutcome> {
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
     return {
       kind: 'transient',
+      unreachable: !timedOut,
       reason: timedOut
         ? `no answer within ${request.timeoutMs / 1000} s`
         : `the request failed (${serverText(cause || (error instanceof Error ? error.message : String(error)), request.apiKey)})`,

@@ -258,6 +258,7 @@ describe('coding autocode --method llm', () => {
     expect(html2).toBe(html1);
     expect(html1).toContain('id="machine-coders"');
     expect(html1).toContain('served-model:7b');
+    expect(html1).toContain('Against coder1: 326 units, pooled κ');
     expect(html1).toContain('Run-to-run stability: not measured');
   });
 
@@ -476,6 +477,18 @@ describe('coding autocode --method llm on a small study', () => {
     } finally {
       await fine.close();
     }
+  });
+
+  it('stops when the server cannot be reached, rather than failing every unit', async () => {
+    const workspace = await copy();
+    const gone = await startChatServer(good);
+    await gone.close();
+    const result = await runCli(llm(gone.url, '--retries', '1'), { cwd: workspace });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /the server at 127\.0\.0\.1:\d+ failed: it cannot be reached: the request failed \(.*ECONNREFUSED/,
+    );
+    expect(await fs.readdir(path.join(workspace, 'annotations'))).not.toContain('bot.csv');
   });
 
   it('stops on a refusal (401) with a message that does not show the key', async () => {

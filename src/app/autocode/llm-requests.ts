@@ -93,7 +93,11 @@ export async function requestAnswers(
   tasks: readonly LlmTask[],
   settings: RequestSettings,
   writer: LlmCacheWriter,
-  onAnswer?: (entry: CacheEntry) => void,
+  events: {
+    onAnswer?: (entry: CacheEntry) => void;
+    /** After each task, answered or failed. */
+    onProgress?: (done: number, total: number, failed: number) => void;
+  } = {},
 ): Promise<RequestTally> {
   const tally: RequestTally = {
     calls: 0,
@@ -132,6 +136,7 @@ export async function requestAnswers(
       });
       let problem: string;
       let waitMs = 0;
+      let unreachable = false;
       if (outcome.kind === 'answer') {
         tally.promptTokens += outcome.promptTokens;
         tally.completionTokens += outcome.completionTokens;
@@ -160,7 +165,7 @@ export async function requestAnswers(
           };
           await writer.append(entry);
           tally.answers++;
-          onAnswer?.(entry);
+          events.onAnswer?.(entry);
           return;
         }
         problem = check.problem;
@@ -176,11 +181,18 @@ export async function requestAnswers(
         return;
       } else if (outcome.kind === 'transient') {
         problem = outcome.reason;
+        unreachable = outcome.unreachable === true;
         waitMs = backoffDelay(settings.retries - retriesLeft, random, outcome.retryAfterMs);
       } else {
         problem = outcome.reason;
       }
       if (retriesLeft <= 0) {
+        // A server never reached in this run is not there (wrong URL, not started): stop, rather
+        // than fail every unit in turn.
+        if (unreachable && tally.answers === 0) {
+          refusal ??= `it cannot be reached: ${problem}`;
+          return;
+        }
         tally.failures.push({
           unitIndex: task.unitIndex,
           unitId: task.unitId,
@@ -194,14 +206,21 @@ export async function requestAnswers(
     }
   };
 
+  let done = 0;
   const worker = async (): Promise<void> => {
-    while (refusal === undefined && next < tasks.length) await answer(tasks[next++]!);
+    while (refusal === undefined && next < tasks.length) {
+      await answer(tasks[next++]!);
+      events.onProgress?.(++done, tasks.length, tally.failures.length);
+    }
   };
   await Promise.all(Array.from({ length: Math.min(settings.concurrency, tasks.length) }, worker));
   if (refusal !== undefined)
-    throw new InputError(`the server at ${settings.endpointHost} refused the request: ${refusal}`, {
-      hint: `check --endpoint, --model (${settings.model}) and the key; the ${tally.answers} answers received are in the cache and will not be asked for again.`,
-    });
+    throw new InputError(
+      `the server at ${settings.endpointHost} ${refusal.startsWith('it cannot') ? 'failed' : 'refused the request'}: ${refusal}`,
+      {
+        hint: `check --endpoint, --model (${settings.model}) and the key; the ${tally.answers} answers received are in the cache and will not be asked for again.`,
+      },
+    );
   tally.failures.sort((left, right) => left.run - right.run || left.unitIndex - right.unitIndex);
   return tally;
 }

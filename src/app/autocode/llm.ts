@@ -58,6 +58,8 @@ export interface LlmCoderOptions {
   dryRun: boolean;
   /** Answers from the cache only; a missing answer is an error. */
   offline: boolean;
+  /** Called as each request ends (answered or failed), for a line of progress. */
+  onProgress?: ((done: number, total: number, failed: number) => void) | undefined;
 }
 
 export interface LlmRunResult {
@@ -316,7 +318,7 @@ async function askForMissing(
         codebook: planned.study.codebook,
       },
       writer,
-      (entry) => planned.cache.set(entry.key, entry),
+      { onAnswer: (entry) => planned.cache.set(entry.key, entry), onProgress: options.onProgress },
     );
     return { ...tally, endpointHost: host };
   } finally {

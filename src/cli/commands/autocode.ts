@@ -253,6 +253,7 @@ Examples:
       throw new UsageError('--method llm needs --model NAME', {
         hint: 'name the model as the server knows it, e.g. --model llama3.1 for Ollama.',
       });
+    const showProgress = process.stderr.isTTY === true;
     const result = await autocodeLlm({
       ...base,
       endpoint: flags.endpoint,
@@ -269,7 +270,12 @@ Examples:
       runs: flags.runs,
       dryRun: flags.dryRun === true,
       offline: flags.offline === true,
+      onProgress: showProgress
+        ? (done, total, failed) =>
+            writeErr(`\r  ${done} of ${total} requests done${failed > 0 ? `, ${failed} failed` : ''}…`)
+        : undefined,
     });
+    if (showProgress) writeErr('\r\x1b[K');
     const exitCode = printLlm(result, flags.format);
     if (exitCode !== 0) process.exitCode = exitCode;
   });

@@ -91,7 +91,7 @@ export function machineCodersSection(data: ReportData, colors: Palette): string 
   const machines = data.machine_coders ?? [];
   if (machines.length === 0) return '';
   const intro =
-    "<p>Machine coders are coders like the others: their codes are annotation files, compared with each human coder on the units both coded, code by code (Cohen's κ, 95 % interval from its asymptotic SE). For the model coder, units people coded got their machine code from a model that did not see them (cross-fitting), so the agreement is honest.</p>";
+    "<p>Machine coders are coders like the others: their codes are annotation files, compared with each human coder on the units both coded, code by code (Cohen's κ, 95 % interval from its asymptotic SE). For the model coder, units people coded got their machine code from a model that did not see them (cross-fitting), so the agreement is honest. An LLM coder's codes are the answers kept in annotations/llm-cache.jsonl; its provenance names the model as the server named it, and the prompt template and codebook by their hashes.</p>";
   return section(
     'machine-coders',
     'Machine coders',

@@ -176,6 +176,10 @@ export async function requestAnswers(
           tally.formatFallback = outcome.reason;
         }
         continue;
+      } else if (outcome.kind === 'format-rejected') {
+        // JSON mode rejected too: no answer can be constrained or asked for; every unit would fail.
+        refusal ??= `${outcome.reason} (JSON mode was rejected too)`;
+        return;
       } else if (outcome.kind === 'refused') {
         refusal ??= `${outcome.reason}${outcome.status === 401 || outcome.status === 403 ? ` (the key is read from $${settings.apiKeyEnv}${settings.apiKey === undefined ? ', which is not set' : ''})` : ''}`;
         return;

@@ -208,6 +208,16 @@ describe('coding autocode --method llm', () => {
     const after = await snapshot(path.join(study, 'annotations'));
     for (const name of ['llm.csv', 'llm.meta.json', 'llm.autocode.json', 'llm-cache.jsonl'])
       expect(after[name]).toBe(before[name]);
+    // Offline, without --endpoint: the same files again (the record keeps the endpoint's host).
+    const offline = await runCli(
+      ['autocode', '--method', 'llm', '--as', 'llm', '--model', 'test-model', '--timeout', '1', '--offline'],
+      { cwd: study },
+    );
+    expect(offline.code).toBe(0);
+    const afterOffline = await snapshot(path.join(study, 'annotations'));
+    for (const name of ['llm.csv', 'llm.meta.json', 'llm.autocode.json', 'llm-cache.jsonl'])
+      expect(afterOffline[name]).toBe(before[name]);
+    expect(server.requests.length).toBe(asked);
   });
 
   it('--dry-run prints the prompt and the requests needed, sending and writing nothing', async () => {

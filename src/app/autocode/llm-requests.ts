@@ -16,7 +16,7 @@ import { createRandom } from '../../core/random.js';
 import { InputError } from '../../errors.js';
 import type { CacheEntry, LlmCacheWriter } from '../../io/llm-cache.js';
 import { llmCacheFormat, llmCacheVersion } from '../../io/llm-cache.js';
-import { sendChat } from '../../io/llm-http.js';
+import { type ChatOutcome, sendChat } from '../../io/llm-http.js';
 
 /** One request to make: a unit of one run that the cache has no answer for. */
 export interface LlmTask {
@@ -65,6 +65,36 @@ export interface RequestTally {
   responseFormat: ResponseFormatKind;
   /** Set when the server rejected json_schema and the run went on with json_object. */
   formatFallback?: string;
+}
+
+function cacheEntryOf(
+  task: LlmTask,
+  settings: RequestSettings,
+  format: ResponseFormatKind,
+  outcome: Extract<ChatOutcome, { kind: 'answer' }>,
+  attempts: number,
+): CacheEntry {
+  return {
+    format: llmCacheFormat,
+    version: llmCacheVersion,
+    key: task.key,
+    unit_id: task.unitId,
+    run: task.run,
+    request: {
+      model: settings.model,
+      temperature: settings.temperature,
+      seed: task.seed,
+      response_format: format,
+      system_sha256: task.systemSha256,
+      user: task.messages[1]!.content,
+    },
+    content: outcome.content,
+    server_model: outcome.model ?? null,
+    prompt_tokens: outcome.promptTokens,
+    completion_tokens: outcome.completionTokens,
+    attempts,
+    date: new Date().toISOString(),
+  };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -142,27 +172,7 @@ export async function requestAnswers(
         tally.completionTokens += outcome.completionTokens;
         const check = checkAnswer(outcome.content, settings.codebook);
         if (check.ok) {
-          const entry: CacheEntry = {
-            format: llmCacheFormat,
-            version: llmCacheVersion,
-            key: task.key,
-            unit_id: task.unitId,
-            run: task.run,
-            request: {
-              model: settings.model,
-              temperature: settings.temperature,
-              seed: task.seed,
-              response_format: format,
-              system_sha256: task.systemSha256,
-              user: task.messages[1]!.content,
-            },
-            content: outcome.content,
-            server_model: outcome.model ?? null,
-            prompt_tokens: outcome.promptTokens,
-            completion_tokens: outcome.completionTokens,
-            attempts,
-            date: new Date().toISOString(),
-          };
+          const entry = cacheEntryOf(task, settings, format, outcome, attempts);
           await writer.append(entry);
           tally.answers++;
           events.onAnswer?.(entry);

@@ -9,6 +9,7 @@
  * never "reviewed, no code"; the record lists it and the command exits 1, and running the same
  * command again asks only for the failed units.
  */
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import {
@@ -141,6 +142,22 @@ interface Plan {
   cache: Map<string, CacheEntry>;
   tornLine: boolean;
   tasks: LlmTask[];
+  /** Coder → the endpoint host its previous record names (kept when coding again offline). */
+  previousHosts: Map<string, string>;
+}
+
+async function previousEndpointHost(recordFile: string): Promise<string | undefined> {
+  try {
+    const record = JSON.parse(await fs.readFile(recordFile, 'utf8')) as {
+      method?: unknown;
+      endpoint_host?: unknown;
+    };
+    return record.method === 'llm' && typeof record.endpoint_host === 'string'
+      ? record.endpoint_host
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function plan(options: LlmCoderOptions): Promise<Plan> {
@@ -176,7 +193,14 @@ async function plan(options: LlmCoderOptions): Promise<Plan> {
         systemSha256,
       });
     }
-  return { study, coders, units, system, systemSha256, runs, cache, tornLine, tasks };
+  const previousHosts = new Map<string, string>();
+  for (const coder of coders) {
+    const host = await previousEndpointHost(
+      machineCoderFiles(study.workspace.paths.annotations, coder).record,
+    );
+    if (host !== undefined) previousHosts.set(coder, host);
+  }
+  return { study, coders, units, system, systemSha256, runs, cache, tornLine, tasks, previousHosts };
 }
 
 function dryRunOf(options: LlmCoderOptions, planned: Plan): LlmDryRun {
@@ -252,7 +276,10 @@ function recordOf(
     codebook_hash: planned.study.codebook.hash,
     model: settings.model,
     server_models: distinct(used.map((entry) => entry.server_model ?? '(not named)')),
-    endpoint_host: options.endpoint === undefined ? null : endpointHost(options.endpoint),
+    endpoint_host:
+      options.endpoint === undefined
+        ? (planned.previousHosts.get(coder) ?? null)
+        : endpointHost(options.endpoint),
     parameters: {
       temperature: settings.temperature,
       seed: settings.seed,

@@ -23,7 +23,38 @@ function scriptedCodes(unit: string): string[] {
 }
 
 function good(request: SeenRequest): Reply {
-  return { content: JSON.stringify({ codes: scriptedCodes(request.unit) }) };
+  const codes = scriptedCodes(request.unit);
+  // A "sampling" model: with another seed it also sees praise wherever Mexico is named.
+  if (request.body.seed === 20260130 && /Mexico/.test(request.unit)) codes.push('rhetoric.praise');
+  return { content: JSON.stringify({ codes }) };
+}
+
+/**
+ * Krippendorff's nominal α for two coders who coded the same items, each item present (1) or
+ * absent (0): α = 1 − (n − 1)·d / (n₀·n₁), with n = 2 × items pairable values, d the items where
+ * the coders differ and n₀, n₁ the counts of each value (the coincidence-matrix form of
+ * Krippendorff 2011, "Computing Krippendorff's alpha-reliability", with o₀₁ = o₁₀ = d).
+ */
+function binaryAlpha(first: readonly number[], second: readonly number[]): number {
+  const n = 2 * first.length;
+  let ones = 0;
+  let differ = 0;
+  first.forEach((value, index) => {
+    ones += value + second[index]!;
+    if (value !== second[index]) differ++;
+  });
+  return 1 - ((n - 1) * differ) / ((n - ones) * ones);
+}
+
+/** Unit id → codes, from a stored annotation file. */
+async function codesByUnit(file: string): Promise<Map<string, Set<string>>> {
+  const result = new Map<string, Set<string>>();
+  for (const line of (await fs.readFile(file, 'utf8')).trim().split('\n').slice(1)) {
+    const [unit, code] = line.split(',');
+    if (!result.has(unit!)) result.set(unit!, new Set());
+    if (code) result.get(unit!)!.add(code);
+  }
+  return result;
 }
 
 let study: string;
@@ -332,8 +363,26 @@ describe('coding autocode --method llm', () => {
       ['multi-r1', 20260129],
       ['multi-r2', 20260130],
     ]);
-    // The scripted server answers the same whatever the seed: the runs agree perfectly.
-    expect(result.stability.alpha).toBeCloseTo(1, 12);
+    // Run 2 adds praise where Mexico is named: its α is below 1, the others' 1 (or undefined: never coded).
+    const first = await codesByUnit(path.join(study, 'annotations', 'multi-r1.csv'));
+    const second = await codesByUnit(path.join(study, 'annotations', 'multi-r2.csv'));
+    const codes = result.stability.codes.map((row: { code: string }) => row.code) as string[];
+    const presence = (coder: Map<string, Set<string>>, only?: string) =>
+      [...first.keys()].flatMap((unit) =>
+        codes
+          .filter((code) => only === undefined || code === only)
+          .map((code) => (coder.get(unit)!.has(code) ? 1 : 0)),
+      );
+    const praise = result.stability.codes.find((row: { code: string }) => row.code === 'rhetoric.praise');
+    expect(praise.alpha).toBeLessThan(0.9);
+    expect(praise.alpha).toBeCloseTo(
+      binaryAlpha(presence(first, 'rhetoric.praise'), presence(second, 'rhetoric.praise')),
+      12,
+    );
+    expect(result.stability.alpha).toBeCloseTo(binaryAlpha(presence(first), presence(second)), 12);
+    expect(
+      result.stability.codes.find((row: { code: string }) => row.code === 'trade.tariffs').alpha,
+    ).toBeCloseTo(1, 12);
     expect(server.requests.slice(asked).every((request) => request.body.seed === 20260130)).toBe(true);
     const report = await runCli(['report', '-o', 'out4'], { cwd: study });
     expect(report.code).toBe(0);

@@ -130,7 +130,7 @@ export function registerAutocode(program: Command): void {
   const command = program
     .command('autocode')
     .description(
-      'code units by machine (dictionary patterns or a model learnt from people’s codes), stored as the annotations of a machine coder',
+      'code units by machine (dictionary patterns, a model learnt from people’s codes, or a language model), stored as the annotations of a machine coder',
     )
     .addOption(
       new Option('--method <method>', 'how to code').choices([...autocodeMethods]).makeOptionMandatory(),

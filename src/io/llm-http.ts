@@ -67,15 +67,19 @@ export async function sendChat(request: ChatRequest): Promise<ChatOutcome> {
   let status: number;
   let text: string;
   let retryAfter: string | null;
+  let location: string | null = null;
   try {
     const response = await fetch(request.url, {
       method: 'POST',
       headers,
       body: JSON.stringify(request.body),
       signal: controller.signal,
+      // Not followed: a redirect would carry the key to wherever it points.
+      redirect: 'manual',
     });
     status = response.status;
     retryAfter = response.headers.get('retry-after');
+    location = response.headers.get('location');
     text = await response.text();
   } catch (error) {
     const timedOut = controller.signal.aborted;
@@ -98,6 +102,12 @@ export async function sendChat(request: ChatRequest): Promise<ChatOutcome> {
     };
   if (status === 400 && /response_format|json_schema/i.test(text))
     return { kind: 'format-rejected', reason: `HTTP 400: ${serverText(text, request.apiKey)}` };
+  if (status >= 300 && status < 400)
+    return {
+      kind: 'refused',
+      status,
+      reason: `HTTP ${status}: the server redirects${location ? ` to ${serverText(location, request.apiKey)}` : ''}; redirects are not followed (they would carry the key): give that URL as --endpoint`,
+    };
   if (status < 200 || status >= 300)
     return { kind: 'refused', status, reason: `HTTP ${status}: ${serverText(text, request.apiKey)}` };
   let json: unknown;

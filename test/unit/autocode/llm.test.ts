@@ -1,5 +1,7 @@
 /** The LLM coder's pure parts: the prompt, the check of an answer, the cache key, the backoff; and its cache file. */
 import fs from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +19,7 @@ import { buildCodebookModel } from '../../../src/core/codebook.js';
 import { createRandom } from '../../../src/core/random.js';
 import { InputError } from '../../../src/errors.js';
 import { type CacheEntry, LlmCacheWriter, readLlmCache } from '../../../src/io/llm-cache.js';
-import { chatCompletionsUrl } from '../../../src/io/llm-http.js';
+import { chatCompletionsUrl, sendChat } from '../../../src/io/llm-http.js';
 import { codebookSchema } from '../../../src/schema/codebook.js';
 import { fixtureCodebook } from '../../fixtures/study.js';
 
@@ -214,5 +216,44 @@ describe('the cache file', () => {
       entries: new Map(),
       tornLine: false,
     });
+  });
+});
+
+describe('one request', () => {
+  it('does not follow a redirect (it would carry the key), and blanks the key out of what the server says', async () => {
+    const seen: string[] = [];
+    const server = http.createServer((request, response) => {
+      seen.push(request.url ?? '');
+      request.resume();
+      request.on('end', () => {
+        if (request.url === '/v1/chat/completions') {
+          response.writeHead(307, { location: '/elsewhere/chat/completions' });
+          response.end();
+          return;
+        }
+        response.writeHead(403, { 'content-type': 'application/json' });
+        response.end(`{"error": "you sent ${request.headers.authorization}"}`);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const redirected = await sendChat({
+        url: `${base}/v1/chat/completions`,
+        body: {},
+        apiKey: 'k-123',
+        timeoutMs: 5000,
+      });
+      expect(redirected).toMatchObject({ kind: 'refused', status: 307 });
+      expect(seen).toEqual(['/v1/chat/completions']);
+      const echoed = await sendChat({ url: `${base}/other`, body: {}, apiKey: 'k-123', timeoutMs: 5000 });
+      expect(echoed).toEqual({
+        kind: 'refused',
+        status: 403,
+        reason: 'HTTP 403: {"error": "you sent Bearer [key]"}',
+      });
+    } finally {
+      server.close();
+    }
   });
 });

@@ -42,7 +42,7 @@ function modelSentences(machine: MachineCoderReport): Inline[][] {
   return [
     [
       { code: machine.coder },
-      ` is a supervised model coder: features are ${value('features')} (terms in at least ${value('min_document_frequency')} training units, at most ${value('max_terms')}); each code has its own ${value('classifier')}, with C = ${value('C')}, and is given at a probability of at least ${value('threshold')}.`,
+      ` is a supervised model coder: features are ${value('features')} (terms in at least ${value('min_document_frequency')} training units, at most ${value('max_terms')}); the classifier is an ${value('classifier')}, with C = ${value('C')}; a code is given at a probability of at least ${value('threshold')}.`,
     ],
     trainedOn === undefined
       ? []
@@ -55,7 +55,7 @@ function modelSentences(machine: MachineCoderReport): Inline[][] {
     byFullModel === undefined
       ? []
       : [
-          `${counted(Number(byFullModel), 'unit', 'units')} that nobody coded ${byFullModel === '1' ? 'was' : 'were'} coded by a model trained on all of them.`,
+          `The ${counted(Number(byFullModel), 'unit')} nobody coded ${byFullModel === '1' ? 'was' : 'were'} coded by a model trained on all the units it learnt from.`,
         ],
   ];
 }
@@ -132,7 +132,13 @@ function primarySentences(
   primary: (MachinePrimary & { label: string }) | undefined,
 ): Inline[][] {
   if (primary === undefined || primary.coder !== machine.coder)
-    return [["Its codes are not part of the final codes, which are people's."]];
+    return [
+      [
+        primary === undefined
+          ? "Its codes are not part of the final codes, which are people's."
+          : 'Its codes are not part of the final codes.',
+      ],
+    ];
   const statistic =
     primary.definition === 'pooled'
       ? 'pooled κ (De Vries et al. 2008)'

@@ -204,6 +204,11 @@ function codersSection(doc: MethodsDocument, data: ReportData, facts: MethodsFac
   doc.paragraph(
     [`${counted(facts.coders.length, 'coder')} took part: `, ...joinParts(coders), '.'],
     facts.primary === undefined ? ['No primary coder is named in coding.yaml.'] : [],
+    data.machine_primary === undefined
+      ? []
+      : [
+          `The primary coder named in coding.yaml is the machine coder ${data.machine_primary.coder}, whose codes stand only where no person coded (see Machine coders).`,
+        ],
     data.reliability === undefined
       ? []
       : [

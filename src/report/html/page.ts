@@ -43,6 +43,7 @@ function withMachineNote(data: ReportData, sectionHtml: string): string {
   const style = isValidated(machine) ? 'note-box' : 'caution-note';
   const note = `<p class="${style} machine-primary" role="note"><strong>Final codes ${h(machine.label)}.</strong></p>\n`;
   const heading = sectionHtml.indexOf('</h2>\n');
+  if (heading < 0) return `${note}${sectionHtml}`;
   return `${sectionHtml.slice(0, heading + 6)}${note}${sectionHtml.slice(heading + 6)}`;
 }
 

@@ -17,6 +17,7 @@ import { readCodings } from '../io/annotations.js';
 import { adjudicationFile } from './adjudicate.js';
 import { type AnnotationSet, loadAnnotationSet } from './annotation-set.js';
 import { machineCoderFiles, machineCoders, recordedMethod } from './autocode/store.js';
+import { headlineKappa } from './reliability.js';
 import { loadCoder, openStudy, relativeTo } from './study.js';
 
 export interface AnalysisData {
@@ -153,7 +154,7 @@ async function validation(
   return {
     coder,
     method: method ?? 'machine',
-    kappa: overall?.kappa ?? null,
+    kappa: headlineKappa(report),
     definition,
     n: report.n_units,
     ...(overall?.kappa === null && overall.reasons['kappa'] !== undefined

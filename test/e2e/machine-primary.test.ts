@@ -11,7 +11,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repositoryRoot, runCli, temporaryFolder } from '../helpers.js';
+import { copyBundledStudy, runCli, temporaryFolder } from '../helpers.js';
 
 const codes = [
   'trade.ntb',
@@ -72,12 +72,6 @@ async function reportFiles(folder: string, into: Map<string, string>): Promise<v
       );
 }
 
-async function copyStudy(target: string): Promise<void> {
-  await fs.copyFile(path.join(repositoryRoot, 'coding.yaml'), path.join(target, 'coding.yaml'));
-  for (const folder of ['codebooks', 'corpus', 'annotations'])
-    await fs.cp(path.join(repositoryRoot, folder), path.join(target, folder), { recursive: true });
-}
-
 async function setPrimary(target: string, coder: string): Promise<void> {
   const file = path.join(target, 'coding.yaml');
   const yaml = await fs.readFile(file, 'utf8');
@@ -86,7 +80,7 @@ async function setPrimary(target: string, coder: string): Promise<void> {
 
 beforeAll(async () => {
   study = await temporaryFolder('coding-machine-primary-');
-  await copyStudy(study);
+  await copyBundledStudy(study);
   await runAll(themeRuns, before);
   await reportFiles('before', reportBefore);
   const autocode = await runCli(['autocode', '--method', 'dictionary', '--as', 'dictionary'], { cwd: study });
@@ -296,12 +290,13 @@ describe('coders.primary naming a machine coder', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({
       training_units: expected.n,
       coded_by_full_model: expected.machineUnits,
+      trained_on: "people's final codes",
     });
   });
 
   it('says loudly, in every table, that a machine primary nobody checked is not validated', async () => {
     const alone = await temporaryFolder('coding-machine-alone-');
-    await copyStudy(alone);
+    await copyBundledStudy(alone);
     const autocode = await runCli(['autocode', '--method', 'dictionary', '--as', 'dictionary'], {
       cwd: alone,
     });

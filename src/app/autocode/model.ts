@@ -76,7 +76,7 @@ async function trainingCodings(
   }
   // People's final codes: a machine coder named primary (even this one) is left out.
   const data = await loadAnalysisData({ cwd: options.cwd, workspace: options.workspace, humanOnly: true });
-  return { codings: data.codings, source: 'final codes' };
+  return { codings: data.codings, source: "people's final codes" };
 }
 
 function formatProbability(value: number): string {

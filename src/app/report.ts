@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { codeCautions } from '../core/gates.js';
+import { machineCodedLabel } from '../core/machine-primary.js';
 import type { ReliabilityReport } from '../core/reliability.js';
 import { type CrossTable, crossTable, groupFields, groupOf } from '../core/themes.js';
 import { CodingError, InputError } from '../errors.js';
@@ -81,28 +82,31 @@ export async function buildReport(
   const study = analysis.set.study!;
   const { workspace } = study;
   const files = new Map<string, string>();
+  // A machine coder as primary: every theme table says so (in CSV, a column coded_by).
+  const machinePrimary = analysis.machinePrimary;
+  const codedBy = machinePrimary === undefined ? undefined : machineCodedLabel(machinePrimary);
 
   const frequencyRows = frequencies(input);
-  files.set('frequencies.csv', frequencyCsv(frequencyRows));
+  files.set('frequencies.csv', frequencyCsv(frequencyRows, undefined, codedBy));
   const groups: Record<string, CrossTable> = {};
   for (const field of groupFields) {
     if (field === 'document' && input.documents.length > maxDocumentsInReport) continue;
     if (!input.documents.some((document) => groupOf(document, field, 'month') !== undefined)) continue;
     const table = crossTable(input, field, 'month');
     groups[field] = table;
-    files.set(`by-${field}.csv`, crossCsv(table));
+    files.set(`by-${field}.csv`, crossCsv(table, undefined, codedBy));
   }
   const cooccurrenceRows = cooccurrence(input);
-  files.set('cooccurrence.csv', cooccurrenceCsv(cooccurrenceRows));
+  files.set('cooccurrence.csv', cooccurrenceCsv(cooccurrenceRows, undefined, codedBy));
   const triangulationRows = triangulation(input);
-  files.set('triangulation.csv', triangulationCsv(triangulationRows));
+  files.set('triangulation.csv', triangulationCsv(triangulationRows, undefined, codedBy));
   const category = rhetoricCategory(themes, undefined);
   const quoted = await exemplarAndActorTables(themes, options.exemplars ?? 3, category);
   const exemplarRows = quoted.exemplars;
-  files.set('exemplars.csv', exemplarCsv(exemplarRows));
+  files.set('exemplars.csv', exemplarCsv(exemplarRows, undefined, codedBy));
   const rhetoric =
     category === undefined || quoted.actors === undefined ? undefined : { category, rows: quoted.actors };
-  if (rhetoric) files.set('rhetoric.csv', actorCsv(rhetoric.rows));
+  if (rhetoric) files.set('rhetoric.csv', actorCsv(rhetoric.rows, undefined, codedBy));
 
   let reliability: ReliabilityReport | undefined;
   let reliabilityNote: string | undefined;
@@ -201,13 +205,13 @@ export async function buildReport(
   // With a gate (coding.yaml reliability.require), every theme table gets its `caution` column.
   const cautions = workspace.config.reliability.require ? codeCautions(reliability) : undefined;
   if (cautions) {
-    files.set('frequencies.csv', frequencyCsv(frequencyRows, cautions));
+    files.set('frequencies.csv', frequencyCsv(frequencyRows, cautions, codedBy));
     for (const [field, table] of Object.entries(groups))
-      files.set(`by-${field}.csv`, crossCsv(table, cautions));
-    files.set('cooccurrence.csv', cooccurrenceCsv(cooccurrenceRows, cautions));
-    files.set('triangulation.csv', triangulationCsv(triangulationRows, cautions));
-    files.set('exemplars.csv', exemplarCsv(exemplarRows, cautions));
-    if (rhetoric) files.set('rhetoric.csv', actorCsv(rhetoric.rows, cautions));
+      files.set(`by-${field}.csv`, crossCsv(table, cautions, codedBy));
+    files.set('cooccurrence.csv', cooccurrenceCsv(cooccurrenceRows, cautions, codedBy));
+    files.set('triangulation.csv', triangulationCsv(triangulationRows, cautions, codedBy));
+    files.set('exemplars.csv', exemplarCsv(exemplarRows, cautions, codedBy));
+    if (rhetoric) files.set('rhetoric.csv', actorCsv(rhetoric.rows, cautions, codedBy));
   }
 
   const sample = await readSample(workspace).catch(() => undefined);
@@ -289,6 +293,7 @@ export async function buildReport(
     const machines = await machineCoderReports(study);
     if (machines.length > 0) data.machine_coders = machines;
   }
+  if (machinePrimary !== undefined) data.machine_primary = { ...machinePrimary, label: codedBy! };
   files.set('report.html', renderReportHtml(data));
   const methods = renderMethods(
     data,

@@ -9,7 +9,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureStudy } from '../fixtures/study.js';
-import { cliPath, repositoryRoot, runCli, snapshot, temporaryFolder } from '../helpers.js';
+import { cliPath, copyBundledStudy, runCli, snapshot, temporaryFolder } from '../helpers.js';
 import { type ChatServer, type Reply, type SeenRequest, startChatServer } from './llm-server.js';
 
 const key = 'sk-test-5ecret-never-written';
@@ -72,9 +72,7 @@ async function walk(root: string): Promise<string[]> {
 
 beforeAll(async () => {
   study = await temporaryFolder('coding-autocode-llm-');
-  await fs.copyFile(path.join(repositoryRoot, 'coding.yaml'), path.join(study, 'coding.yaml'));
-  for (const folder of ['codebooks', 'corpus', 'annotations'])
-    await fs.cp(path.join(repositoryRoot, folder), path.join(study, folder), { recursive: true });
+  await copyBundledStudy(study);
   const seen = new Map<string, number>();
   server = await startChatServer((request) => {
     const times = (seen.get(request.unit) ?? 0) + 1;

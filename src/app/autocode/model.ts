@@ -82,13 +82,9 @@ async function trainingCodings(
     const loaded = await loadCoder(study, options.train);
     return { codings: loaded!.codings, source: `coder ${options.train}` };
   }
-  const data = await loadAnalysisData({ cwd: options.cwd, workspace: options.workspace });
-  const machine = data.set.coders.find((coder) => machines.includes(coder));
-  if (machine !== undefined)
-    throw new UsageError(`the final codes include those of machine coder "${machine}"`, {
-      hint: 'name the human coders in coders.names of coding.yaml (and coders.primary), or learn from one coder with --train CODER.',
-    });
-  return { codings: data.codings, source: 'final codes' };
+  // People's final codes: a machine coder named primary (even this one) is left out.
+  const data = await loadAnalysisData({ cwd: options.cwd, workspace: options.workspace, humanOnly: true });
+  return { codings: data.codings, source: "people's final codes" };
 }
 
 function formatProbability(value: number): string {

@@ -527,9 +527,16 @@ describe('coding autocode --method llm on a small study', () => {
     }
     const fine = await startChatServer(good);
     try {
+      // Another coder with the same settings asks only for the failed unit...
+      const other = await runCli([...llm(fine.url), '--as', 'bot2'], { cwd: workspace });
+      expect(other.code).toBe(0);
+      expect(fine.requests.map((request) => request.unit)).toEqual(['Markets rose.']);
+      // ...and reproduce still finds bot's annotations, which lack that unit, identical.
+      const reproduced = await runCli(['reproduce', '-o', 'out'], { cwd: workspace });
+      expect(reproduced.stdout).toMatch(/✓ autocode +bot \(llm\), bot2 \(llm\): coded again/);
       const again = await runCli(llm(fine.url), { cwd: workspace });
       expect(again.code).toBe(0);
-      expect(fine.requests.map((request) => request.unit)).toEqual(['Markets rose.']);
+      expect(fine.requests).toHaveLength(1);
       expect(await fs.readFile(path.join(workspace, 'annotations', 'bot.csv'), 'utf8')).toContain('wire:4,,');
     } finally {
       await fine.close();

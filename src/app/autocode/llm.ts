@@ -238,10 +238,12 @@ function missingAnswers(planned: Plan): InputError {
 function runCodings(
   source: Pick<Plan, 'study' | 'units' | 'cache'>,
   settings: RunSettings,
+  leaveOut: ReadonlySet<string> = new Set(),
 ): { codings: Codings; used: CacheEntry[] } {
   const keys: number[] = [];
   const used: CacheEntry[] = [];
   for (const unit of source.units) {
+    if (leaveOut.has(unit.unitId)) continue;
     const entry = source.cache.get(unitKey(source.study, unit, settings));
     if (entry === undefined) continue;
     const check = checkAnswer(entry.content, source.study.codebook);
@@ -464,7 +466,9 @@ export async function reproduceLlmCoder(
         hint: `restore the cache from version control, or ask for the answers again with coding autocode --method llm --as ${coder} --endpoint URL --model ${model} (which may give other answers).`,
       },
     );
-  const { codings } = runCodings({ study, units, cache }, settings);
+  // Units that failed when the annotations were written are not in them, even if the cache has
+  // their answer by now (another coder with the same settings may have got it).
+  const { codings } = runCodings({ study, units, cache }, settings, failed);
   const output: MachineCoderOutput = { coder, codings, memos: new Map(), record: {} };
   return compareMachineCoder(study, output);
 }

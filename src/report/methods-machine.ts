@@ -60,25 +60,66 @@ function modelSentences(machine: MachineCoderReport): Inline[][] {
   ];
 }
 
-function otherSentences(machine: MachineCoderReport, cited: Set<string>): Inline[][] {
-  const parameters = machine.provenance
-    .filter(([name]) => name.startsWith('parameters.'))
-    .map(([name, value]) => `${name.slice('parameters.'.length)} = ${value}`);
-  const llm = machine.method === 'llm';
-  if (llm) cited.add('Gilardi et al. 2023');
+/**
+ * An LLM coder: what a reader needs to judge and repeat it (the model as the server named it, the
+ * prompt, temperature, seed, context, runs); the settings of the connection (retries, timeouts,
+ * concurrency) are in its record and change no answer, so the text leaves them out.
+ */
+function llmSentences(machine: MachineCoderReport, cited: Set<string>): Inline[][] {
+  cited.add('Gilardi et al. 2023');
+  const requested = parameter(machine, 'model');
+  const named = parameter(machine, 'server_models');
+  const host = parameter(machine, 'endpoint_host');
+  const temperature = parameter(machine, 'parameters.temperature');
+  const seed = parameter(machine, 'parameters.seed');
+  const context = parameter(machine, 'parameters.context');
+  const version = parameter(machine, 'prompt.template_version');
+  const hash = parameter(machine, 'prompt.template_hash');
+  const formats = parameter(machine, 'response_formats');
+  const runs = parameter(machine, 'runs');
+  const run = parameter(machine, 'run');
+  const units = parameter(machine, 'units');
+  const coded = parameter(machine, 'coded_units');
+  const first = parameter(machine, 'answers.first');
+  const last = parameter(machine, 'answers.last');
+  const contextWords =
+    context === undefined || context === '0'
+      ? 'the unit alone'
+      : `the unit with ${counted(Number(context), 'neighbouring unit')} on each side as context`;
   return [
     [
       { code: machine.coder },
-      llm
-        ? ' codes units with a large language model, prompted with the codebook.'
-        : ` is a machine coder of method ${machine.method}.`,
+      ` codes units with a large language model: ${requested === undefined ? 'a model not recorded' : `the model requested as ${requested}`}${named === undefined || named === requested ? '' : ` (named ${named} by the server)`}${host === undefined || host === 'null' ? '' : `, served at ${host}`}.`,
     ],
+    [
+      `Its prompt gives the codebook's codes with their definitions, rules and examples, and ${contextWords}; the answer is a list of code ids${formats === undefined ? '' : ` (response format: ${formats})`}, checked against the codebook and asked again when it is not valid.`,
+    ],
+    [
+      `Temperature ${temperature ?? 'not recorded'}, seed ${seed ?? 'not recorded'}; prompt template ${version === undefined ? '' : `version ${version}, `}SHA-256 ${hash === undefined ? 'not recorded' : hash.slice(0, 12)}.`,
+    ],
+    runs === undefined || Number(runs) <= 1
+      ? []
+      : [
+          `This is run ${run ?? '?'} of ${runs}: the runs' agreement with each other is the model's run-to-run stability.`,
+        ],
+    units === undefined || coded === undefined
+      ? []
+      : [
+          `It answered for ${coded} of ${counted(Number(units), 'unit')}${first === undefined || first === 'null' ? '' : `, between ${first} and ${last}`}; every request and answer is kept in the study's cache, so the codes can be re-made without the server.`,
+        ],
+    [
+      "Language models have matched or exceeded crowd workers on some annotation tasks (Gilardi, Alizadeh & Kubli 2023); whether this one does on this codebook is what its agreement with the study's coders below shows.",
+    ],
+  ];
+}
+
+function otherSentences(machine: MachineCoderReport): Inline[][] {
+  const parameters = machine.provenance
+    .filter(([name]) => name.startsWith('parameters.'))
+    .map(([name, value]) => `${name.slice('parameters.'.length)} = ${value}`);
+  return [
+    [{ code: machine.coder }, ` is a machine coder of method ${machine.method}.`],
     parameters.length === 0 ? [] : [`Its recorded parameters: ${parameters.join('; ')}.`],
-    llm
-      ? [
-          "Language models have matched or exceeded crowd workers on some annotation tasks (Gilardi, Alizadeh & Kubli 2023); whether this one does on this codebook is what its agreement with the study's coders below shows.",
-        ]
-      : [],
   ];
 }
 
@@ -180,7 +221,9 @@ export function machineCodersSection(doc: MethodsDocument, data: ReportData, cit
         ? dictionarySentences(machine)
         : machine.method === 'model'
           ? modelSentences(machine)
-          : otherSentences(machine, cited);
+          : machine.method === 'llm'
+            ? llmSentences(machine, cited)
+            : otherSentences(machine);
     if (machine.comparisons.length > 0)
       cited.add('Fleiss et al. 1969').add('De Vries et al. 2008').add('Cohen 1960');
     if (data.machine_primary?.coder === machine.coder && data.machine_primary.n > 0)

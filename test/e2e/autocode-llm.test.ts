@@ -299,6 +299,14 @@ describe('coding autocode --method llm', () => {
     expect(html1).toContain('served-model:7b');
     expect(html1).toContain('Against coder1: 326 units, pooled κ');
     expect(html1).toContain('Run-to-run stability: not measured');
+    // methods.md says what a reader needs to repeat the LLM coder, not how the connection was tuned.
+    const methods = await fs.readFile(path.join(study, 'out1', 'methods.md'), 'utf8');
+    expect(methods).toContain(
+      'codes units with a large language model: the model requested as test-model (named served-model:7b by the server), served at 127.0.0.1',
+    );
+    expect(methods).toMatch(/Temperature 0, seed \d+; prompt template version \d+, SHA-256 [0-9a-f]{12}\./);
+    expect(methods).toContain('(Gilardi, Alizadeh & Kubli 2023)');
+    expect(methods).not.toMatch(/retries|timeout_seconds|concurrency/);
   });
 
   it('reproduce fails, naming the unit, when an answer is missing from the cache', async () => {

@@ -9,7 +9,7 @@ export interface ProjectXml {
   name: string;
   origin: string;
   marker: ProjectMarker;
-  users: Array<{ guid: string; name: string; id: string }>;
+  users: Array<{ guid: string; name?: string; id?: string }>;
   /** The `.qdc` text of the codebook (from `codebookToQdc`): its metadata comment and `<Codes>` are moved into the project. */
   codebookQdc: string;
   variables: Array<{ guid: string; name: string; type: 'Text' | 'Date' }>;
@@ -22,9 +22,18 @@ export interface ProjectXml {
       name: string;
       start: number;
       end: number;
-      creatingUser: string;
-      codings: Array<{ guid: string; codeGuid: string; creatingUser: string; noteGuid?: string }>;
-      noteGuid?: string;
+      creatingUser?: string;
+      /** creationDateTime, modifyingUser, modifiedDateTime as the producer wrote them (imported selections). */
+      stamps: Record<string, string>;
+      description?: string;
+      codings: Array<{
+        guid: string;
+        codeGuid: string;
+        creatingUser?: string;
+        stamps: Record<string, string>;
+        noteGuids: string[];
+      }>;
+      noteGuids: string[];
     }>;
     values: Array<{ variableGuid: string; type: 'Text' | 'Date'; value: string }>;
   }>;
@@ -57,7 +66,7 @@ export function projectToQde(project: ProjectXml): string {
     lines.push('  <Users>');
     for (const user of project.users)
       lines.push(
-        `    <User guid="${user.guid}"${attr('name', user.name, 'a coder name')}${attr('id', user.id, 'a coder name')}/>`,
+        `    <User guid="${user.guid}"${user.name === undefined ? '' : attr('name', user.name, 'a coder name')}${user.id === undefined ? '' : attr('id', user.id, 'a coder name')}/>`,
       );
     lines.push('  </Users>');
   }
@@ -133,20 +142,7 @@ function sourceLines(source: ProjectXml['sources'][number]): string[] {
     return lines;
   }
   lines.push(`${open}>`);
-  for (const selection of source.selections) {
-    lines.push(
-      `      <PlainTextSelection guid="${selection.guid}"${attr('name', selection.name, where)} startPosition="${selection.start}" endPosition="${selection.end}" creatingUser="${selection.creatingUser}"${selection.codings.length === 0 && selection.noteGuid === undefined ? '/>' : '>'}`,
-    );
-    if (selection.codings.length === 0 && selection.noteGuid === undefined) continue;
-    for (const coding of selection.codings) {
-      lines.push(`        <Coding guid="${coding.guid}" creatingUser="${coding.creatingUser}">`);
-      lines.push(`          <CodeRef targetGUID="${coding.codeGuid}"/>`);
-      if (coding.noteGuid !== undefined) lines.push(`          <NoteRef targetGUID="${coding.noteGuid}"/>`);
-      lines.push('        </Coding>');
-    }
-    if (selection.noteGuid !== undefined) lines.push(`        <NoteRef targetGUID="${selection.noteGuid}"/>`);
-    lines.push('      </PlainTextSelection>');
-  }
+  for (const selection of source.selections) lines.push(...selectionLines(selection, where));
   for (const value of source.values) {
     const element = value.type === 'Date' ? 'DateValue' : 'TextValue';
     lines.push('      <VariableValue>');
@@ -155,5 +151,50 @@ function sourceLines(source: ProjectXml['sources'][number]): string[] {
     lines.push('      </VariableValue>');
   }
   lines.push('    </TextSource>');
+  return lines;
+}
+
+/** The attributes creatingUser, creationDateTime, modifyingUser, modifiedDateTime in the schema's order. */
+function stampAttributes(
+  creatingUser: string | undefined,
+  stamps: Record<string, string>,
+  where: string,
+): string {
+  const attr = attributeWriter();
+  let text = creatingUser === undefined ? '' : attr('creatingUser', creatingUser, where);
+  for (const name of ['creationDateTime', 'modifyingUser', 'modifiedDateTime'])
+    if (stamps[name] !== undefined) text += attr(name, stamps[name], where);
+  return text;
+}
+
+/** One `<PlainTextSelection>`: Description, Codings, NoteRefs, in the order Project.xsd wants. */
+function selectionLines(
+  selection: ProjectXml['sources'][number]['selections'][number],
+  where: string,
+): string[] {
+  const attr = attributeWriter();
+  const lines: string[] = [];
+  const open = `      <PlainTextSelection guid="${selection.guid}"${attr('name', selection.name, where)} startPosition="${selection.start}" endPosition="${selection.end}"${stampAttributes(selection.creatingUser, selection.stamps, where)}`;
+  if (
+    selection.codings.length === 0 &&
+    selection.noteGuids.length === 0 &&
+    selection.description === undefined
+  ) {
+    lines.push(`${open}/>`);
+    return lines;
+  }
+  lines.push(`${open}>`);
+  if (selection.description !== undefined)
+    lines.push(`        <Description>${escapeText(xmlSafe(selection.description, where))}</Description>`);
+  for (const coding of selection.codings) {
+    lines.push(
+      `        <Coding guid="${coding.guid}"${stampAttributes(coding.creatingUser, coding.stamps, where)}>`,
+    );
+    lines.push(`          <CodeRef targetGUID="${coding.codeGuid}"/>`);
+    for (const note of coding.noteGuids) lines.push(`          <NoteRef targetGUID="${note}"/>`);
+    lines.push('        </Coding>');
+  }
+  for (const note of selection.noteGuids) lines.push(`        <NoteRef targetGUID="${note}"/>`);
+  lines.push('      </PlainTextSelection>');
   return lines;
 }

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { type ExportLayout, exportLayouts, exportTable } from '../../app/export.js';
+import { type SelectionMode, selectionModes } from '../../core/export-positions.js';
+import { type CrlfCount, crlfCounts, type OffsetUnit, offsetUnits } from '../../core/overlap.js';
 import { InputError, UsageError } from '../../errors.js';
 import { AtomicWriteStream, exists, writeFileAtomic } from '../../io/atomic.js';
 import { csvLine } from '../../io/csv-write.js';
@@ -35,7 +37,25 @@ export function registerExport(program: Command): void {
     .option('--coder <name>', "one coder's codes instead of the final ones")
     .option('-o, --output <file>', 'write to this file (default: standard output)')
     .option('--force', 'overwrite the output file')
-    .option('--bom', 'start with a UTF-8 byte order mark (for Excel)');
+    .option('--bom', 'start with a UTF-8 byte order mark (for Excel)')
+    .addOption(
+      new Option(
+        '--selections <rule>',
+        'qdpx: original: imported selections as they were, codes applied in coding one selection per unit; units: one selection per unit for everything (default: original)',
+      ).choices(selectionModes),
+    )
+    .addOption(
+      new Option(
+        '--offsets <unit>',
+        'qdpx: what positions count, as the target program reads them: code points or UTF-16 code units (NVivo) (default: what the imported project counted, else codepoints)',
+      ).choices(offsetUnits),
+    )
+    .addOption(
+      new Option(
+        '--crlf <count>',
+        "qdpx: write texts with CRLF line ends, a CRLF counting one character (ATLAS.ti) or two (NVivo) (default: the imported project's line ends and counting, else LF as stored)",
+      ).choices(crlfCounts),
+    );
   addWorkspaceOption(command);
   command.addHelpText(
     'after',
@@ -66,7 +86,12 @@ coder, one text selection per reviewed unit and coder); docs/refi-qda-projects.m
       output?: string;
       force?: boolean;
       bom?: boolean;
+      selections?: SelectionMode;
+      offsets?: OffsetUnit;
+      crlf?: CrlfCount;
     }) => {
+      if (flags.format !== 'qdpx' && (flags.selections ?? flags.offsets ?? flags.crlf) !== undefined)
+        throw new UsageError('--selections, --offsets and --crlf go with --format qdpx');
       if (flags.format === 'qdpx') {
         if (flags.coder !== undefined || flags.bom)
           throw new UsageError('--coder and --bom go with --format csv; a .qdpx holds every coder');
@@ -80,17 +105,7 @@ coder, one text selection per reviewed unit and coder); docs/refi-qda-projects.m
           throw new UsageError('a .qdpx is a binary file: name it with -o FILE (or pipe the output)', {
             hint: 'for example: coding export --format qdpx -o study.qdpx',
           });
-        // The REFI-QDA writer (XML, zip) is loaded only for a .qdpx.
-        const { exportQdpx } = await import('../../app/qdpx.js');
-        const project = await exportQdpx({ cwd: process.cwd(), workspace: flags.workspace });
-        for (const warning of project.warnings) printFinding(warning);
-        if (target === undefined) process.stdout.write(project.bytes);
-        else {
-          await writeFileAtomic(target, project.bytes);
-          writeErr(
-            `wrote ${flags.output}: ${project.documents} documents, ${project.coders.length} coders (${project.coders.join(', ')}), ${project.selections} selections with ${project.codings} codings\n`,
-          );
-        }
+        await runQdpxExport(flags, target);
         return;
       }
       if (flags.format === 'parquet') return runParquetExport(flags);
@@ -130,4 +145,30 @@ coder, one text selection per reviewed unit and coder); docs/refi-qda-projects.m
       }
     },
   );
+}
+
+/** `--format qdpx`: the project to a file or standard output, and what was kept, changed and left out to stderr. */
+async function runQdpxExport(
+  flags: {
+    workspace?: string;
+    output?: string;
+    selections?: SelectionMode;
+    offsets?: OffsetUnit;
+    crlf?: CrlfCount;
+  },
+  target: string | undefined,
+): Promise<void> {
+  // The REFI-QDA writer (XML, zip) is loaded only for a .qdpx.
+  const { exportQdpx, renderQdpxExportSummary } = await import('../../app/qdpx.js');
+  const project = await exportQdpx({
+    cwd: process.cwd(),
+    workspace: flags.workspace,
+    selections: flags.selections,
+    offsets: flags.offsets,
+    crlf: flags.crlf,
+  });
+  for (const warning of project.warnings) printFinding(warning);
+  if (target === undefined) process.stdout.write(project.bytes);
+  else await writeFileAtomic(target, project.bytes);
+  writeErr(renderQdpxExportSummary(project, target === undefined ? undefined : flags.output));
 }

@@ -297,6 +297,8 @@ class SelectionWriter {
   originalCount = 0;
   private readonly noteByGuid: Map<string, { name?: string; text: string }>;
   private readonly notesWritten = new Set<string>();
+  /** GUIDs of the imported selections and codings written: a selection made of a unit never takes one of them. */
+  private readonly originalGuids = new Set<string>();
 
   constructor(
     private readonly study: Study,
@@ -306,6 +308,17 @@ class SelectionWriter {
     stored: SelectionsFile | undefined,
   ) {
     this.noteByGuid = new Map((stored?.notes ?? []).map((note) => [note.guid, note]));
+    for (const selections of plan?.selections.values() ?? [])
+      for (const selection of selections) {
+        this.originalGuids.add(selection.guid);
+        for (const coding of selection.codings) this.originalGuids.add(coding.guid);
+      }
+  }
+
+  /** The GUID of what a unit's selection names, made again (with ":added") if an imported one has it. */
+  private unitGuid(kind: 'selection' | 'coding', key: string): string {
+    const guid = exportGuid(kind, key);
+    return this.originalGuids.has(guid) ? exportGuid(kind, `${key}:added`) : guid;
   }
 
   /** The imported selections of a document, at their original positions or at their code points counted for the target. */
@@ -404,7 +417,7 @@ class SelectionWriter {
     const codings = codes.map((code) => {
       const codeId = study.codebook.codes[code]!.id;
       return {
-        guid: exportGuid('coding', `${coder}:${unit.id}:${codeId}`),
+        guid: this.unitGuid('coding', `${coder}:${unit.id}:${codeId}`),
         codeGuid: this.guidOfCode.get(codeId)!,
         creatingUser: user,
         stamps: {},
@@ -414,7 +427,7 @@ class SelectionWriter {
     this.selectionCount++;
     this.codingCount += codings.length;
     return {
-      guid: exportGuid('selection', `${coder}:${unit.id}`),
+      guid: this.unitGuid('selection', `${coder}:${unit.id}`),
       name: unit.id,
       start: position(unit.start),
       end: position(unit.end),

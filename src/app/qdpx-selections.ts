@@ -7,6 +7,7 @@ import path from 'node:path';
 import { sha256 } from '../core/hash.js';
 import type { QdeCoding, QdeSelection, QdeStamps } from '../io/qdpx.js';
 import type { SelectionsFile, StoredCoding, StoredSelection, StoredSource } from '../schema/selections.js';
+import { exportGuid } from './qdpx-export.js';
 import type { CoderWork, ImportContext, ImportQdpxResult, PlannedDocument } from './qdpx-types.js';
 
 export interface SourceFacts {
@@ -65,11 +66,13 @@ export function storedSelectionsOf(
     reviewed: settings.reviewed,
   };
   const sources: StoredSource[] = [];
+  const madeHere = selectionsMadeOfUnits(context);
   for (const document of planned) {
     const source = project.textSources[document.sourceIndex]!;
     const fact = facts[document.sourceIndex]!;
     const selections: StoredSelection[] = [];
     for (const selection of source.selections) {
+      if (madeHere(selection)) continue;
       const stored = storedSelection(selection, document, codingOf);
       if (stored === undefined) continue;
       for (const guid of selection.noteGuids) noteGuids.add(guid);
@@ -106,6 +109,25 @@ export function storedSelectionsOf(
       .filter((set) => set.sourceGuids.length > 0)
       .map((set) => ({ guid: set.guid, name: set.name })),
     sources,
+  };
+}
+
+/**
+ * In a project this tool wrote, the selections it made of units (GUID of "selection:<coder>:<unit>")
+ * are not kept: the annotations hold them already, and an export makes them again. Selections it
+ * gave back from another program's project are kept.
+ */
+function selectionsMadeOfUnits(context: ImportContext): (selection: QdeSelection) => boolean {
+  const { project } = context;
+  if (project.marker === undefined) return () => false;
+  const nameOf = new Map(project.users.map((user) => [user.guid, user.name ?? user.id ?? '']));
+  return (selection) => {
+    const user = selection.creatingUser === undefined ? undefined : nameOf.get(selection.creatingUser);
+    if (user === undefined || selection.name === undefined) return false;
+    const made = exportGuid('selection', `${user}:${selection.name}`);
+    return (
+      selection.guid === made || selection.guid === exportGuid('selection', `${user}:${selection.name}:added`)
+    );
   };
 }
 

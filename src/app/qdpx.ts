@@ -222,7 +222,8 @@ async function writeImport(
       result.codebook.switched = codebookPlan.switch;
     }
   }
-  if (result.selections.kept > 0 || parts.selections.sources.length > 0) {
+  // Written when some selection is kept (now or by an earlier import); a project made only of units (one this tool wrote from codes made here) needs none.
+  if (parts.selections.sources.some((source) => source.selections.length > 0)) {
     await writeSelections(workspace.paths.annotations, parts.selections);
     result.selections.written = true;
   }

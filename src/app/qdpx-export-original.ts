@@ -7,7 +7,7 @@
  * overlap and reviewed rules the import used) and compared with each coder's annotations now:
  * - a code a coder has on a unit that the imported selections did not give it → a new selection over
  *   the unit (one per unit and coder, its codings the new codes), as `--selections units` writes;
- * - a unit a coder reviewed without a code, which the import did not make so → an empty selection;
+ * - a unit a coder reviewed without a code, which the import did not place → an empty selection;
  * - an imported coding whose code the coder no longer has on any unit it covered → left out, and
  *   listed (the team removed it); on some of them only → exported as it was (a selection is never
  *   cut), and listed;

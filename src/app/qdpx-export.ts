@@ -385,9 +385,9 @@ class SelectionWriter {
         const coder = annotations.coder;
         const imported = this.plan?.imported.get(coder)?.get(unit.id);
         const codes = imported === undefined ? [...all] : [...all].filter((code) => !imported.has(code));
-        // Reviewed with no code: written unless the import made it so (its selections say it already).
-        if (codes.length === 0 && (all.length > 0 || (imported !== undefined && imported.size === 0)))
-          continue;
+        // Reviewed with no code: written only for units the import did not place (a unit whose imported
+        // codes were all removed keeps no empty selection: the removal is in the summary).
+        if (codes.length === 0 && (all.length > 0 || imported !== undefined)) continue;
         selections.push(this.unitSelection(annotations, unit, unitIndex, codes, position));
       }
     }

@@ -246,7 +246,7 @@ export function skippedSources(context: ImportContext): Record<OtherSourceKind, 
   if (leftOut.length > 0)
     context.warn(
       'QDPX_LEFT_OUT',
-      `left out, as nothing here holds them: ${leftOut.map(([kind, number]) => `${number} ${number === 1 ? kind.replace(/^graphs|^links|^descriptions/, (word) => word.slice(0, -1)) : kind}`).join(', ')}`,
+      `left out, as nothing here holds them: ${leftOut.map(([kind, number]) => `${number} ${number === 1 ? kind.replace(/^graphs|^links|^descriptions|^notes/, (word) => word.slice(0, -1)) : kind}`).join(', ')}`,
     );
   const count = project.otherSources.length;
   if (count > 0) {

@@ -34,6 +34,8 @@ export interface ChangedCoding {
 export interface OriginalPlan {
   /** Per document id: the imported selections to write, codings filtered. */
   selections: Map<string, StoredSelection[]>;
+  /** Per document id: the imported codings of the whole source to write. */
+  sourceCodings: Map<string, StoredCoding[]>;
   /** Per document id: the source as stored (its GUID, name and text facts). */
   sources: Map<string, StoredSource>;
   /** Per coder: unit id → code indices the import gave (empty: reviewed, no code). */
@@ -96,7 +98,16 @@ function importedWorks(
   };
   for (const source of sources) {
     const docId = source.document;
-    for (const selection of source.selections) {
+    // Codings of the whole source cover every unit (as the import placed them).
+    const whole: StoredSelection = {
+      guid: source.guid,
+      start: 0,
+      end: 0,
+      codePointStart: 0,
+      codePointEnd: 2 ** 31 - 1,
+      codings: source.codings,
+    };
+    for (const selection of [...source.selections, ...(source.codings.length > 0 ? [whole] : [])]) {
       const range = { start: selection.codePointStart, end: selection.codePointEnd };
       if (selection.codings.length === 0) {
         const coder =
@@ -135,6 +146,7 @@ export function planOriginalSelections(
 ): OriginalPlan {
   const plan: OriginalPlan = {
     selections: new Map(),
+    sourceCodings: new Map(),
     sources: new Map(),
     imported: new Map(),
     removed: [],
@@ -193,6 +205,22 @@ export function planOriginalSelections(
       if (filtered !== undefined) kept.push(filtered);
     }
     plan.selections.set(source.document, kept);
+    if (source.codings.length > 0) {
+      const whole = filterCodings(
+        {
+          guid: source.guid,
+          start: 0,
+          end: 0,
+          codePointStart: 0,
+          codePointEnd: 2 ** 31 - 1,
+          codings: source.codings,
+        },
+        source,
+        context,
+        plan,
+      );
+      if (whole !== undefined) plan.sourceCodings.set(source.document, whole.codings);
+    }
   }
   return plan;
 }

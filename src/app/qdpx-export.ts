@@ -136,6 +136,7 @@ export async function exportQdpx(options: ExportQdpxOptions): Promise<ExportQdpx
         ...writer.original(document.id, verbatim, position),
         ...writer.units(corpus, document.id, [...loaded.values()], position),
       ],
+      codings: writer.sourceCodings(document.id),
       values: valuesOf(document),
     };
   });
@@ -330,6 +331,19 @@ class SelectionWriter {
       this.codingCount += selection.codings.length;
       return this.originalSelection(selection, verbatim, position);
     });
+  }
+
+  /** The imported codings of a whole source, as they were. */
+  sourceCodings(docId: string): NonNullable<ProjectXml['sources'][number]['codings']> {
+    const codings = this.plan?.sourceCodings.get(docId) ?? [];
+    this.codingCount += codings.length;
+    return codings.map((coding) => ({
+      guid: coding.guid,
+      codeGuid: coding.code!,
+      ...(coding.creatingUser === undefined ? {} : { creatingUser: coding.creatingUser }),
+      stamps: stampsOf(coding),
+      noteGuids: (coding.notes ?? []).filter((guid) => this.keepNote(guid)),
+    }));
   }
 
   private originalSelection(

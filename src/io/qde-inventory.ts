@@ -57,7 +57,10 @@ function children(node: XmlNode): Array<[string, XmlNode]> {
   for (const [key, value] of Object.entries(node)) {
     if (key.startsWith('#') || key.startsWith('@_') || key.startsWith('?')) continue;
     for (const item of Array.isArray(value) ? value : [value])
-      result.push([localName(key), typeof item === 'object' && item !== null ? (item as XmlNode) : {}]);
+      result.push([
+        localName(key),
+        typeof item === 'object' && item !== null ? (item as XmlNode) : { '#text': String(item) },
+      ]);
   }
   return result;
 }
@@ -103,7 +106,7 @@ export function leftOutElements(
       if (where === 'Notes/Note') {
         const guid = attribute(element, 'guid');
         if (guid === undefined || !referencedNotes.has(normalise(guid))) {
-          add('notes attached to nothing');
+          add('notes not attached to a text selection or coding');
           continue;
         }
       }

@@ -35,6 +35,8 @@ export interface ProjectXml {
       }>;
       noteGuids: string[];
     }>;
+    /** Codings of the source as a whole (kept from an imported project). */
+    codings?: ProjectXml['sources'][number]['selections'][number]['codings'];
     values: Array<{ variableGuid: string; type: 'Text' | 'Date'; value: string }>;
   }>;
   notes: Array<{ guid: string; name: string; text: string }>;
@@ -137,12 +139,14 @@ function sourceLines(source: ProjectXml['sources'][number]): string[] {
   const lines: string[] = [];
   const where = `document ${source.name}`;
   const open = `    <TextSource guid="${source.guid}"${attr('name', source.name, where)}${attr('plainTextPath', source.plainTextPath, where)}`;
-  if (source.selections.length === 0 && source.values.length === 0) {
+  const codings = source.codings ?? [];
+  if (source.selections.length === 0 && codings.length === 0 && source.values.length === 0) {
     lines.push(`${open}/>`);
     return lines;
   }
   lines.push(`${open}>`);
   for (const selection of source.selections) lines.push(...selectionLines(selection, where));
+  for (const coding of codings) lines.push(...codingLines(coding, where, '      '));
   for (const value of source.values) {
     const element = value.type === 'Date' ? 'DateValue' : 'TextValue';
     lines.push('      <VariableValue>');
@@ -186,15 +190,22 @@ function selectionLines(
   lines.push(`${open}>`);
   if (selection.description !== undefined)
     lines.push(`        <Description>${escapeText(xmlSafe(selection.description, where))}</Description>`);
-  for (const coding of selection.codings) {
-    lines.push(
-      `        <Coding guid="${coding.guid}"${stampAttributes(coding.creatingUser, coding.stamps, where)}>`,
-    );
-    lines.push(`          <CodeRef targetGUID="${coding.codeGuid}"/>`);
-    for (const note of coding.noteGuids) lines.push(`          <NoteRef targetGUID="${note}"/>`);
-    lines.push('        </Coding>');
-  }
+  for (const coding of selection.codings) lines.push(...codingLines(coding, where, '        '));
   for (const note of selection.noteGuids) lines.push(`        <NoteRef targetGUID="${note}"/>`);
   lines.push('      </PlainTextSelection>');
   return lines;
+}
+
+/** One `<Coding>` with its CodeRef and NoteRefs. */
+function codingLines(
+  coding: ProjectXml['sources'][number]['selections'][number]['codings'][number],
+  where: string,
+  indent: string,
+): string[] {
+  return [
+    `${indent}<Coding guid="${coding.guid}"${stampAttributes(coding.creatingUser, coding.stamps, where)}>`,
+    `${indent}  <CodeRef targetGUID="${coding.codeGuid}"/>`,
+    ...coding.noteGuids.map((note) => `${indent}  <NoteRef targetGUID="${note}"/>`),
+    `${indent}</Coding>`,
+  ];
 }

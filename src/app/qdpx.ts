@@ -184,7 +184,7 @@ async function readTexts(
   const notesByGuid = new Map<string, string>();
   for (const note of project.notes) {
     const text = await readText(note);
-    if (text !== undefined) notesByGuid.set(note.guid, text.replace(/\r\n?/g, '\n'));
+    if (text !== undefined) notesByGuid.set(note.guid, text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'));
   }
   const analyses: Array<PositionPieces | undefined> = [];
   const facts: Array<SourceFacts | undefined> = [];

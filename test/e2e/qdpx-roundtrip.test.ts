@@ -185,13 +185,10 @@ describe('import then export of the shared NVivo for Windows project', () => {
       expect(Object.fromEntries(sets(back.project))).toEqual(Object.fromEntries(sets(original.project)));
       // Both users: the coder and the one who made the selections (Gergo, who coded nothing).
       expect(Object.fromEntries(users(back.project))).toEqual(Object.fromEntries(users(original.project)));
-      // The text: the same characters and line ends (the BOM, which positions do not count, aside).
+      // The text: the same bytes (its BOM, CRLF line ends and characters).
       const textName = 'Sources/56a79789-d535-4fb8-bedd-a915504c54ba.txt';
-      expect(Buffer.from(back.files[textName]!).toString('utf8')).toBe(
-        Buffer.from(original.files[textName]!)
-          .toString('utf8')
-          .replace(/^\uFEFF/, ''),
-      );
+      expect(Buffer.from(back.files[textName]!).equals(Buffer.from(original.files[textName]!))).toBe(true);
+      expect([...Buffer.from(back.files[textName]!).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       expect(await validates(backBytes)).toEqual([]);
 
       // --selections units: every reviewed unit a selection, as before issue 20.
@@ -267,7 +264,9 @@ describe('import then export of the shared NVivo for Windows project', () => {
         (await runCli(['corpus', 'units', '--format', 'json'], { cwd: workspace })).stdout,
       ) as Array<{ unit_id: string; text: string }>;
       const unitText = unitList.find((unit) => unit.unit_id === firstUnit)!.text;
-      const exportedText = Buffer.from(changedArchive.files[textName]!).toString('utf8');
+      const exportedText = Buffer.from(changedArchive.files[textName]!)
+        .toString('utf8')
+        .replace(/^\uFEFF/, '');
       expect(exportedText.slice(Number(newSelection.start), Number(newSelection.end))).toBe(
         unitText.replace(/\n/g, '\r\n'),
       );

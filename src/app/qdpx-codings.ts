@@ -192,11 +192,17 @@ export interface CoderOutcome {
 export function placeOnUnits(
   work: CoderWork,
   unitsByDocument: ReadonlyMap<string, UnitRecord[]>,
-  settings: ImportQdpxResult['settings'],
+  settings: Pick<ImportQdpxResult['settings'], 'overlap' | 'reviewed'>,
+  wholeDocuments: ReadonlySet<string> = new Set(),
 ): CoderOutcome {
   const pairs: CoderPairs = new Map();
   const memos = new Map<string, string>();
-  const documentIds = settings.reviewed === 'document' ? [...work.documents] : [...work.reviewed.keys()];
+  // Documents reviewed whole: by the rule, or because a project of ours says so for this coder.
+  const whole = (docId: string): boolean => settings.reviewed === 'document' || wholeDocuments.has(docId);
+  const documentIds =
+    settings.reviewed === 'document'
+      ? [...work.documents]
+      : [...new Set([...work.reviewed.keys(), ...wholeDocuments])];
   const memosByDocument = new Map<string, CoderWork['memos']>();
   for (const memo of work.memos) {
     const list = memosByDocument.get(memo.docId);
@@ -211,10 +217,9 @@ export function placeOnUnits(
         pairs.set(unitId, (pairs.get(unitId) ?? new Set()).add(code));
       }
     }
-    const reviewedIndices =
-      settings.reviewed === 'document'
-        ? units.map((_, index) => index)
-        : unitsCovered(work.reviewed.get(docId) ?? [], units, settings.overlap);
+    const reviewedIndices = whole(docId)
+      ? units.map((_, index) => index)
+      : unitsCovered(work.reviewed.get(docId) ?? [], units, settings.overlap);
     // Reviewed, no code: one shared empty set (never added to), not one per unit.
     for (const index of reviewedIndices)
       if (!pairs.has(units[index]!.id)) pairs.set(units[index]!.id, noCodes);

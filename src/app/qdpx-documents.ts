@@ -45,7 +45,8 @@ export function chooseSettings(
       return pieces === undefined ? [] : [{ pieces, selections: source.selections }];
     }),
     project.origin,
-    { offsets: options.offsets, crlf: options.crlf },
+    // A project of ours says how it counted (an export made for NVivo or ATLAS.ti); the options win.
+    { offsets: options.offsets ?? project.marker?.offsets, crlf: options.crlf ?? project.marker?.crlf },
   );
   if (choice.overruled)
     context.warn(

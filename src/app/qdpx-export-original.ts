@@ -40,6 +40,8 @@ export interface OriginalPlan {
   sources: Map<string, StoredSource>;
   /** Per coder: unit id → code indices the import gave (empty: reviewed, no code). */
   imported: Map<string, CoderPairs>;
+  /** Per coder: the documents the import counted as reviewed whole (`--reviewed document`). */
+  wholeDocuments: Map<string, Set<string>>;
   removed: ChangedCoding[];
   partlyRemoved: ChangedCoding[];
   /** Imported codings and selections left out for another reason, by reason, with their count. */
@@ -149,6 +151,7 @@ export function planOriginalSelections(
     sourceCodings: new Map(),
     sources: new Map(),
     imported: new Map(),
+    wholeDocuments: new Map(),
     removed: [],
     partlyRemoved: [],
     leftOut: {},
@@ -197,6 +200,11 @@ export function planOriginalSelections(
       into.set(unitId, existing === undefined ? new Set(codes) : new Set([...existing, ...codes]));
     }
     plan.imported.set(work.coder, into);
+    if (reviewed === 'document') {
+      const whole = plan.wholeDocuments.get(work.coder) ?? new Set<string>();
+      for (const docId of work.documents) whole.add(docId);
+      plan.wholeDocuments.set(work.coder, whole);
+    }
   }
   for (const source of current) {
     const kept: StoredSelection[] = [];

@@ -145,7 +145,14 @@ export async function exportQdpx(options: ExportQdpxOptions): Promise<ExportQdpx
   const qde = projectToQde({
     name: study.workspace.config.name,
     origin: `coding ${toolVersion}`,
-    marker: { tool: `coding ${toolVersion}`, reviewed: 'selections', units },
+    marker: {
+      tool: `coding ${toolVersion}`,
+      reviewed: 'selections',
+      units,
+      ...reviewedDocumentsOf(plan, coders, users.guidOf, sourceGuid),
+      ...(settings.offsets === 'codepoints' ? {} : { offsets: settings.offsets }),
+      ...(settings.lineEnds === 'crlf' && settings.crlf === 'one' ? { crlf: 'one' as const } : {}),
+    },
     users: users.list,
     codebookQdc: codebookToQdc(study.codebook.codebook, `coding ${toolVersion}`),
     variables,
@@ -169,6 +176,22 @@ export async function exportQdpx(options: ExportQdpxOptions): Promise<ExportQdpx
     },
     warnings,
   };
+}
+
+/** For the marker: per user, the documents the import counted as reviewed whole (so that coding reads them back so). */
+function reviewedDocumentsOf(
+  plan: OriginalPlan | undefined,
+  coders: readonly string[],
+  guidOf: (coder: string) => string,
+  sourceGuid: (id: string) => string,
+): { reviewedDocuments?: Record<string, string[]> } {
+  const result: Record<string, string[]> = {};
+  for (const coder of coders) {
+    const documents = plan?.wholeDocuments.get(coder);
+    if (documents !== undefined && documents.size > 0)
+      result[guidOf(coder)] = [...documents].map(sourceGuid).sort();
+  }
+  return Object.keys(result).length === 0 ? {} : { reviewedDocuments: result };
 }
 
 /** The selection rule and the counting of positions: the options, else what the imported projects counted. */

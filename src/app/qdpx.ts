@@ -112,7 +112,7 @@ async function importFromArchive(
   const { model, guids } = await codebookAndGuids(codebookPlan, workspace);
   const unitsByDocument = unitsAfterImport(workspace, planned, corpus);
   const works = collectCodings(context, planned, texts.notesByGuid, guids, settings, model);
-  const { coders, outcomes } = codersOf(context, works, unitsByDocument, settings);
+  const { coders, outcomes } = codersOf(context, works, unitsByDocument, settings, planned);
   const selections = storedSelectionsOf(context, planned, texts.facts, settings, works, texts.notesByGuid);
   const selectionsFile = relativeTo(workspace, selectionsPath(workspace.paths.annotations));
   const storedSelections = await readSelections(workspace.paths.annotations, selectionsFile);
@@ -254,15 +254,26 @@ function codersOf(
   works: Map<string, CoderWork>,
   unitsByDocument: ReadonlyMap<string, UnitRecord[]>,
   settings: ImportQdpxResult['settings'],
+  planned: readonly PlannedDocument[],
 ): { coders: ImportedCoder[]; outcomes: Map<string, CoderOutcome> } {
   const { project } = context;
+  const docIdBySource = new Map(
+    planned.map((document) => [project.textSources[document.sourceIndex]!.guid, document.input.id]),
+  );
+  // A project of ours names the documents each user reviewed whole (those it was given by another program so).
+  const wholeDocuments = (userGuid: string): Set<string> =>
+    new Set(
+      (project.marker?.reviewedDocuments?.[userGuid] ?? [])
+        .map((guid) => docIdBySource.get(guid))
+        .filter((id): id is string => id !== undefined),
+    );
   const userByGuid = new Map(project.users.map((user) => [user.guid, user]));
   const coderNames = assignCoderNames([...works.keys()], userByGuid, context.options.users ?? {}, project);
   for (const [guid, work] of works) work.coder = coderNames.get(guid)!;
   const outcomes = new Map<string, CoderOutcome>();
   const coders: ImportedCoder[] = [];
   for (const work of [...works.values()].sort((left, right) => left.coder.localeCompare(right.coder))) {
-    const outcome = placeOnUnits(work, unitsByDocument, settings);
+    const outcome = placeOnUnits(work, unitsByDocument, settings, wholeDocuments(work.userGuid));
     const user = userByGuid.get(work.userGuid);
     coders.push({
       userGuid: work.userGuid,

@@ -193,6 +193,15 @@ function readComments(
         for (const [guid, kind] of Object.entries(value.units))
           if (typeof kind === 'string') units[normaliseGuid(guid)] = kind;
         marker = { tool: String(value.tool ?? ''), reviewed: 'selections', units };
+        if (value.offsets === 'utf16' || value.offsets === 'codepoints') marker.offsets = value.offsets;
+        if (value.crlf === 'one' || value.crlf === 'two') marker.crlf = value.crlf;
+        if (typeof value.reviewedDocuments === 'object' && value.reviewedDocuments !== null) {
+          const reviewedDocuments: Record<string, string[]> = {};
+          for (const [user, documents] of Object.entries(value.reviewedDocuments))
+            if (Array.isArray(documents))
+              reviewedDocuments[normaliseGuid(user)] = documents.map((guid) => normaliseGuid(String(guid)));
+          marker.reviewedDocuments = reviewedDocuments;
+        }
       }
     } catch {
       warn(

@@ -83,6 +83,14 @@ export interface ProjectMarker {
   reviewed: 'selections';
   /** Unit kind of each document, by TextSource GUID. */
   units: Record<string, string>;
+  /**
+   * Documents (TextSource GUIDs) in which every unit counts as reviewed by a user (user GUID → list):
+   * those of an imported project read so (`--reviewed document`), given back with its own selections.
+   */
+  reviewedDocuments?: Record<string, string[]>;
+  /** How positions were counted, when not as code points with CRLF as two (an export made for NVivo or ATLAS.ti). */
+  offsets?: 'codepoints' | 'utf16';
+  crlf?: 'one' | 'two';
 }
 
 /** A `<Set>` of the project: its members by kind (codes go to the codebook's `sets:`, sources to the documents' `sets` attribute). */

@@ -191,6 +191,17 @@ describe('import then export of the shared NVivo for Windows project', () => {
       expect([...Buffer.from(back.files[textName]!).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       expect(await validates(backBytes)).toEqual([]);
 
+      // Read back by coding in another workspace: the same annotations (every unit of the document
+      // reviewed, as the NVivo import counted them: the project says so in its marker comment).
+      const other = await temporaryWorkspace();
+      await fs.copyFile(path.join(workspace, 'back.qdpx'), path.join(other, 'back.qdpx'));
+      // (Its positions count UTF-16 code units, for NVivo: its marker comment says so to coding.)
+      const reread = await runCli(['import', 'back.qdpx'], { cwd: other });
+      expect(reread.code, reread.stderr).toBe(0);
+      expect(await annotationRows(other, 'floriansipos')).toEqual(
+        await annotationRows(workspace, 'floriansipos'),
+      );
+
       // --selections units: every reviewed unit a selection, as before issue 20.
       const units = await runCli(
         ['export', '--format', 'qdpx', '--selections', 'units', '-o', 'units.qdpx'],
@@ -348,10 +359,10 @@ describe('a study made in coding, exported for NVivo', () => {
         ).toBe(unit.text.replace(/\n/g, reading.lineEnd));
       }
     }
-    // Read back by coding with the same counting: the same annotations.
+    // Read back by coding (the marker comment says how the positions count): the same annotations.
     const other = await temporaryWorkspace();
     await fs.copyFile(path.join(workspace, 'out--offsetsutf16--crlftwo.qdpx'), path.join(other, 'p.qdpx'));
-    const back = await runCli(['import', 'p.qdpx', '--offsets', 'utf16', '--crlf', 'two'], { cwd: other });
+    const back = await runCli(['import', 'p.qdpx'], { cwd: other });
     expect(back.code, back.stderr).toBe(0);
     expect(await annotationRows(other, 'ana')).toEqual(await annotationRows(workspace, 'ana'));
   }, 120_000);

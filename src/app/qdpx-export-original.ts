@@ -167,45 +167,8 @@ export function planOriginalSelections(
     exportedGuids: new Set(codeGuidById.values()),
     annotations,
   };
-  // Sources whose document is gone, or whose text changed since the import, cannot be placed.
-  const current: StoredSource[] = [];
-  for (const source of stored.sources) {
-    const hash = documentHash.get(source.document);
-    if (hash === undefined) {
-      if (source.selections.length > 0)
-        plan.leftOut['selections of documents no longer in the corpus'] =
-          (plan.leftOut['selections of documents no longer in the corpus'] ?? 0) + source.selections.length;
-      continue;
-    }
-    if (hash !== source.text.hash) {
-      if (source.selections.length > 0)
-        plan.leftOut['selections of documents whose text changed since the import'] =
-          (plan.leftOut['selections of documents whose text changed since the import'] ?? 0) +
-          source.selections.length;
-      continue;
-    }
-    plan.sources.set(source.document, source);
-    current.push(source);
-  }
-  const coderOfUser = new Map(
-    stored.users.filter((user) => user.coder !== undefined).map((user) => [user.guid, user.coder!]),
-  );
-  for (const { work, overlap, reviewed } of importedWorks(current, context, coderOfUser).values()) {
-    const { pairs } = placeOnUnits(work, unitsByDocument, { overlap, reviewed } as Parameters<
-      typeof placeOnUnits
-    >[2]);
-    const into = plan.imported.get(work.coder) ?? new Map<string, Set<number>>();
-    for (const [unitId, codes] of pairs) {
-      const existing = into.get(unitId);
-      into.set(unitId, existing === undefined ? new Set(codes) : new Set([...existing, ...codes]));
-    }
-    plan.imported.set(work.coder, into);
-    if (reviewed === 'document') {
-      const whole = plan.wholeDocuments.get(work.coder) ?? new Set<string>();
-      for (const docId of work.documents) whole.add(docId);
-      plan.wholeDocuments.set(work.coder, whole);
-    }
-  }
+  const current = placeableSources(stored, documentHash, plan);
+  placeImported(stored, current, context, plan);
   for (const source of current) {
     const kept: StoredSelection[] = [];
     for (const selection of source.selections) {
@@ -231,6 +194,58 @@ export function planOriginalSelections(
     }
   }
   return plan;
+}
+
+/** The kept sources whose document is still in the corpus with the same text (others are counted in `leftOut`). */
+function placeableSources(
+  stored: SelectionsFile,
+  documentHash: ReadonlyMap<string, string>,
+  plan: OriginalPlan,
+): StoredSource[] {
+  const current: StoredSource[] = [];
+  for (const source of stored.sources) {
+    const hash = documentHash.get(source.document);
+    const reason =
+      hash === undefined
+        ? 'selections of documents no longer in the corpus'
+        : hash !== source.text.hash
+          ? 'selections of documents whose text changed since the import'
+          : undefined;
+    if (reason !== undefined) {
+      if (source.selections.length > 0)
+        plan.leftOut[reason] = (plan.leftOut[reason] ?? 0) + source.selections.length;
+      continue;
+    }
+    plan.sources.set(source.document, source);
+    current.push(source);
+  }
+  return current;
+}
+
+/** What the import made of the kept selections, placed again on today's units: `imported` and `wholeDocuments` of the plan. */
+function placeImported(
+  stored: SelectionsFile,
+  current: readonly StoredSource[],
+  context: Context,
+  plan: OriginalPlan,
+): void {
+  const coderOfUser = new Map(
+    stored.users.filter((user) => user.coder !== undefined).map((user) => [user.guid, user.coder!]),
+  );
+  for (const { work, overlap, reviewed } of importedWorks(current, context, coderOfUser).values()) {
+    const { pairs } = placeOnUnits(work, context.unitsByDocument, { overlap, reviewed });
+    const into = plan.imported.get(work.coder) ?? new Map<string, Set<number>>();
+    for (const [unitId, codes] of pairs) {
+      const existing = into.get(unitId);
+      into.set(unitId, existing === undefined ? new Set(codes) : new Set([...existing, ...codes]));
+    }
+    plan.imported.set(work.coder, into);
+    if (reviewed === 'document') {
+      const whole = plan.wholeDocuments.get(work.coder) ?? new Set<string>();
+      for (const docId of work.documents) whole.add(docId);
+      plan.wholeDocuments.set(work.coder, whole);
+    }
+  }
 }
 
 /** The selection with the codings that go back (undefined: every coding it had is left out). */

@@ -86,20 +86,7 @@ const fullDate = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The study as a REFI-QDA project (`.qdpx` bytes). Same study → same bytes. */
 export async function exportQdpx(options: ExportQdpxOptions): Promise<ExportQdpxResult> {
-  const study = await openStudy(options);
-  const corpus = await loadCorpus(corpusPaths(study.workspace.paths.corpus));
-  const coders = await codersWithAnnotations(study);
-  const warnings: Finding[] = [];
-  const loaded = new Map<string, CoderAnnotations>();
-  for (const coder of coders) {
-    const annotations = (await loadCoder(study, coder))!;
-    warnings.push(...annotations.warnings);
-    loaded.set(coder, annotations);
-  }
-  const stored = await readSelections(
-    study.workspace.paths.annotations,
-    relativeTo(study.workspace, selectionsPath(study.workspace.paths.annotations)),
-  );
+  const { study, corpus, coders, loaded, stored, warnings } = await loadStudy(options);
   const settings = exportSettings(options, stored);
   const guidOfCode = codeGuids(study.codebook.codebook);
   const plan =
@@ -140,19 +127,18 @@ export async function exportQdpx(options: ExportQdpxOptions): Promise<ExportQdpx
       values: valuesOf(document),
     };
   });
-  const units: Record<string, string> = {};
-  for (const document of corpus.documents) units[sourceGuid(document.id)] = document.unit;
+  const marker: ProjectXml['marker'] = {
+    tool: `coding ${toolVersion}`,
+    reviewed: 'selections',
+    units: Object.fromEntries(corpus.documents.map((document) => [sourceGuid(document.id), document.unit])),
+    ...reviewedDocumentsOf(plan, coders, users.guidOf, sourceGuid),
+    ...(settings.offsets === 'codepoints' ? {} : { offsets: settings.offsets }),
+    ...(settings.lineEnds === 'crlf' && settings.crlf === 'one' ? { crlf: 'one' as const } : {}),
+  };
   const qde = projectToQde({
     name: study.workspace.config.name,
     origin: `coding ${toolVersion}`,
-    marker: {
-      tool: `coding ${toolVersion}`,
-      reviewed: 'selections',
-      units,
-      ...reviewedDocumentsOf(plan, coders, users.guidOf, sourceGuid),
-      ...(settings.offsets === 'codepoints' ? {} : { offsets: settings.offsets }),
-      ...(settings.lineEnds === 'crlf' && settings.crlf === 'one' ? { crlf: 'one' as const } : {}),
-    },
+    marker,
     users: users.list,
     codebookQdc: codebookToQdc(study.codebook.codebook, `coding ${toolVersion}`),
     variables,
@@ -176,6 +162,32 @@ export async function exportQdpx(options: ExportQdpxOptions): Promise<ExportQdpx
     },
     warnings,
   };
+}
+
+/** The study, its corpus, every coder's annotations (with their warnings) and the kept selections. */
+async function loadStudy(options: ExportQdpxOptions): Promise<{
+  study: Study;
+  corpus: LoadedCorpus;
+  coders: string[];
+  loaded: Map<string, CoderAnnotations>;
+  stored: SelectionsFile | undefined;
+  warnings: Finding[];
+}> {
+  const study = await openStudy(options);
+  const corpus = await loadCorpus(corpusPaths(study.workspace.paths.corpus));
+  const coders = await codersWithAnnotations(study);
+  const warnings: Finding[] = [];
+  const loaded = new Map<string, CoderAnnotations>();
+  for (const coder of coders) {
+    const annotations = (await loadCoder(study, coder))!;
+    warnings.push(...annotations.warnings);
+    loaded.set(coder, annotations);
+  }
+  const stored = await readSelections(
+    study.workspace.paths.annotations,
+    relativeTo(study.workspace, selectionsPath(study.workspace.paths.annotations)),
+  );
+  return { study, corpus, coders, loaded, stored, warnings };
 }
 
 /** For the marker: per user, the documents the import counted as reviewed whole (so that coding reads them back so). */

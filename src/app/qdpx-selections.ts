@@ -88,10 +88,24 @@ export function storedSelectionsOf(
       codings: source.codings.map((coding) => codingOf(coding, source.creatingUser)),
     });
   }
-  const coderByUser = new Map([...works].map(([guid, work]) => [guid, work.coder]));
   return {
     format: 'coding-refi-selections',
     version: 1,
+    ...projectParts(context, works, noteGuids, notesByGuid),
+    sources,
+  };
+}
+
+/** The project's users (with the coder each became), the notes kept selections refer to, and its sets of documents. */
+function projectParts(
+  context: ImportContext,
+  works: ReadonlyMap<string, CoderWork>,
+  noteGuids: ReadonlySet<string>,
+  notesByGuid: ReadonlyMap<string, string>,
+): Pick<SelectionsFile, 'users' | 'notes' | 'documentSets'> {
+  const { project } = context;
+  const coderByUser = new Map([...works].map(([guid, work]) => [guid, work.coder]));
+  return {
     users: project.users.map((user) => ({
       guid: user.guid,
       ...(user.name === undefined ? {} : { name: user.name }),
@@ -108,7 +122,6 @@ export function storedSelectionsOf(
     documentSets: project.sets
       .filter((set) => set.sourceGuids.length > 0)
       .map((set) => ({ guid: set.guid, name: set.name })),
-    sources,
   };
 }
 

@@ -58,7 +58,15 @@ export function renderQdpxImportSummary(result: ImportQdpxResult): string {
           : ''),
     );
   } else lines.push('codebook: the project has none; the workspace keeps its own');
-  const missingCodings = sources.missing.reduce((sum, item) => sum + item.codings, 0);
+  lines.push(...coderLines(result));
+  if (result.dryRun) lines.push('dry run: nothing was written');
+  return `${lines.join('\n')}\n`;
+}
+
+/** The coders imported (user → coder, what was stored), and what reliability needs. */
+function coderLines(result: ImportQdpxResult): string[] {
+  const lines: string[] = [];
+  const missingCodings = result.sources.missing.reduce((sum, item) => sum + item.codings, 0);
   if (result.coders.length === 0)
     lines.push(
       missingCodings > 0
@@ -86,8 +94,7 @@ export function renderQdpxImportSummary(result: ImportQdpxResult): string {
         'coding themes works with one coder.',
     );
   }
-  if (result.dryRun) lines.push('dry run: nothing was written');
-  return `${lines.join('\n')}\n`;
+  return lines;
 }
 
 /**

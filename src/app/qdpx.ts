@@ -105,30 +105,12 @@ async function importFromArchive(
   // units; a duplicate document) is the project import's warning too, as for `coding import FILE.txt`.
   warnings.push(...documents.warnings);
 
-  // The codebook, then who coded what, on the units after the import.
-  const codebookPlan =
-    project.codebookQdc === undefined ? undefined : await planCodebook(project, workspace, shownAs, options);
-  if (codebookPlan !== undefined) warnings.push(...codebookPlan.warnings);
-  const { model, guids } = await codebookAndGuids(codebookPlan, workspace);
-  const unitsByDocument = unitsAfterImport(workspace, planned, corpus);
-  const works = collectCodings(context, planned, texts.notesByGuid, guids, settings, model);
-  const { coders, outcomes } = codersOf(context, works, unitsByDocument, settings, planned);
-  const selections = storedSelectionsOf(context, planned, texts.facts, settings, works, texts.notesByGuid);
-  const selectionsFile = relativeTo(workspace, selectionsPath(workspace.paths.annotations));
-  const storedSelections = await readSelections(workspace.paths.annotations, selectionsFile);
-
-  // Checks against what is stored, before anything is written.
-  if (model !== undefined) {
-    await checkConflicts(context, {
-      model,
-      codebookFile: codebookPlan?.file ?? relativeTo(workspace, workspace.paths.codebook),
-      switched: codebookPlan?.switch === true,
-      corpus,
-      planned,
-      unitsByDocument,
-      outcomes,
-    });
-  }
+  const { codebookPlan, coders, outcomes, kept, selections } = await planCodings(context, {
+    planned,
+    corpus,
+    settings,
+    texts,
+  });
 
   const result: ImportQdpxResult = {
     file: shownAs,
@@ -147,25 +129,70 @@ async function importFromArchive(
     codebook: codebookSummary(codebookPlan),
     coders,
     selections: {
-      file: selectionsFile,
-      kept: selections.sources.reduce((sum, source) => sum + source.selections.length, 0),
+      file: relativeTo(workspace, selectionsPath(workspace.paths.annotations)),
+      kept,
       written: false,
     },
     warnings,
     dryRun: options.dryRun === true,
   };
   if (options.dryRun === true) return result;
-  const allSelections = mergeSelections(storedSelections, selections);
-  await writeImport(context, {
-    result,
-    planned,
-    ingest,
-    documents,
-    codebookPlan,
-    outcomes,
-    selections: allSelections,
-  });
+  await writeImport(context, { result, planned, ingest, documents, codebookPlan, outcomes, selections });
   return result;
+}
+
+/**
+ * The codebook, who coded what on the units after the import, and the selections kept (merged with
+ * those stored); then the check against stored annotations. Nothing is written.
+ */
+async function planCodings(
+  context: ImportContext,
+  parts: {
+    planned: readonly PlannedDocument[];
+    corpus: LoadedCorpus | undefined;
+    settings: ImportQdpxResult['settings'];
+    texts: Awaited<ReturnType<typeof readTexts>>;
+  },
+): Promise<{
+  codebookPlan: CodebookPlan | undefined;
+  coders: ImportedCoder[];
+  outcomes: Map<string, CoderOutcome>;
+  kept: number;
+  selections: SelectionsFile;
+}> {
+  const { project, workspace, shownAs, options, warnings } = context;
+  const { planned, corpus, settings, texts } = parts;
+  const codebookPlan =
+    project.codebookQdc === undefined ? undefined : await planCodebook(project, workspace, shownAs, options);
+  if (codebookPlan !== undefined) warnings.push(...codebookPlan.warnings);
+  const { model, guids } = await codebookAndGuids(codebookPlan, workspace);
+  const unitsByDocument = unitsAfterImport(workspace, planned, corpus);
+  const works = collectCodings(context, planned, texts.notesByGuid, guids, settings, model);
+  const { coders, outcomes } = codersOf(context, works, unitsByDocument, settings, planned);
+  const selections = storedSelectionsOf(context, planned, texts.facts, settings, works, texts.notesByGuid);
+  const stored = await readSelections(
+    workspace.paths.annotations,
+    relativeTo(workspace, selectionsPath(workspace.paths.annotations)),
+  );
+  // Checks against what is stored, before anything is written.
+  if (model !== undefined) {
+    await checkConflicts(context, {
+      model,
+      codebookFile: codebookPlan?.file ?? relativeTo(workspace, workspace.paths.codebook),
+      switched: codebookPlan?.switch === true,
+      corpus,
+      planned,
+      unitsByDocument,
+      outcomes,
+    });
+  }
+  return {
+    codebookPlan,
+    coders,
+    outcomes,
+    kept: selections.sources.reduce((sum, source) => sum + source.selections.length, 0),
+    selections: mergeSelections(stored, selections),
+  };
 }
 
 /** The texts of the sources and notes: each source analysed once for every reading of positions (and normalised on the way), with what an export needs of the original; the original is not kept. */

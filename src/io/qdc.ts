@@ -207,25 +207,32 @@ export function codebookToQdc(codebook: Codebook, origin: string): string {
     );
   }
   lines.push('  </Codes>');
-  if (codebook.sets !== undefined && codebook.sets.length > 0) {
-    // Sets of codes, named by their own GUID or one of "set:<id>"; members by their codes' GUIDs.
-    const guidOf = codeGuids(codebook);
-    lines.push('  <Sets>');
-    for (const [index, set] of codebook.sets.entries()) {
-      const where = `sets[${index}] (set ${set.id})`;
-      lines.push(
-        `    <Set guid="${codeSetGuid(set.id, set.guid)}" name="${escapeAttribute(check(set.label, where))}">`,
-      );
-      if (set.description !== undefined)
-        lines.push(`      <Description>${escapeText(check(set.description, where))}</Description>`);
-      for (const code of set.codes)
-        lines.push(`      <MemberCode guid="${guidOf.get(code) ?? qdcGuid(code)}"/>`);
-      lines.push('    </Set>');
-    }
-    lines.push('  </Sets>');
-  }
+  lines.push(...setLines(codebook));
   lines.push('</CodeBook>');
   return `${lines.join('\n')}\n`;
+}
+
+/** The codebook's sets of codes as `<Sets>` (none: no lines); members named by their codes' GUIDs. */
+function setLines(codebook: Codebook): string[] {
+  const lines: string[] = [];
+  const check = xmlSafe;
+  if (codebook.sets === undefined || codebook.sets.length === 0) return lines;
+  // Sets of codes, named by their own GUID or one of "set:<id>"; members by their codes' GUIDs.
+  const guidOf = codeGuids(codebook);
+  lines.push('  <Sets>');
+  for (const [index, set] of codebook.sets.entries()) {
+    const where = `sets[${index}] (set ${set.id})`;
+    lines.push(
+      `    <Set guid="${codeSetGuid(set.id, set.guid)}" name="${escapeAttribute(check(set.label, where))}">`,
+    );
+    if (set.description !== undefined)
+      lines.push(`      <Description>${escapeText(check(set.description, where))}</Description>`);
+    for (const code of set.codes)
+      lines.push(`      <MemberCode guid="${guidOf.get(code) ?? qdcGuid(code)}"/>`);
+    lines.push('    </Set>');
+  }
+  lines.push('  </Sets>');
+  return lines;
 }
 
 /** The GUID each category and code is exported with: its own (kept from an import), else UUID v5 of its id. */

@@ -70,12 +70,17 @@ Examples:
   coding export --layout long --coder coder2
   coding export --format parquet --layout wide -o final-wide.parquet
   coding export --format qdpx -o study.qdpx
+  coding export --format qdpx --offsets utf16 --crlf two -o for-nvivo.qdpx
 
 parquet: the same rows, typed: 0/1 code columns as INT32, date as DATE when every document has a
 full date (YYYY-MM-DD), else as given; an empty cell of the CSV is null.
 
 qdpx: the corpus, the codebook and every coder's annotations as one REFI-QDA project (one user per
-coder, one text selection per reviewed unit and coder); docs/refi-qda-projects.md says what is kept.`,
+coder). Selections imported from a project (annotations/selections.json) go back as they were, with
+their GUIDs, users and dates; codes applied in coding become one selection per unit and coder
+(--selections units: every selection a unit). Positions count as the imported project counted
+(NVivo: UTF-16 code units, CRLF as two), else code points; the summary names imported codings the
+team removed. docs/refi-qda-projects.md says what is kept.`,
   );
   command.action(
     async (flags: {
@@ -110,39 +115,7 @@ coder, one text selection per reviewed unit and coder); docs/refi-qda-projects.m
       }
       if (flags.format === 'parquet') return runParquetExport(flags);
       if (flags.format !== 'csv') throw new UsageError(`unknown format ${flags.format}`);
-      let outputFile: string | undefined;
-      if (flags.output !== undefined && flags.output !== '-') {
-        outputFile = path.resolve(flags.output);
-        if ((await exists(outputFile)) && !flags.force)
-          throw new InputError(`${flags.output} exists already`, {
-            hint: 'choose another file, or pass --force.',
-          });
-      }
-      const table = await exportTable({
-        cwd: process.cwd(),
-        workspace: flags.workspace,
-        coder: flags.coder,
-        layout: flags.layout,
-      });
-      for (const warning of table.data.set.warnings) printFinding(warning);
-      const output = outputFile ? new AtomicWriteStream(outputFile) : undefined;
-      const emit = async (text: string): Promise<void> => {
-        if (output) await output.write(text);
-        else writeData(text);
-      };
-      try {
-        await emit(`${flags.bom ? '\uFEFF' : ''}${csvLine(table.header)}`);
-        let rows = 0;
-        for (const row of table.rows()) {
-          await emit(csvLine(row, { neutraliseFormulas: true }));
-          rows++;
-        }
-        await output?.commit();
-        if (output) writeErr(`wrote ${rows} rows to ${flags.output}\n`);
-      } catch (error) {
-        await output?.abort();
-        throw error;
-      }
+      await runCsvExport(flags);
     },
   );
 }
@@ -171,4 +144,48 @@ async function runQdpxExport(
   if (target === undefined) process.stdout.write(project.bytes);
   else await writeFileAtomic(target, project.bytes);
   writeErr(renderQdpxExportSummary(project, target === undefined ? undefined : flags.output));
+}
+
+/** `--format csv`: the rows to a file (atomically) or standard output. */
+async function runCsvExport(flags: {
+  workspace?: string;
+  layout: ExportLayout;
+  coder?: string;
+  output?: string;
+  force?: boolean;
+  bom?: boolean;
+}): Promise<void> {
+  let outputFile: string | undefined;
+  if (flags.output !== undefined && flags.output !== '-') {
+    outputFile = path.resolve(flags.output);
+    if ((await exists(outputFile)) && !flags.force)
+      throw new InputError(`${flags.output} exists already`, {
+        hint: 'choose another file, or pass --force.',
+      });
+  }
+  const table = await exportTable({
+    cwd: process.cwd(),
+    workspace: flags.workspace,
+    coder: flags.coder,
+    layout: flags.layout,
+  });
+  for (const warning of table.data.set.warnings) printFinding(warning);
+  const output = outputFile ? new AtomicWriteStream(outputFile) : undefined;
+  const emit = async (text: string): Promise<void> => {
+    if (output) await output.write(text);
+    else writeData(text);
+  };
+  try {
+    await emit(`${flags.bom ? '\uFEFF' : ''}${csvLine(table.header)}`);
+    let rows = 0;
+    for (const row of table.rows()) {
+      await emit(csvLine(row, { neutraliseFormulas: true }));
+      rows++;
+    }
+    await output?.commit();
+    if (output) writeErr(`wrote ${rows} rows to ${flags.output}\n`);
+  } catch (error) {
+    await output?.abort();
+    throw error;
+  }
 }

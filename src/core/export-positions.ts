@@ -65,24 +65,38 @@ function countBefore(sorted: Int32Array, length: number, value: number): number 
  * @example exportPosition('a😀\nb', { offsets: 'utf16', crlf: 'two', lineEnds: 'crlf' })(3) // 5
  */
 export function exportPosition(text: string, reading: ExportReading): (codePoint: number) => number {
-  const astral = new Int32Array(text.length);
-  const lineFeeds = new Int32Array(text.length);
-  let astralCount = 0;
-  let lineFeedCount = 0;
-  let codePoint = 0;
-  for (let index = 0; index < text.length; index++, codePoint++) {
-    const unit = text.charCodeAt(index);
-    if (unit === 10) lineFeeds[lineFeedCount++] = codePoint;
-    else if (unit >= 0xd800 && unit <= 0xdbff && index + 1 < text.length) {
-      const next = text.charCodeAt(index + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        astral[astralCount++] = codePoint;
-        index++;
-      }
-    }
-  }
   const countUtf16 = reading.offsets === 'utf16';
   const countCr = reading.lineEnds === 'crlf' && reading.crlf === 'two';
+  if (!countUtf16 && !countCr) return (offset) => offset;
+  // Two passes: count, then record the code point offsets (memory: the count, not the text's length).
+  const scan = (record: (kind: 'astral' | 'lf', codePoint: number) => void): void => {
+    let codePoint = 0;
+    for (let index = 0; index < text.length; index++, codePoint++) {
+      const unit = text.charCodeAt(index);
+      if (unit === 10) record('lf', codePoint);
+      else if (unit >= 0xd800 && unit <= 0xdbff && index + 1 < text.length) {
+        const next = text.charCodeAt(index + 1);
+        if (next >= 0xdc00 && next <= 0xdfff) {
+          record('astral', codePoint);
+          index++;
+        }
+      }
+    }
+  };
+  let astralCount = 0;
+  let lineFeedCount = 0;
+  scan((kind) => {
+    if (kind === 'astral') astralCount++;
+    else lineFeedCount++;
+  });
+  const astral = new Int32Array(countUtf16 ? astralCount : 0);
+  const lineFeeds = new Int32Array(countCr ? lineFeedCount : 0);
+  astralCount = 0;
+  lineFeedCount = 0;
+  scan((kind, codePoint) => {
+    if (kind === 'astral' && countUtf16) astral[astralCount++] = codePoint;
+    else if (kind === 'lf' && countCr) lineFeeds[lineFeedCount++] = codePoint;
+  });
   return (offset) =>
     offset +
     (countUtf16 ? countBefore(astral, astralCount, offset) : 0) +

@@ -113,8 +113,19 @@ export function projectToQde(project: ProjectXml): string {
           .slice(setsStart + 1, qdcLines.lastIndexOf('  </Sets>'))
           .map((line) => line.replace(/^(\s*<MemberCode) guid=/, '$1 targetGUID='))
       : [];
-  // Sets of documents (the documents' `sets` attribute) follow the sets of codes.
+  // Sets of documents (the documents' `sets` attribute) follow the sets of codes; one that has a
+  // set of codes' GUID (an imported set that held both) joins it: its MemberSource after the MemberCode.
   for (const set of project.documentSets) {
+    const codeSet = setLines.findIndex((line) => line.startsWith(`    <Set guid="${set.guid}"`));
+    if (codeSet >= 0) {
+      const close = setLines.indexOf('    </Set>', codeSet);
+      setLines.splice(
+        close,
+        0,
+        ...set.sourceGuids.map((guid) => `      <MemberSource targetGUID="${guid}"/>`),
+      );
+      continue;
+    }
     setLines.push(
       `    <Set guid="${set.guid}"${attr('name', set.name, `the set of documents ${set.name}`)}>`,
     );

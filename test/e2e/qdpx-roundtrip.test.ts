@@ -390,7 +390,7 @@ describe('a small project with what NVivo and MAXQDA keep: codable parents, a co
 ${codebookXml}
 <Sources><TextSource guid="${source}" name="Farm interview" plainTextPath="internal://${source}.txt">${selection(1, 0, 7, 2, '<Description>the opening word</Description>')}${selection(2, 26, 40, 4)}${selection(3, 0, 24, 1)}${selection(4, 11, 24, 6).replace('</Coding>', `<NoteRef targetGUID="${guid(300)}"/></Coding>`)}</TextSource></Sources>
 <Notes><Note guid="${guid(300)}" name="why"><PlainTextContent>${escapeXml('Said with anger.')}</PlainTextContent></Note></Notes>
-<Sets><Set guid="${guid(400)}" name="Money"><MemberCode targetGUID="${guid(2)}"/><MemberCode targetGUID="${guid(4)}"/></Set><Set guid="${guid(401)}" name="Interviews"><MemberSource targetGUID="${source}"/></Set></Sets>
+<Sets><Set guid="${guid(400)}" name="Money"><MemberCode targetGUID="${guid(2)}"/><MemberCode targetGUID="${guid(4)}"/></Set><Set guid="${guid(401)}" name="Interviews"><MemberSource targetGUID="${source}"/></Set><Set guid="${guid(402)}" name="Mixed"><MemberCode targetGUID="${guid(6)}"/><MemberSource targetGUID="${source}"/></Set></Sets>
 </Project>
 `;
 

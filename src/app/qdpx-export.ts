@@ -66,6 +66,8 @@ export interface ExportQdpxResult {
   };
   /** Imported selections written as they were; imported codings the team removed (left out) or removed from some units (kept). */
   original: {
+    /** The workspace holds imported selections (annotations/selections.json). */
+    imported: boolean;
     selections: number;
     removed: ChangedCoding[];
     partlyRemoved: ChangedCoding[];
@@ -155,6 +157,7 @@ export async function exportQdpx(options: ExportQdpxOptions): Promise<ExportQdpx
     codings: writer.codingCount,
     settings,
     original: {
+      imported: stored !== undefined,
       selections: writer.originalCount,
       removed: plan?.removed ?? [],
       partlyRemoved: plan?.partlyRemoved ?? [],

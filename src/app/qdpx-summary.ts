@@ -107,7 +107,7 @@ export function renderQdpxExportSummary(result: ExportQdpxResult, output: string
   if (output !== undefined)
     lines.push(
       `wrote ${output}: ${result.documents} documents, ${result.coders.length} coders (${result.coders.join(', ')}), ${result.selections} selections with ${result.codings} codings`,
-      `selections: ${settings.selections === 'original' ? `${original.selections} imported ones as they were, ${result.selections - original.selections} made of units for what was coded in coding` : 'one per unit and coder (--selections units)'}; positions in ${settings.offsets === 'utf16' ? 'UTF-16 code units' : 'code points'}, texts with ${settings.lineEnds === 'crlf' ? `CRLF line ends counted as ${settings.crlf === 'one' ? 'one character' : 'two characters'}` : 'LF line ends'} (${settings.why})`,
+      `selections: ${settings.selections === 'units' ? 'one per unit and coder (--selections units)' : original.selections === 0 && !result.original.imported ? 'one per unit and coder (the study holds no imported selections)' : `${original.selections} imported ones as they were, ${result.selections - original.selections} made of units for what was coded in coding`}; positions in ${settings.offsets === 'utf16' ? 'UTF-16 code units' : 'code points'}, texts with ${settings.lineEnds === 'crlf' ? `CRLF line ends counted as ${settings.crlf === 'one' ? 'one character' : 'two characters'}` : 'LF line ends'} (${settings.why})`,
     );
   const describe = (change: ChangedCoding): string =>
     `${change.coder} ${change.code} (selection ${change.selection})${change.units.length > 0 ? ` on ${change.units.slice(0, 5).join(', ')}${change.units.length > 5 ? ', …' : ''}` : ''}`;

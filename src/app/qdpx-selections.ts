@@ -7,7 +7,7 @@ import path from 'node:path';
 import { sha256 } from '../core/hash.js';
 import type { QdeCoding, QdeSelection, QdeStamps } from '../io/qdpx.js';
 import type { SelectionsFile, StoredCoding, StoredSelection, StoredSource } from '../schema/selections.js';
-import { exportGuid } from './qdpx-export.js';
+import { exportGuid } from './qdpx-export-selections.js';
 import type { CoderWork, ImportContext, ImportQdpxResult, PlannedDocument } from './qdpx-types.js';
 
 export interface SourceFacts {

@@ -286,6 +286,30 @@ describe('import then export of the shared NVivo for Windows project', () => {
   );
 });
 
+describe('import then export of the shared qc 1.3.2 project', () => {
+  it.skipIf(!haveShared)(
+    'gives back its 158 selections (205 codings, no creatingUser on selections) and its 262 nested codes as they were',
+    async () => {
+      const workspace = await temporaryWorkspace();
+      const file = path.join(shared, 'qc-1.3.2-demo.qdpx');
+      const imported = await runCli(['import', file], { cwd: workspace });
+      expect(imported.code, imported.stderr).toBe(0);
+      const exported = await runCli(['export', '--format', 'qdpx', '-o', 'back.qdpx'], { cwd: workspace });
+      expect(exported.code, exported.stderr).toBe(0);
+      const original = openArchive(await fs.readFile(file));
+      const back = openArchive(await fs.readFile(path.join(workspace, 'back.qdpx')));
+      const before = selections(original.project);
+      expect(before.size).toBe(158);
+      expect(Object.fromEntries(selections(back.project))).toEqual(Object.fromEntries(before));
+      expect(codebook(original.project).size).toBe(262);
+      expect(Object.fromEntries(codebook(back.project))).toEqual(
+        Object.fromEntries(codebook(original.project)),
+      );
+    },
+    120_000,
+  );
+});
+
 describe('a study made in coding, exported for NVivo', () => {
   const text =
     'Good morning 😀😀 everyone.\r\nWe reject tariffs 🙂 on steel, 🇲🇽 and 👍🏽 cars.\r\n\r\nCustoms rules are simpler now. 🎉 Thank you.\r\n';

@@ -331,6 +331,15 @@ if (only.includes('qdpx')) {
     report('qdpx', name, JSON.parse(measured.stdout).documents.units.total, measured, {
       characters: 2 * textLength,
     });
+    // And back (issue 20): the imported selections as they were, positions as NVivo counts them.
+    const exported = measure(
+      node,
+      [cli, 'export', '--format', 'qdpx', '-o', 'back.qdpx', '--force'],
+      workspace,
+    );
+    report('qdpx', `${name}, export`, JSON.parse(measured.stdout).documents.units.total, exported, {
+      characters: 2 * textLength,
+    });
   }
 }
 writeFileSync(path.join(dataFolder, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -39,7 +39,6 @@ export async function loadThemeData(options: AnalysisOptions): Promise<ThemeData
   const data = await loadAnalysisData(options);
   const study = data.set.study!;
   const documents: ThemeDocument[] = [];
-  const documentIndex = new Map<string, number>();
   const noAttributes: Record<string, string> = Object.freeze({}) as Record<string, string>;
   // Metadata values repeat across documents (a million statements by a few actors): keep one copy each.
   const values = new Map<string, string>();
@@ -53,7 +52,6 @@ export async function loadThemeData(options: AnalysisOptions): Promise<ThemeData
   for await (const document of readDocuments(corpusPaths(study.workspace.paths.corpus), {
     withText: false,
   })) {
-    documentIndex.set(document.id, documents.length);
     documents.push({
       id: document.id,
       title: document.title ?? document.id,
@@ -72,12 +70,22 @@ export async function loadThemeData(options: AnalysisOptions): Promise<ThemeData
       hint: "bring coders' work in first: coding import --coder NAME FILE",
     });
   }
-  // The document of every unit, worked out once.
+  // The document of every unit, worked out once. Units and documents are stored in the same order,
+  // so the unit's document is the current one or the next; a map of a million ids is made only if not.
   const unitDocument = new Int32Array(data.set.units.size);
+  let current = 0;
+  let documentIndex: Map<string, number> | undefined;
   for (let unitIndex = 0; unitIndex < unitDocument.length; unitIndex++) {
-    unitDocument[unitIndex] = documentIndex.get(documentOfUnit(data.set.units.idAt(unitIndex)))!;
+    const id = documentOfUnit(data.set.units.idAt(unitIndex));
+    if (documents[current]?.id !== id) {
+      if (documents[current + 1]?.id === id) current++;
+      else {
+        documentIndex ??= new Map(documents.map((document, index) => [document.id, index]));
+        current = documentIndex.get(id) ?? 0;
+      }
+    }
+    unitDocument[unitIndex] = current;
   }
-  documentIndex.clear();
   const input: ThemeInput = {
     codebook: data.set.codebook,
     codings: data.codings,

@@ -4,6 +4,7 @@
  * document in that order. Both files are read as streams, so a corpus of a million statements
  * never has to be in memory at once.
  */
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
@@ -220,17 +221,76 @@ export async function* readDocuments(
 ): AsyncGenerator<DocumentRecord & { line: number }> {
   if (!(await exists(paths.documents))) return;
   const withText = options.withText ?? true;
-  for await (const { text, line } of lines(paths.documents)) {
+  for await (const { text, line } of withText ? lines(paths.documents) : metadataLines(paths.documents)) {
     if (text === '') continue;
-    let source = text;
-    if (!withText) {
-      // A raw `,"text":` can only be a key: inside a JSON string the quotes would be escaped.
-      const cut = text.lastIndexOf(',"text":');
-      if (cut > 0) source = `${text.slice(0, cut)},"text":""}`;
-    }
-    const record = parseDocumentLine(source, paths.documents, line) as DocumentRecord & { line: number };
+    const record = parseDocumentLine(text, paths.documents, line) as DocumentRecord & { line: number };
     record.line = line;
     yield record;
+  }
+}
+
+const newline = 0x0a;
+const carriageReturn = 0x0d;
+const textKey = Buffer.from(',"text":');
+const noText = ',"text":""}';
+
+/**
+ * The lines of documents.jsonl with each text cut off, worked on the bytes: a line is cut at its
+ * last `,"text":` (a raw `,"text":` can only be a key: inside a JSON string the quotes would be
+ * escaped, and the tool writes `text` last) and only what comes before is decoded, so that the
+ * texts (half the file) never become strings. Gives the same lines as `lines()` with each cut
+ * line ending in `,"text":""}`; a line without the key is given whole.
+ */
+async function* metadataLines(file: string): AsyncGenerator<{ text: string; line: number }> {
+  const handle = await fs.open(file, 'r');
+  let buffer = Buffer.allocUnsafe(1 << 20);
+  let filled = 0;
+  let line = 0;
+  let first = true;
+  // Bytes that are not UTF-8 become U+FFFD as lineBatches' decoder makes them; valid ones are
+  // sliced directly.
+  const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+  try {
+    for (;;) {
+      if (filled === buffer.length) {
+        const bigger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(bigger, 0, 0, filled);
+        buffer = bigger;
+      }
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
+      const end = filled + bytesRead;
+      let start = 0;
+      if (first && end >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) start = 3;
+      if (first && end >= 3) first = false;
+      const valid = isUtf8(buffer.subarray(start, end));
+      const decode = (from: number, to: number): string =>
+        valid ? buffer.toString('utf8', from, to) : decoder.decode(buffer.subarray(from, to));
+      const cutLine = (from: number, to: number): string => {
+        let stop = to;
+        if (stop > from && buffer[stop - 1] === carriageReturn) stop--;
+        const cut = stop - from >= textKey.length ? buffer.lastIndexOf(textKey, stop - textKey.length) : -1;
+        return cut > from ? `${decode(from, cut)}${noText}` : decode(from, stop);
+      };
+      const batch: Array<{ text: string; line: number }> = [];
+      for (
+        let found = buffer.indexOf(newline, start);
+        found >= 0 && found < end;
+        found = buffer.indexOf(newline, start)
+      ) {
+        batch.push({ text: cutLine(start, found), line: ++line });
+        start = found + 1;
+      }
+      if (bytesRead === 0) {
+        if (start < end) batch.push({ text: cutLine(start, end), line: ++line });
+        yield* batch;
+        break;
+      }
+      buffer.copy(buffer, 0, start, end);
+      filled = end - start;
+      yield* batch;
+    }
+  } finally {
+    await handle.close();
   }
 }
 

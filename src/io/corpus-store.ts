@@ -211,17 +211,18 @@ export function parseDocumentLine(text: string, file: string, line: number): Doc
 
 /**
  * Every document of the corpus, in order (none when nothing was imported yet). With
- * `withText: false` the texts are not read (their `text` is empty): the tool writes `text` as the
- * last key of each line, so the line is cut there before parsing, which spares parsing (and
- * holding) the texts when only the metadata is wanted.
+ * `withText: false` the texts are not read (their `text` is empty; see `readDocumentMetadata`).
  */
 export async function* readDocuments(
   paths: CorpusPaths,
   options: { withText?: boolean } = {},
 ): AsyncGenerator<DocumentRecord & { line: number }> {
+  if (!(options.withText ?? true)) {
+    for await (const batch of readDocumentMetadata(paths)) yield* batch;
+    return;
+  }
   if (!(await exists(paths.documents))) return;
-  const withText = options.withText ?? true;
-  for await (const { text, line } of withText ? lines(paths.documents) : metadataLines(paths.documents)) {
+  for await (const { text, line } of lines(paths.documents)) {
     if (text === '') continue;
     const record = parseDocumentLine(text, paths.documents, line) as DocumentRecord & { line: number };
     record.line = line;
@@ -235,15 +236,21 @@ const textKey = Buffer.from(',"text":');
 const noText = ',"text":""}';
 
 /**
- * The lines of documents.jsonl with each text cut off, worked on the bytes: a line is cut at its
- * last `,"text":` (a raw `,"text":` can only be a key: inside a JSON string the quotes would be
- * escaped, and the tool writes `text` last) and only what comes before is decoded, so that the
- * texts (half the file) never become strings. Gives the same lines as `lines()` with each cut
- * line ending in `,"text":""}`; a line without the key is given whole.
+ * The documents of the corpus without their texts (`text` is empty), in batches of a chunk of the
+ * file, for the commands that read a million documents' metadata (themes, report, import). The
+ * bytes are worked on directly: a line is cut at its last `,"text":` (a raw `,"text":` can only be
+ * a key: inside a JSON string the quotes would be escaped, and the tool writes `text` last) and
+ * only what comes before is decoded and parsed, so that the texts (half the file) never become
+ * strings. A line without the key is parsed whole. Records as `readDocuments` gives them.
  */
-async function* metadataLines(file: string): AsyncGenerator<{ text: string; line: number }> {
+export async function* readDocumentMetadata(
+  paths: CorpusPaths,
+): AsyncGenerator<Array<DocumentRecord & { line: number }>> {
+  if (!(await exists(paths.documents))) return;
+  const file = paths.documents;
   const handle = await fs.open(file, 'r');
-  let buffer = Buffer.allocUnsafe(1 << 20);
+  // Small chunks: a batch's records die young, before the collector would move them to old space.
+  let buffer = Buffer.allocUnsafe(1 << 18);
   let filled = 0;
   let line = 0;
   let first = true;
@@ -263,31 +270,43 @@ async function* metadataLines(file: string): AsyncGenerator<{ text: string; line
       if (first && end >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) start = 3;
       if (first && end >= 3) first = false;
       const valid = isUtf8(buffer.subarray(start, end));
-      const decode = (from: number, to: number): string =>
-        valid ? buffer.toString('utf8', from, to) : decoder.decode(buffer.subarray(from, to));
-      const cutLine = (from: number, to: number): string => {
+      const batch: Array<DocumentRecord & { line: number }> = [];
+      const take = (from: number, to: number): void => {
+        line++;
         let stop = to;
         if (stop > from && buffer[stop - 1] === carriageReturn) stop--;
+        if (stop === from) return;
         const cut = stop - from >= textKey.length ? buffer.lastIndexOf(textKey, stop - textKey.length) : -1;
-        return cut > from ? `${decode(from, cut)}${noText}` : decode(from, stop);
+        const upTo = cut > from ? cut : stop;
+        const decoded = valid
+          ? buffer.toString('utf8', from, upTo)
+          : decoder.decode(buffer.subarray(from, upTo));
+        const record = parseDocumentLine(
+          cut > from ? `${decoded}${noText}` : decoded,
+          file,
+          line,
+        ) as DocumentRecord & {
+          line: number;
+        };
+        record.line = line;
+        batch.push(record);
       };
-      const batch: Array<{ text: string; line: number }> = [];
       for (
         let found = buffer.indexOf(newline, start);
         found >= 0 && found < end;
         found = buffer.indexOf(newline, start)
       ) {
-        batch.push({ text: cutLine(start, found), line: ++line });
+        take(start, found);
         start = found + 1;
       }
       if (bytesRead === 0) {
-        if (start < end) batch.push({ text: cutLine(start, end), line: ++line });
-        yield* batch;
+        if (start < end) take(start, end);
+        if (batch.length > 0) yield batch;
         break;
       }
       buffer.copy(buffer, 0, start, end);
       filled = end - start;
-      yield* batch;
+      if (batch.length > 0) yield batch;
     }
   } finally {
     await handle.close();

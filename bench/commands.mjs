@@ -3,6 +3,7 @@
 // bytes in the same minute — with the ratio of CPU times (user + system: the machine may be
 // shared) and a PASS or FAIL against the targets below (the README says why these).
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchCodes, writeAnnotations } from './generate.mjs';
@@ -131,6 +132,24 @@ export async function commandsBench({ root, cli, node, dataFolder, size }) {
   );
   const report = timed(node, [cli, 'report', '-o', path.join(folder, 'report')], workspace);
   line('report', report, timed(node, [scanner, ...studyFiles], folder), commandTargets.report);
+  // What the commands wrote, to compare two builds: the corpus store, the themes table, the report.
+  writeFileSync(path.join(folder, 'themes-by-actor.csv'), themes.stdout);
+  const digests = Object.fromEntries(
+    [
+      ['documents.jsonl', path.join(workspace, 'corpus', 'documents.jsonl')],
+      ['units.csv', path.join(workspace, 'corpus', 'units.csv')],
+      ['themes --by actor', path.join(folder, 'themes-by-actor.csv')],
+      ['report manifest', path.join(folder, 'report', 'manifest.json')],
+    ].map(([name, file]) => [
+      name,
+      createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16),
+    ]),
+  );
+  console.log(
+    `commands     sha256: ${Object.entries(digests)
+      .map(([name, digest]) => `${name} ${digest}`)
+      .join(', ')}`,
+  );
   console.log(
     `commands     (CSV ${(statSync(statements).size / 1048576).toFixed(1)} MiB; study files read by themes and report ${studyMib.toFixed(1)} MiB)`,
   );

@@ -10,11 +10,13 @@
 //   node bench/run.mjs --only qdpx         an NVivo-shaped project with two long texts (issue 14)
 //   node bench/run.mjs --only export       coding export as CSV and Parquet, long and wide (issue 15)
 //   node bench/run.mjs --only startup      start-up: --help and a 10-unit reliability beside node -e 0
+//   node bench/run.mjs --only commands     import, themes --by actor, report at the largest size, against the floor
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { commandsBench } from './commands.mjs';
 import { benchCodes, documentSentenceIds, writeAnnotations, writeStatements } from './generate.mjs';
 import { manyCodesStudy } from './many-codes.mjs';
 import { nvivoMacShapedProject } from './qdpx-project.mjs';
@@ -28,7 +30,10 @@ const argument = (name, fallback) => {
   return index >= 0 ? process.argv[index + 1] : fallback;
 };
 const sizes = argument('--sizes', '10000,100000,1000000').split(',').map(Number);
-const only = argument('--only', 'startup,import,annotations,export,reliability,codes,unit,qdpx').split(',');
+const only = argument(
+  '--only',
+  'startup,import,annotations,export,reliability,commands,codes,unit,qdpx',
+).split(',');
 const hasTime = existsSync('/usr/bin/time');
 const hasPandas =
   spawnSync('/usr/bin/python3', ['-c', 'import pandas, numpy'], { stdio: 'ignore' }).status === 0;
@@ -267,6 +272,11 @@ for (const size of sizes) {
     );
     report('reliability', 'coding reliability --bootstrap 1000', size, boot);
   }
+}
+if (only.includes('commands')) {
+  // Issue 14, point 4: the other commands at the largest size, each beside the scanner's floor.
+  if (!hasTime) console.log('commands: skipped (needs /usr/bin/time for CPU time and peak memory)');
+  else results.push(...(await commandsBench({ root, cli, node, dataFolder, size: Math.max(...sizes) })));
 }
 if (only.includes('codes')) {
   // A codebook of 2,000 codes on 2,000 statements: report.html once took 165 s, 4 GB and 482 MB.

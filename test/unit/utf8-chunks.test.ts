@@ -57,4 +57,27 @@ describe('Utf8Chunks', () => {
     expect(decoder.decode(new Uint8Array([0x61, 0xe2, 0x82]))).toBe('a');
     expect(() => decoder.end()).toThrow();
   });
+
+  // A reader that reads every chunk into the same Buffer (corpus-store's lineBatches): the bytes of
+  // a character cut by a chunk's end must be kept, not a view that the next read overwrites.
+  it('keeps a cut character when the caller reuses its buffer', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'grapheme', maxLength: 200 }),
+        fc.integer({ min: 1, max: 9 }),
+        (text, size) => {
+          const bytes = Buffer.from(text, 'utf8');
+          const buffer = Buffer.alloc(size);
+          const decoder = new Utf8Chunks(false);
+          let decoded = '';
+          for (let start = 0; start < bytes.length; start += size) {
+            const length = bytes.copy(buffer, 0, start, start + size);
+            decoded += decoder.decode(buffer.subarray(0, length));
+          }
+          expect(decoded + decoder.end()).toBe(text);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });

@@ -198,11 +198,12 @@ export function buildCodebook(
       label: 'Codes',
       description: 'Codes that stood at the top level of the imported codebook, outside any group.',
       exclusive: false,
+      gathered: true,
       codes: looseCodes.map((node) => builder.toCode(node, id)),
     });
     warn(
       'QDC_LOOSE_CODES',
-      `${looseCodes.length} top-level code${looseCodes.length === 1 ? '' : 's'} without sub-codes ${looseCodes.length === 1 ? 'was' : 'were'} put in a category "${id}" ("Codes"), since every code here belongs to a category`,
+      `${looseCodes.length} top-level code${looseCodes.length === 1 ? '' : 's'} without sub-codes ${looseCodes.length === 1 ? 'was' : 'were'} put in a category "${id}" ("Codes", marked gathered: true), since every code here belongs to a category; an export writes them at the top level again`,
     );
   }
   if (categories.length === 0) warn('QDC_NO_CODES', 'the codebook has no codes');

@@ -190,6 +190,12 @@ export function codebookToQdc(codebook: Codebook, origin: string): string {
     '  <Codes>',
   );
   for (const [categoryIndex, category] of codebook.categories.entries()) {
+    if (category.gathered === true) {
+      // Made at import to hold top-level codes: they go back to the top level, without it.
+      for (const [index, code] of category.codes.entries())
+        writeCode(code, '    ', `categories[${categoryIndex}].codes[${index}]`);
+      continue;
+    }
     element(
       '    ',
       {

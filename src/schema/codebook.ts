@@ -147,6 +147,12 @@ export const categorySchema = z
       .describe(
         'True: the category was a codable parent code in the REFI-QDA file it came from (isCodable="true"), written back so; categories are never applied here',
       ),
+    gathered: z
+      .boolean()
+      .optional()
+      .describe(
+        'True: the category was made at import to hold codes that stood at the top level of a REFI-QDA codebook, outside any group; a .qdc or .qdpx export writes its codes at the top level again, without it',
+      ),
     guid: refiGuid.optional(),
     codes: z.array(codeSchema).describe('The codes of the category (at least one)'),
   })

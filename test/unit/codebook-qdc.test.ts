@@ -342,6 +342,7 @@ describe('import of .qdc written by other programs', () => {
         label: 'Codes',
         description: 'Codes that stood at the top level of the imported codebook, outside any group.',
         exclusive: false,
+        gathered: true,
         codes: [
           { id: 'codes.interesting', label: 'interesting', guid: '0f6f2b7c-2d3b-5e1a-9c55-3b1f0e6d7a88' },
           {
@@ -361,6 +362,22 @@ describe('import of .qdc written by other programs', () => {
     ]);
     expect(warnings[1]!.message).toContain(
       'wrote an empty <Sets/> (Taguette does; the standard needs at least one <Set>)',
+    );
+    // The category "Codes" was made here to hold them: an export puts the three codes back at the
+    // top level, each with its own GUID, and reading that export gives the same codebook again.
+    const exported = codebookToQdc(codebook, 'coding test');
+    const topLevel = [...exported.matchAll(/^ {4}<Code guid="([^"]+)" name="([^"]+)"/gm)].map((match) => [
+      match[1],
+      match[2],
+    ]);
+    expect(topLevel).toEqual([
+      ['0f6f2b7c-2d3b-5e1a-9c55-3b1f0e6d7a88', 'interesting'],
+      ['1a7a3c8d-3e4c-5f2b-8d66-4c2a1f7e8b99', 'people.quotes'],
+      ['2b8b4d9e-4f5d-503c-9e77-5d3b2a8f9caa', 'Interesting'],
+    ]);
+    expect(exported).not.toContain('name="Codes"');
+    expect(parseQdc(exported, 'exported.qdc', { name: 'tags' }).codebook.categories).toEqual(
+      codebook.categories,
     );
   });
 

@@ -10,6 +10,7 @@
 //   node bench/run.mjs --only qdpx         an NVivo-shaped project with two long texts (issue 14)
 //   node bench/run.mjs --only export       coding export as CSV and Parquet, long and wide (issue 15)
 //   node bench/run.mjs --only startup      start-up: --help and a 10-unit reliability beside node -e 0
+//   node bench/run.mjs --only commands     import, themes --by actor, report at the largest size, against the floor
 //   node bench/run.mjs --only autocode     the dictionary and model coders, beside a floor (issue 16)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchAutocode } from './autocode.mjs';
+import { commandsBench } from './commands.mjs';
 import { benchCodes, documentSentenceIds, writeAnnotations, writeStatements } from './generate.mjs';
 import { manyCodesStudy } from './many-codes.mjs';
 import { nvivoMacShapedProject } from './qdpx-project.mjs';
@@ -32,7 +34,7 @@ const argument = (name, fallback) => {
 const sizes = argument('--sizes', '10000,100000,1000000').split(',').map(Number);
 const only = argument(
   '--only',
-  'startup,import,annotations,export,reliability,codes,unit,qdpx,autocode',
+  'startup,import,annotations,export,reliability,commands,codes,unit,qdpx,autocode',
 ).split(',');
 // The machine coders run at 1M units only, unless --sizes says otherwise.
 const autocodeSizes = () => (process.argv.includes('--sizes') ? sizes : [1_000_000]);
@@ -275,6 +277,11 @@ for (const size of sizes) {
     report('reliability', 'coding reliability --bootstrap 1000', size, boot);
   }
 }
+if (only.includes('commands')) {
+  // Issue 14, point 4: the other commands at the largest size, each beside the scanner's floor.
+  if (!hasTime) console.log('commands: skipped (needs /usr/bin/time for CPU time and peak memory)');
+  else results.push(...(await commandsBench({ root, cli, node, dataFolder, size: Math.max(...sizes) })));
+}
 if (only.includes('codes')) {
   // A codebook of 2,000 codes on 2,000 statements: report.html once took 165 s, 4 GB and 482 MB.
   const folder = path.join(dataFolder, 'codes-2000');
@@ -336,6 +343,15 @@ if (only.includes('qdpx')) {
     measure(node, [cli, 'init', workspace], root);
     const measured = measure(node, [cli, 'import', file, '--format', 'json'], workspace);
     report('qdpx', name, JSON.parse(measured.stdout).documents.units.total, measured, {
+      characters: 2 * textLength,
+    });
+    // And back (issue 20): the imported selections as they were, positions as NVivo counts them.
+    const exported = measure(
+      node,
+      [cli, 'export', '--format', 'qdpx', '-o', 'back.qdpx', '--force'],
+      workspace,
+    );
+    report('qdpx', `${name}, export`, JSON.parse(measured.stdout).documents.units.total, exported, {
       characters: 2 * textLength,
     });
   }

@@ -47,12 +47,35 @@ export async function temporaryFolder(prefix = 'coding-test-'): Promise<string> 
   return fs.mkdtemp(path.join(os.tmpdir(), prefix));
 }
 
-/** A temporary folder with a new workspace made by `coding init`. */
-export async function temporaryWorkspace(): Promise<string> {
+/** Folders built once per test file, each copied for every test that asks for one (see `fromTemplate`). */
+const templates = new Map<string, Promise<string>>();
+
+/**
+ * A fresh copy of a folder that `build` makes once per test file: a workspace that takes several
+ * runs of the CLI to make (init, import) is made once, and each test gets its own copy of it, with
+ * the files' times kept. The copy is what `build` would have made, but for the folder's name.
+ */
+export async function fromTemplate(key: string, build: (folder: string) => Promise<void>): Promise<string> {
+  let template = templates.get(key);
+  if (template === undefined) {
+    template = temporaryFolder('coding-template-').then(async (folder) => {
+      await build(folder);
+      return folder;
+    });
+    templates.set(key, template);
+  }
+  const source = await template;
   const folder = await temporaryFolder();
-  const result = await runCli(['init', '.'], { cwd: folder });
-  if (result.code !== 0) throw new Error(`coding init failed: ${result.stderr}`);
+  await fs.cp(source, folder, { recursive: true, preserveTimestamps: true });
   return folder;
+}
+
+/** A temporary folder with a new workspace made by `coding init` (once per test file, then copied). */
+export async function temporaryWorkspace(): Promise<string> {
+  return fromTemplate('init', async (folder) => {
+    const result = await runCli(['init', '.'], { cwd: folder });
+    if (result.code !== 0) throw new Error(`coding init failed: ${result.stderr}`);
+  });
 }
 
 /** Write files given as relative path → content. */
@@ -83,4 +106,12 @@ export async function snapshot(root: string): Promise<Record<string, string>> {
 
 export async function readText(root: string, name: string): Promise<string> {
   return fs.readFile(path.join(root, name), 'utf8');
+}
+
+/** Copy the bundled study (coding.yaml, codebooks, corpus, annotations) into `target`. */
+export async function copyBundledStudy(target: string): Promise<void> {
+  await fs.mkdir(target, { recursive: true });
+  await fs.copyFile(path.join(repositoryRoot, 'coding.yaml'), path.join(target, 'coding.yaml'));
+  for (const folder of ['codebooks', 'corpus', 'annotations'])
+    await fs.cp(path.join(repositoryRoot, folder), path.join(target, folder), { recursive: true });
 }

@@ -363,6 +363,8 @@ export function codebookYamlText(codebook: Codebook, header: readonly string[] =
     ...(item.exclude === undefined ? {} : { exclude: item.exclude }),
     ...(item.examples === undefined ? {} : { examples: item.examples }),
     ...(item.color === undefined ? {} : { color: item.color }),
+    ...(item.codable === undefined ? {} : { codable: item.codable }),
+    ...(item.guid === undefined ? {} : { guid: item.guid }),
     ...(item.codes === undefined ? {} : { codes: item.codes.map(code) }),
   });
   const data = {
@@ -377,6 +379,8 @@ export function codebookYamlText(codebook: Codebook, header: readonly string[] =
       ...(category.description === undefined ? {} : { description: category.description }),
       exclusive: category.exclusive,
       ...(category.color === undefined ? {} : { color: category.color }),
+      ...(category.codable === undefined ? {} : { codable: category.codable }),
+      ...(category.guid === undefined ? {} : { guid: category.guid }),
       codes: category.codes.map(code),
     })),
     ...(codebook.sets === undefined
@@ -387,6 +391,7 @@ export function codebookYamlText(codebook: Codebook, header: readonly string[] =
             label: set.label,
             ...(set.description === undefined ? {} : { description: set.description }),
             codes: set.codes,
+            ...(set.guid === undefined ? {} : { guid: set.guid }),
           })),
         }),
   };

@@ -10,6 +10,7 @@ import {
   readManifest,
   readUnits,
   unitsWithDocuments,
+  wantedUnitsWithDocuments,
 } from '../io/corpus-store.js';
 import { openWorkspace } from '../io/workspace.js';
 import type { DocumentRecord, UnitRecord } from '../schema/corpus.js';
@@ -98,6 +99,15 @@ export async function* iterateUnits(
   },
 ): AsyncGenerator<UnitRow> {
   const { paths } = await corpusOf(options);
+  const filter = options.filter;
+  if (filter !== undefined && options.docId === undefined) {
+    // Only the documents of wanted units are parsed (a report's exemplars and disagreements).
+    for await (const { unit, document } of wantedUnitsWithDocuments(paths, (unitIndex, unit) =>
+      filter(unitIndex, unit.id),
+    ))
+      yield unitRow(unit, document);
+    return;
+  }
   let current: DocumentRecord | undefined;
   let found = options.docId === undefined;
   const ids: string[] = [];

@@ -1,18 +1,24 @@
 /**
  * The analysis data set that every report uses: each unit's final codes (adjudicated, else agreed,
- * else the primary coder's), or one coder's codes when a report is asked for one coder.
+ * else the primary coder's), or one coder's codes when a report is asked for one coder. The final
+ * codes are people's: a machine coder (`coding autocode`) counts only when `coders.primary` names
+ * it, and then only on the units no person coded, with its agreement with people measured.
  */
 
 import path from 'node:path';
 import type { Codings } from '../core/codings.js';
-import { type FinalSource, finalCodes } from '../core/final.js';
+import { type FinalSource, finalCodes, withMachineCodes } from '../core/final.js';
+import type { MachinePrimary } from '../core/machine-primary.js';
+import { twoCoderReliability } from '../core/reliability.js';
 import { didYouMean } from '../core/suggest.js';
 import { InputError } from '../errors.js';
 import { readAdjudication } from '../io/adjudication.js';
 import { readCodings } from '../io/annotations.js';
 import { adjudicationFile } from './adjudicate.js';
 import { type AnnotationSet, loadAnnotationSet } from './annotation-set.js';
-import { openStudy, relativeTo } from './study.js';
+import { machineCoderFiles, machineCoders, recordedMethod } from './autocode/store.js';
+import { headlineKappa } from './reliability.js';
+import { loadCoder, openStudy, relativeTo } from './study.js';
 
 export interface AnalysisData {
   set: AnnotationSet;
@@ -21,6 +27,11 @@ export interface AnalysisData {
   sources: Array<FinalSource | 'coder'>;
   /** `final`, or the coder's name. */
   coder: string;
+  /**
+   * When `coders.primary` names a machine coder: who, its agreement with the people's final codes,
+   * and how many units it coded alone. Absent otherwise (and for one coder's codes).
+   */
+  machinePrimary?: MachinePrimary | undefined;
 }
 
 export interface AnalysisOptions {
@@ -33,6 +44,8 @@ export interface AnalysisOptions {
    * `coder` to choose one), on the workspace's corpus and codebook.
    */
   annotations?: string | undefined;
+  /** People's final codes only, even when `coders.primary` names a machine coder (what a model learns from). */
+  humanOnly?: boolean | undefined;
 }
 
 export async function loadAnalysisData(options: AnalysisOptions): Promise<AnalysisData> {
@@ -53,11 +66,45 @@ export async function loadAnalysisData(options: AnalysisOptions): Promise<Analys
     };
   }
   const set = await loadAnnotationSet({ cwd: options.cwd, workspace: options.workspace, minimumCoders: 1 });
-  const primary = set.study!.workspace.config.coders.primary;
+  const study = set.study!;
+  const machines = await machineCoders(study.workspace.paths.annotations);
+  const people = set.coders.filter((coder) => !machines.includes(coder));
+  const primary = study.workspace.config.coders.primary;
+  const machinePrimary =
+    primary !== undefined && machines.includes(primary) && options.humanOnly !== true ? primary : undefined;
+  if (people.length === 0 && machinePrimary === undefined)
+    throw new InputError(
+      `only machine coders (${set.coders.join(', ')}) have annotations: the final codes are people's`,
+      {
+        hint: "import a person's work with coding import --coder NAME FILE, or name the machine coder as coders.primary in coding.yaml to use its codes where no person coded.",
+      },
+    );
   const ordered =
-    primary !== undefined && set.coders.includes(primary)
-      ? [primary, ...set.coders.filter((coder) => coder !== primary)]
-      : set.coders;
+    primary !== undefined && people.includes(primary)
+      ? [primary, ...people.filter((coder) => coder !== primary)]
+      : people;
+  const adjudicated = await readAdjudicated(set);
+  const human = finalCodes(
+    ordered.map((coder) => set.byCoder.get(coder)!.codings),
+    primary !== undefined && people.includes(primary) ? 0 : -1,
+    adjudicated,
+  );
+  if (machinePrimary === undefined)
+    return { set, codings: human.codings, sources: human.sources, coder: 'final' };
+  const machine =
+    set.byCoder.get(machinePrimary)?.codings ?? (await loadCoder(study, machinePrimary))!.codings;
+  const result = withMachineCodes(human, machine);
+  return {
+    set,
+    codings: result.codings,
+    sources: result.sources,
+    coder: 'final',
+    machinePrimary: await validation(set, machinePrimary, human.codings, machine, result.codings.size),
+  };
+}
+
+/** The adjudicated units' final codes (unit index → sorted code indices), checked against corpus and codebook. */
+async function readAdjudicated(set: AnnotationSet): Promise<Map<number, number[]>> {
   const file = adjudicationFile(set);
   const adjudicated = new Map<number, number[]>();
   for (const record of await readAdjudication(file, relativeTo(set.study!.workspace, file))) {
@@ -80,12 +127,42 @@ export async function loadAnalysisData(options: AnalysisOptions): Promise<Analys
       codes.sort((left, right) => left - right),
     );
   }
-  const result = finalCodes(
-    ordered.map((coder) => set.byCoder.get(coder)!.codings),
-    primary !== undefined && set.coders.includes(primary) ? 0 : -1,
-    adjudicated,
-  );
-  return { set, codings: result.codings, sources: result.sources, coder: 'final' };
+  return adjudicated;
+}
+
+/**
+ * The machine primary's validation: the study's overall κ (`reliability.overall`) of the machine
+ * coder against the people's final codes, on the units both cover — the codes it stands in for.
+ * A model coder's stored codes on people's units are cross-fitted, so this κ is out of sample.
+ */
+async function validation(
+  set: AnnotationSet,
+  coder: string,
+  people: Codings,
+  machine: Codings,
+  finalUnits: number,
+): Promise<MachinePrimary> {
+  const workspace = set.study!.workspace;
+  const report = twoCoderReliability(['final', coder], people, machine, set.codebook, {
+    overall: workspace.config.reliability.overall,
+  });
+  const overall = report.overall;
+  const definition =
+    overall?.definition ??
+    (workspace.config.reliability.overall === 'nominal' || set.codebook.exclusive ? 'nominal' : 'pooled');
+  const method = await recordedMethod(machineCoderFiles(workspace.paths.annotations, coder).record);
+  return {
+    coder,
+    method: method ?? 'machine',
+    kappa: headlineKappa(report),
+    definition,
+    n: report.n_units,
+    ...(overall?.kappa === null && overall.reasons['kappa'] !== undefined
+      ? { reason: overall.reasons['kappa'] }
+      : {}),
+    machine_units: finalUnits - people.size,
+    final_units: finalUnits,
+  };
 }
 
 /** Codes read from a file, checked against the workspace's corpus and codebook. */

@@ -205,7 +205,7 @@ export async function storeCodings(
     coder: options.coder,
     units: { added, unchanged, replaced, kept, total: added + unchanged + replaced + kept },
     written: false,
-    warnings: existing?.warnings ?? [],
+    warnings: [...(existing?.warnings ?? []), ...notCodableWarnings(study, read.codings, shownAs)],
   };
   if (replaced > 0 && !options.replace) {
     throw new InputError(
@@ -264,4 +264,28 @@ export async function storeCodings(
   }
   result.written = true;
   return result;
+}
+
+/**
+ * A warning for codes the codebook marks `codable: false` (grouping codes of a REFI-QDA codebook)
+ * that the incoming codings use: kept as given (they may come from another program), but
+ * `coding code` does not let coders apply them.
+ */
+function notCodableWarnings(study: Study, codings: Codings, shownAs: string): Finding[] {
+  const units = new Map<number, number>();
+  for (let position = 0; position < codings.size; position++)
+    for (const code of codings.codesAt(position))
+      if (!study.codebook.codes[code]!.codable) units.set(code, (units.get(code) ?? 0) + 1);
+  if (units.size === 0) return [];
+  const list = [...units]
+    .sort((left, right) => left[0] - right[0])
+    .map(([code, count]) => `${study.codebook.codes[code]!.id} (${count} unit${count === 1 ? '' : 's'})`);
+  return [
+    {
+      code: 'NOT_CODABLE',
+      severity: 'warning',
+      file: shownAs,
+      message: `codes the codebook marks codable: false are applied: ${list.join(', ')}; kept as given, but coding code does not let coders apply them`,
+    },
+  ];
 }

@@ -28,6 +28,7 @@ import {
   type CorpusPaths,
   corpusPaths,
   manifestText,
+  readDocumentMetadata,
   readDocuments,
   readManifest,
   readUnits,
@@ -278,15 +279,16 @@ export async function ingestDocuments(
   const ledger = new DocumentLedger();
   const existingUnits = manifest?.units ?? 0;
   let existingDocuments = 0;
-  for await (const record of readDocuments(paths, { withText: false })) {
-    ledger.addExisting(
-      record.id,
-      hash52(record.hash),
-      hash52(sha256(metadataSignature(record))),
-      record.unit,
-    );
-    existingDocuments++;
-  }
+  for await (const batch of readDocumentMetadata(paths))
+    for (const record of batch) {
+      ledger.addExisting(
+        record.id,
+        hash52(record.hash),
+        hash52(sha256(metadataSignature(record))),
+        record.unit,
+      );
+      existingDocuments++;
+    }
 
   // A dry run writes nothing, not even scratch files (the workspace may be read-only).
   const discard = options.dryRun === true;

@@ -4,7 +4,7 @@
  * recorded codebook hash, and the adjudication decisions. Nothing here is a reliability figure.
  */
 import { coderFiles, readMeta } from '../io/annotations.js';
-import { corpusPaths, readDocuments } from '../io/corpus-store.js';
+import { corpusPaths, readDocumentMetadata } from '../io/corpus-store.js';
 import type { FieldCount, MethodsFacts } from '../report/methods-facts.js';
 import type { AdjudicationRecord } from '../schema/adjudication.js';
 import type { AnnotationSet } from './annotation-set.js';
@@ -54,19 +54,18 @@ async function corpusFacts(set: AnnotationSet, units: number): Promise<MethodsFa
   const accessed = new Range();
   let documents = 0;
   let undated = 0;
-  for await (const document of readDocuments(corpusPaths(study.workspace.paths.corpus), {
-    withText: false,
-  })) {
-    documents++;
-    kinds.add(document.unit);
-    languages.add(document.language);
-    sources.add(document.source);
-    genres.add(document.genre);
-    roles.add(document.role);
-    if (document.date === undefined || document.date === '') undated++;
-    dates.add(document.date);
-    accessed.add(document.accessed);
-  }
+  for await (const batch of readDocumentMetadata(corpusPaths(study.workspace.paths.corpus)))
+    for (const document of batch) {
+      documents++;
+      kinds.add(document.unit);
+      languages.add(document.language);
+      sources.add(document.source);
+      genres.add(document.genre);
+      roles.add(document.role);
+      if (document.date === undefined || document.date === '') undated++;
+      dates.add(document.date);
+      accessed.add(document.accessed);
+    }
   return {
     documents,
     units,

@@ -38,29 +38,8 @@ export function collectCodings(
   model: CodebookModel | undefined,
 ): Map<string, CoderWork> {
   const { project } = context;
-  const soleUser = project.users.length === 1 ? project.users[0]!.guid : undefined;
-  const works = new Map<string, CoderWork>();
-  const workOf = (userGuid: string): CoderWork => {
-    let work = works.get(userGuid);
-    if (work === undefined) {
-      work = {
-        userGuid,
-        coder: '',
-        codings: 0,
-        documents: new Set(),
-        ranges: new Map(),
-        reviewed: new Map(),
-        memos: [],
-      };
-      works.set(userGuid, work);
-    }
-    return work;
-  };
-  const tally: Tally = { caseCodings: 0, unknownCodes: new Map(), categoryCodings: new Map(), outside: [] };
-  const caseGuids = new Set(project.cases.map((item) => item.guid));
+  const collector = new CodingCollector(project, notesByGuid, guids);
   const unitName = settings.offsets === 'utf16' ? 'UTF-16 code units' : 'code points';
-  const notesOf = (noteGuids: readonly string[]): string[] =>
-    noteGuids.map((guid) => notesByGuid.get(guid)).filter((text): text is string => text !== undefined);
   for (const document of planned) {
     const source = project.textSources[document.sourceIndex]!;
     const docId = document.input.id;
@@ -78,47 +57,96 @@ export function collectCodings(
       const start = document.map.toNormalised(selection.start);
       const end = document.map.toNormalised(selection.end);
       if (start === undefined || end === undefined || selection.start > selection.end) {
-        tally.outside.push(
+        collector.tally.outside.push(
           outsideFinding(context, selection, source.name ?? docId, document.map.originalLength, unitName),
         );
         continue;
       }
-      const range = { start, end };
-      const notes = notesOf(selection.noteGuids);
-      if (selection.codings.length === 0) {
-        const userGuid = selection.creatingUser ?? soleUser;
-        if (userGuid === undefined) continue;
-        const work = workOf(userGuid);
-        addRange(work.reviewed, docId, range);
-        for (const text of notes) work.memos.push({ docId, code: -1, range, text });
-        continue;
-      }
-      for (const coding of selection.codings) {
-        if (coding.codeGuid !== undefined && caseGuids.has(coding.codeGuid)) {
-          tally.caseCodings++;
-          continue;
-        }
-        const work = workOf(coding.creatingUser ?? selection.creatingUser ?? soleUser ?? '');
-        work.codings++;
-        work.documents.add(docId);
-        addRange(work.reviewed, docId, range);
-        const code = coding.codeGuid === undefined ? undefined : guids.codeByGuid.get(coding.codeGuid);
-        if (code === undefined) {
-          countUnplaced(tally, guids, coding.codeGuid);
-          continue;
-        }
-        const byCode = work.ranges.get(docId) ?? new Map<number, Range[]>();
-        work.ranges.set(docId, byCode);
-        const list = byCode.get(code);
-        if (list === undefined) byCode.set(code, [range]);
-        else list.push(range);
-        for (const text of [...notesOf(coding.noteGuids), ...notes])
-          work.memos.push({ docId, code, range, text });
-      }
+      collector.add(selection, docId, { start, end });
     }
   }
-  reportTally(context, tally, model);
-  return works;
+  reportTally(context, collector.tally, model);
+  return collector.works;
+}
+
+/** Gathers selections into each coder's work (the coder: the coding's user, else the selection's, else the only user). */
+class CodingCollector {
+  readonly works = new Map<string, CoderWork>();
+  readonly tally: Tally = {
+    caseCodings: 0,
+    unknownCodes: new Map(),
+    categoryCodings: new Map(),
+    outside: [],
+  };
+  private readonly soleUser: string | undefined;
+  private readonly caseGuids: Set<string>;
+
+  constructor(
+    project: ImportContext['project'],
+    private readonly notesByGuid: ReadonlyMap<string, string>,
+    private readonly guids: CodeGuids,
+  ) {
+    this.soleUser = project.users.length === 1 ? project.users[0]!.guid : undefined;
+    this.caseGuids = new Set(project.cases.map((item) => item.guid));
+  }
+
+  private workOf(userGuid: string): CoderWork {
+    let work = this.works.get(userGuid);
+    if (work === undefined) {
+      work = {
+        userGuid,
+        coder: '',
+        codings: 0,
+        documents: new Set(),
+        ranges: new Map(),
+        reviewed: new Map(),
+        memos: [],
+      };
+      this.works.set(userGuid, work);
+    }
+    return work;
+  }
+
+  private notesOf(noteGuids: readonly string[]): string[] {
+    return noteGuids
+      .map((guid) => this.notesByGuid.get(guid))
+      .filter((text): text is string => text !== undefined);
+  }
+
+  /** One selection inside its text, at `range` of the normalised text. */
+  add(selection: QdeSelection, docId: string, range: Range): void {
+    const notes = this.notesOf(selection.noteGuids);
+    if (selection.codings.length === 0) {
+      const userGuid = selection.creatingUser ?? this.soleUser;
+      if (userGuid === undefined) return;
+      const work = this.workOf(userGuid);
+      addRange(work.reviewed, docId, range);
+      for (const text of notes) work.memos.push({ docId, code: -1, range, text });
+      return;
+    }
+    for (const coding of selection.codings) {
+      if (coding.codeGuid !== undefined && this.caseGuids.has(coding.codeGuid)) {
+        this.tally.caseCodings++;
+        continue;
+      }
+      const work = this.workOf(coding.creatingUser ?? selection.creatingUser ?? this.soleUser ?? '');
+      work.codings++;
+      work.documents.add(docId);
+      addRange(work.reviewed, docId, range);
+      const code = coding.codeGuid === undefined ? undefined : this.guids.codeByGuid.get(coding.codeGuid);
+      if (code === undefined) {
+        countUnplaced(this.tally, this.guids, coding.codeGuid);
+        continue;
+      }
+      const byCode = work.ranges.get(docId) ?? new Map<number, Range[]>();
+      work.ranges.set(docId, byCode);
+      const list = byCode.get(code);
+      if (list === undefined) byCode.set(code, [range]);
+      else list.push(range);
+      for (const text of [...this.notesOf(coding.noteGuids), ...notes])
+        work.memos.push({ docId, code, range, text });
+    }
+  }
 }
 
 function addRange(map: Map<string, Range[]>, docId: string, range: Range): void {
@@ -192,11 +220,17 @@ export interface CoderOutcome {
 export function placeOnUnits(
   work: CoderWork,
   unitsByDocument: ReadonlyMap<string, UnitRecord[]>,
-  settings: ImportQdpxResult['settings'],
+  settings: Pick<ImportQdpxResult['settings'], 'overlap' | 'reviewed'>,
+  wholeDocuments: ReadonlySet<string> = new Set(),
 ): CoderOutcome {
   const pairs: CoderPairs = new Map();
   const memos = new Map<string, string>();
-  const documentIds = settings.reviewed === 'document' ? [...work.documents] : [...work.reviewed.keys()];
+  // Documents reviewed whole: by the rule, or because a project of ours says so for this coder.
+  const whole = (docId: string): boolean => settings.reviewed === 'document' || wholeDocuments.has(docId);
+  const documentIds =
+    settings.reviewed === 'document'
+      ? [...work.documents]
+      : [...new Set([...work.reviewed.keys(), ...wholeDocuments])];
   const memosByDocument = new Map<string, CoderWork['memos']>();
   for (const memo of work.memos) {
     const list = memosByDocument.get(memo.docId);
@@ -211,10 +245,9 @@ export function placeOnUnits(
         pairs.set(unitId, (pairs.get(unitId) ?? new Set()).add(code));
       }
     }
-    const reviewedIndices =
-      settings.reviewed === 'document'
-        ? units.map((_, index) => index)
-        : unitsCovered(work.reviewed.get(docId) ?? [], units, settings.overlap);
+    const reviewedIndices = whole(docId)
+      ? units.map((_, index) => index)
+      : unitsCovered(work.reviewed.get(docId) ?? [], units, settings.overlap);
     // Reviewed, no code: one shared empty set (never added to), not one per unit.
     for (const index of reviewedIndices)
       if (!pairs.has(units[index]!.id)) pairs.set(units[index]!.id, noCodes);

@@ -45,7 +45,8 @@ export function chooseSettings(
       return pieces === undefined ? [] : [{ pieces, selections: source.selections }];
     }),
     project.origin,
-    { offsets: options.offsets, crlf: options.crlf },
+    // A project of ours says how it counted (an export made for NVivo or ATLAS.ti); the options win.
+    { offsets: options.offsets ?? project.marker?.offsets, crlf: options.crlf ?? project.marker?.crlf },
   );
   if (choice.overruled)
     context.warn(
@@ -246,7 +247,7 @@ export function skippedSources(context: ImportContext): Record<OtherSourceKind, 
   if (leftOut.length > 0)
     context.warn(
       'QDPX_LEFT_OUT',
-      `left out, as nothing here holds them: ${leftOut.map(([kind, number]) => `${number} ${number === 1 ? kind.replace(/^graphs|^links|^descriptions/, (word) => word.slice(0, -1)) : kind}`).join(', ')}`,
+      `left out, as nothing here holds them: ${leftOut.map(([kind, number]) => `${number} ${number === 1 ? kind.replace(/^graphs|^links|^descriptions|^notes/, (word) => word.slice(0, -1)) : kind}`).join(', ')}`,
     );
   const count = project.otherSources.length;
   if (count > 0) {

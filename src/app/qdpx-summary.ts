@@ -1,5 +1,7 @@
 /** The terminal summary of `coding import FILE.qdpx`. */
 import type { ImportQdpxResult } from './qdpx.js';
+import type { ExportQdpxResult } from './qdpx-export.js';
+import type { ChangedCoding } from './qdpx-export-original.js';
 
 /** The summary of an import for a terminal. */
 export function renderQdpxImportSummary(result: ImportQdpxResult): string {
@@ -32,6 +34,10 @@ export function renderQdpxImportSummary(result: ImportQdpxResult): string {
     lines.push(
       `left out (nothing here holds them): ${leftOut.map(([kind, count]) => `${kind} ${count}`).join(', ')}`,
     );
+  if (result.selections.kept > 0)
+    lines.push(
+      `selections: ${result.selections.kept} kept as they were in ${result.selections.file}${result.dryRun ? ' (would be)' : ''}, for coding export --format qdpx to give back`,
+    );
   const sets = result.documentSets;
   if (sets.sets > 0)
     lines.push(
@@ -52,7 +58,15 @@ export function renderQdpxImportSummary(result: ImportQdpxResult): string {
           : ''),
     );
   } else lines.push('codebook: the project has none; the workspace keeps its own');
-  const missingCodings = sources.missing.reduce((sum, item) => sum + item.codings, 0);
+  lines.push(...coderLines(result));
+  if (result.dryRun) lines.push('dry run: nothing was written');
+  return `${lines.join('\n')}\n`;
+}
+
+/** The coders imported (user → coder, what was stored), and what reliability needs. */
+function coderLines(result: ImportQdpxResult): string[] {
+  const lines: string[] = [];
+  const missingCodings = result.sources.missing.reduce((sum, item) => sum + item.codings, 0);
   if (result.coders.length === 0)
     lines.push(
       missingCodings > 0
@@ -80,6 +94,35 @@ export function renderQdpxImportSummary(result: ImportQdpxResult): string {
         'coding themes works with one coder.',
     );
   }
-  if (result.dryRun) lines.push('dry run: nothing was written');
-  return `${lines.join('\n')}\n`;
+  return lines;
+}
+
+/**
+ * The summary of `coding export --format qdpx` for stderr: what was written (with `-o`), and always
+ * what happened to imported selections the team changed or that could not go back.
+ */
+export function renderQdpxExportSummary(result: ExportQdpxResult, output: string | undefined): string {
+  const lines: string[] = [];
+  const { settings, original } = result;
+  if (output !== undefined)
+    lines.push(
+      `wrote ${output}: ${result.documents} documents, ${result.coders.length} coders (${result.coders.join(', ')}), ${result.selections} selections with ${result.codings} codings`,
+      `selections: ${settings.selections === 'units' ? 'one per unit and coder (--selections units)' : original.selections === 0 && !result.original.imported ? 'one per unit and coder (the study holds no imported selections)' : `${original.selections} imported ones as they were, ${result.selections - original.selections} made of units for what was coded in coding`}; positions in ${settings.offsets === 'utf16' ? 'UTF-16 code units' : 'code points'}, texts with ${settings.lineEnds === 'crlf' ? `CRLF line ends counted as ${settings.crlf === 'one' ? 'one character' : 'two characters'}` : 'LF line ends'} (${settings.why})`,
+    );
+  const describe = (change: ChangedCoding): string =>
+    `${change.coder} ${change.code} (selection ${change.selection})${change.units.length > 0 ? ` on ${change.units.slice(0, 5).join(', ')}${change.units.length > 5 ? ', …' : ''}` : ''}`;
+  if (original.removed.length > 0)
+    lines.push(
+      `left out: ${original.removed.length} imported coding${original.removed.length === 1 ? '' : 's'} whose code the coder removed in coding from every unit ${original.removed.length === 1 ? 'it' : 'they'} covered: ${original.removed.slice(0, 10).map(describe).join('; ')}${original.removed.length > 10 ? '; …' : ''}`,
+    );
+  if (original.partlyRemoved.length > 0)
+    lines.push(
+      `kept as imported: ${original.partlyRemoved.length} imported coding${original.partlyRemoved.length === 1 ? '' : 's'} whose code the coder removed from some of the units ${original.partlyRemoved.length === 1 ? 'it' : 'they'} covered (a selection is not cut): ${original.partlyRemoved.slice(0, 10).map(describe).join('; ')}${original.partlyRemoved.length > 10 ? '; …' : ''}`,
+    );
+  const leftOut = Object.entries(original.leftOut);
+  if (leftOut.length > 0)
+    lines.push(
+      `left out of the imported selections: ${leftOut.map(([kind, count]) => `${kind} ${count}`).join(', ')}`,
+    );
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }

@@ -17,11 +17,14 @@ import {
 import { notUtf8Error } from '../io/text.js';
 import type { ImportContext, ImportQdpxOptions } from './qdpx-types.js';
 
-/** A source's text: UTF-8 without NUL, the rule of `coding import FILE.txt` (`decodeText`). */
+/**
+ * A source's text: UTF-8 without NUL, the rule of `coding import FILE.txt` (`decodeText`). A BOM is
+ * kept (positions do not count it, and an export writes it back).
+ */
 export function decodeUtf8(bytes: Uint8Array, shownAs: string): string {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw notUtf8Error(shownAs, bytes);
   }

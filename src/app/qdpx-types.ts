@@ -99,6 +99,8 @@ export interface ImportQdpxResult {
       }
     | undefined;
   coders: ImportedCoder[];
+  /** The project's selections kept as they were (for the export), in `file`: how many; written (never in a dry run). */
+  selections: { file: string; kept: number; written: boolean };
   warnings: Finding[];
   dryRun: boolean;
 }

@@ -19,14 +19,17 @@
  */
 import path from 'node:path';
 import type { DocumentInput } from '../core/documents.js';
+import { originalTextFacts } from '../core/export-positions.js';
 import { analysePositions, type PositionPieces } from '../core/overlap.js';
 import type { Finding } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { corpusPaths, type LoadedCorpus, loadCorpus, readManifest } from '../io/corpus-store.js';
 import { readProjectFromArchive } from '../io/qde-file.js';
 import { defaultQdpxLimits, openZip, type ZipArchive } from '../io/qdpx.js';
+import { readSelections, selectionsPath, writeSelections } from '../io/selections-store.js';
 import { openWorkspace, type Workspace } from '../io/workspace.js';
 import type { UnitRecord } from '../schema/corpus.js';
+import type { SelectionsFile } from '../schema/selections.js';
 import { ingestDocuments } from './import-documents.js';
 import { type CodebookPlan, codebookAndGuids, planCodebook, switchCodebook } from './qdpx-codebook.js';
 import { assignCoderNames } from './qdpx-coders.js';
@@ -38,6 +41,7 @@ import {
   planDocuments,
   skippedSources,
 } from './qdpx-documents.js';
+import { mergeSelections, type SourceFacts, storedSelectionsOf } from './qdpx-selections.js';
 import { checkConflicts, storeOutcomes, unitsAfterImport } from './qdpx-store.js';
 import { resolveBaseFolder, textReader } from './qdpx-texts.js';
 import {
@@ -82,31 +86,17 @@ async function importFromArchive(
     warnings,
     warn: warningsFor(shownAs, warnings),
   };
-
-  // The texts of the sources and notes.
   const problems: Finding[] = [];
-  const readText = textReader(context, archive, await resolveBaseFolder(options, project, input), problems);
-  const notesByGuid = new Map<string, string>();
-  for (const note of project.notes) {
-    const text = await readText(note);
-    if (text !== undefined) notesByGuid.set(note.guid, text.replace(/\r\n?/g, '\n'));
-  }
-  // Each text is analysed once for every reading of positions (and normalised on the way); the
-  // original text is not kept.
-  const analyses: Array<PositionPieces | undefined> = [];
-  for (const source of project.textSources) {
-    const original = await readText(source);
-    analyses.push(original === undefined ? undefined : analysePositions(original));
-  }
+  const texts = await readTexts(context, archive, input, problems);
 
   // Documents, checked (nothing written yet: a document that cannot be imported stops here).
   const corpusPathsOfWorkspace = corpusPaths(workspace.paths.corpus);
   const corpus: LoadedCorpus | undefined = (await readManifest(corpusPathsOfWorkspace))
     ? await loadCorpus(corpusPathsOfWorkspace)
     : undefined;
-  const settings = chooseSettings(context, analyses);
-  const { planned, emptySources } = planDocuments(context, analyses, settings, corpus);
-  const missing = missingSources(context, analyses, problems, planned.length);
+  const settings = chooseSettings(context, texts.analyses);
+  const { planned, emptySources } = planDocuments(context, texts.analyses, settings, corpus);
+  const missing = missingSources(context, texts.analyses, problems, planned.length);
   const skipped = skippedSources(context);
   const sets = documentSets(context, planned);
   const ingest = ingestion(context, planned);
@@ -115,27 +105,12 @@ async function importFromArchive(
   // units; a duplicate document) is the project import's warning too, as for `coding import FILE.txt`.
   warnings.push(...documents.warnings);
 
-  // The codebook, then who coded what, on the units after the import.
-  const codebookPlan =
-    project.codebookQdc === undefined ? undefined : await planCodebook(project, workspace, shownAs, options);
-  if (codebookPlan !== undefined) warnings.push(...codebookPlan.warnings);
-  const { model, guids } = await codebookAndGuids(codebookPlan, workspace);
-  const unitsByDocument = unitsAfterImport(workspace, planned, corpus);
-  const works = collectCodings(context, planned, notesByGuid, guids, settings, model);
-  const { coders, outcomes } = codersOf(context, works, unitsByDocument, settings);
-
-  // Checks against what is stored, before anything is written.
-  if (model !== undefined) {
-    await checkConflicts(context, {
-      model,
-      codebookFile: codebookPlan?.file ?? relativeTo(workspace, workspace.paths.codebook),
-      switched: codebookPlan?.switch === true,
-      corpus,
-      planned,
-      unitsByDocument,
-      outcomes,
-    });
-  }
+  const { codebookPlan, coders, outcomes, kept, selections } = await planCodings(context, {
+    planned,
+    corpus,
+    settings,
+    texts,
+  });
 
   const result: ImportQdpxResult = {
     file: shownAs,
@@ -153,13 +128,118 @@ async function importFromArchive(
     leftOut: project.leftOut,
     codebook: codebookSummary(codebookPlan),
     coders,
+    selections: {
+      file: relativeTo(workspace, selectionsPath(workspace.paths.annotations)),
+      kept,
+      written: false,
+    },
     warnings,
     dryRun: options.dryRun === true,
   };
   if (options.dryRun === true) return result;
+  await writeImport(context, { result, planned, ingest, documents, codebookPlan, outcomes, selections });
+  return result;
+}
 
-  // Writing: corpus, codebook, coding.yaml, then each coder's annotations.
-  if (planned.length > 0) result.documents = { ...(await ingest(false)), warnings: documents.warnings };
+/**
+ * The codebook, who coded what on the units after the import, and the selections kept (merged with
+ * those stored); then the check against stored annotations. Nothing is written.
+ */
+async function planCodings(
+  context: ImportContext,
+  parts: {
+    planned: readonly PlannedDocument[];
+    corpus: LoadedCorpus | undefined;
+    settings: ImportQdpxResult['settings'];
+    texts: Awaited<ReturnType<typeof readTexts>>;
+  },
+): Promise<{
+  codebookPlan: CodebookPlan | undefined;
+  coders: ImportedCoder[];
+  outcomes: Map<string, CoderOutcome>;
+  kept: number;
+  selections: SelectionsFile;
+}> {
+  const { project, workspace, shownAs, options, warnings } = context;
+  const { planned, corpus, settings, texts } = parts;
+  const codebookPlan =
+    project.codebookQdc === undefined ? undefined : await planCodebook(project, workspace, shownAs, options);
+  if (codebookPlan !== undefined) warnings.push(...codebookPlan.warnings);
+  const { model, guids } = await codebookAndGuids(codebookPlan, workspace);
+  const unitsByDocument = unitsAfterImport(workspace, planned, corpus);
+  const works = collectCodings(context, planned, texts.notesByGuid, guids, settings, model);
+  const { coders, outcomes } = codersOf(context, works, unitsByDocument, settings, planned);
+  const selections = storedSelectionsOf(context, planned, texts.facts, settings, works, texts.notesByGuid);
+  const stored = await readSelections(
+    workspace.paths.annotations,
+    relativeTo(workspace, selectionsPath(workspace.paths.annotations)),
+  );
+  // Checks against what is stored, before anything is written.
+  if (model !== undefined) {
+    await checkConflicts(context, {
+      model,
+      codebookFile: codebookPlan?.file ?? relativeTo(workspace, workspace.paths.codebook),
+      switched: codebookPlan?.switch === true,
+      corpus,
+      planned,
+      unitsByDocument,
+      outcomes,
+    });
+  }
+  return {
+    codebookPlan,
+    coders,
+    outcomes,
+    kept: selections.sources.reduce((sum, source) => sum + source.selections.length, 0),
+    selections: mergeSelections(stored, selections),
+  };
+}
+
+/** The texts of the sources and notes: each source analysed once for every reading of positions (and normalised on the way), with what an export needs of the original; the original is not kept. */
+async function readTexts(
+  context: ImportContext,
+  archive: ZipArchive,
+  input: string,
+  problems: Finding[],
+): Promise<{
+  notesByGuid: Map<string, string>;
+  analyses: Array<PositionPieces | undefined>;
+  facts: Array<SourceFacts | undefined>;
+}> {
+  const { options, project } = context;
+  const readText = textReader(context, archive, await resolveBaseFolder(options, project, input), problems);
+  const notesByGuid = new Map<string, string>();
+  for (const note of project.notes) {
+    const text = await readText(note);
+    if (text !== undefined) notesByGuid.set(note.guid, text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'));
+  }
+  const analyses: Array<PositionPieces | undefined> = [];
+  const facts: Array<SourceFacts | undefined> = [];
+  for (const source of project.textSources) {
+    const original = await readText(source);
+    analyses.push(original === undefined ? undefined : analysePositions(original));
+    facts.push(original === undefined ? undefined : originalTextFacts(original));
+  }
+  return { notesByGuid, analyses, facts };
+}
+
+/** Writing: corpus, codebook, coding.yaml, the kept selections, then each coder's annotations. */
+async function writeImport(
+  context: ImportContext,
+  parts: {
+    result: ImportQdpxResult;
+    planned: readonly PlannedDocument[];
+    ingest: ReturnType<typeof ingestion>;
+    documents: ImportQdpxResult['documents'];
+    codebookPlan: CodebookPlan | undefined;
+    outcomes: Map<string, CoderOutcome>;
+    selections: SelectionsFile;
+  },
+): Promise<void> {
+  const { workspace } = context;
+  const { result, codebookPlan } = parts;
+  if (parts.planned.length > 0)
+    result.documents = { ...(await parts.ingest(false)), warnings: parts.documents.warnings };
   if (codebookPlan !== undefined) {
     if (codebookPlan.write)
       await writeFileAtomic(path.join(workspace.root, codebookPlan.file), codebookPlan.text);
@@ -169,8 +249,12 @@ async function importFromArchive(
       result.codebook.switched = codebookPlan.switch;
     }
   }
-  await storeOutcomes(context, outcomes, coders);
-  return result;
+  // Written when some selection is kept (now or by an earlier import); a project made only of units (one this tool wrote from codes made here) needs none.
+  if (parts.selections.sources.some((source) => source.selections.length > 0)) {
+    await writeSelections(workspace.paths.annotations, parts.selections);
+    result.selections.written = true;
+  }
+  await storeOutcomes(context, parts.outcomes, result.coders);
 }
 
 /** Ingests the planned documents through `coding import`'s own path: checked only (dry) or written. */
@@ -197,15 +281,26 @@ function codersOf(
   works: Map<string, CoderWork>,
   unitsByDocument: ReadonlyMap<string, UnitRecord[]>,
   settings: ImportQdpxResult['settings'],
+  planned: readonly PlannedDocument[],
 ): { coders: ImportedCoder[]; outcomes: Map<string, CoderOutcome> } {
   const { project } = context;
+  const docIdBySource = new Map(
+    planned.map((document) => [project.textSources[document.sourceIndex]!.guid, document.input.id]),
+  );
+  // A project of ours names the documents each user reviewed whole (those it was given by another program so).
+  const wholeDocuments = (userGuid: string): Set<string> =>
+    new Set(
+      (project.marker?.reviewedDocuments?.[userGuid] ?? [])
+        .map((guid) => docIdBySource.get(guid))
+        .filter((id): id is string => id !== undefined),
+    );
   const userByGuid = new Map(project.users.map((user) => [user.guid, user]));
   const coderNames = assignCoderNames([...works.keys()], userByGuid, context.options.users ?? {}, project);
   for (const [guid, work] of works) work.coder = coderNames.get(guid)!;
   const outcomes = new Map<string, CoderOutcome>();
   const coders: ImportedCoder[] = [];
   for (const work of [...works.values()].sort((left, right) => left.coder.localeCompare(right.coder))) {
-    const outcome = placeOnUnits(work, unitsByDocument, settings);
+    const outcome = placeOnUnits(work, unitsByDocument, settings, wholeDocuments(work.userGuid));
     const user = userByGuid.get(work.userGuid);
     coders.push({
       userGuid: work.userGuid,
@@ -234,8 +329,15 @@ function codebookSummary(plan: CodebookPlan | undefined): ImportQdpxResult['code
 }
 
 export { safeCoderName } from './qdpx-coders.js';
-export { type ExportQdpxOptions, type ExportQdpxResult, exportGuid, exportQdpx } from './qdpx-export.js';
-export { renderQdpxImportSummary } from './qdpx-summary.js';
+export {
+  type ExportQdpxOptions,
+  type ExportQdpxResult,
+  exportGuid,
+  exportQdpx,
+  type SelectionMode,
+  selectionModes,
+} from './qdpx-export.js';
+export { renderQdpxExportSummary, renderQdpxImportSummary } from './qdpx-summary.js';
 export {
   type ImportedCoder,
   type ImportQdpxOptions,

@@ -9,8 +9,9 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { codeCautions } from '../core/gates.js';
+import { machineCodedLabel } from '../core/machine-primary.js';
 import type { ReliabilityReport } from '../core/reliability.js';
-import { type CrossTable, crossTable, groupFields, groupOf } from '../core/themes.js';
+import { type CrossTable, crossTable, groupFields, someDocumentHas } from '../core/themes.js';
 import { CodingError, InputError } from '../errors.js';
 import { readAdjudication } from '../io/adjudication.js';
 import { corpusPaths, readManifest } from '../io/corpus-store.js';
@@ -73,36 +74,59 @@ async function fileHash(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** Text gathered as UTF-8 bytes, a megabyte at a time. */
+class ByteChunks {
+  private readonly chunks: Buffer[] = [];
+  private pending = '';
+  add(text: string): void {
+    this.pending += text;
+    if (this.pending.length >= 1 << 20) {
+      this.chunks.push(Buffer.from(this.pending, 'utf8'));
+      this.pending = '';
+    }
+  }
+  bytes(): Buffer {
+    if (this.pending !== '') this.chunks.push(Buffer.from(this.pending, 'utf8'));
+    this.pending = '';
+    const whole = Buffer.concat(this.chunks);
+    this.chunks.length = 0;
+    return whole;
+  }
+}
+
 export async function buildReport(
   options: ReportOptions,
-): Promise<{ data: ReportData; files: Map<string, string> }> {
+): Promise<{ data: ReportData; files: Map<string, string | Uint8Array> }> {
   const themes = await loadThemeData(options);
   const { data: analysis, input } = themes;
   const study = analysis.set.study!;
   const { workspace } = study;
-  const files = new Map<string, string>();
+  const files = new Map<string, string | Uint8Array>();
+  // A machine coder as primary: every theme table says so (in CSV, a column coded_by).
+  const machinePrimary = analysis.machinePrimary;
+  const codedBy = machinePrimary === undefined ? undefined : machineCodedLabel(machinePrimary);
 
   const frequencyRows = frequencies(input);
-  files.set('frequencies.csv', frequencyCsv(frequencyRows));
+  files.set('frequencies.csv', frequencyCsv(frequencyRows, undefined, codedBy));
   const groups: Record<string, CrossTable> = {};
   for (const field of groupFields) {
     if (field === 'document' && input.documents.length > maxDocumentsInReport) continue;
-    if (!input.documents.some((document) => groupOf(document, field, 'month') !== undefined)) continue;
+    if (!someDocumentHas(input.documents, field, 'month')) continue;
     const table = crossTable(input, field, 'month');
     groups[field] = table;
-    files.set(`by-${field}.csv`, crossCsv(table));
+    files.set(`by-${field}.csv`, crossCsv(table, undefined, codedBy));
   }
   const cooccurrenceRows = cooccurrence(input);
-  files.set('cooccurrence.csv', cooccurrenceCsv(cooccurrenceRows));
+  files.set('cooccurrence.csv', cooccurrenceCsv(cooccurrenceRows, undefined, codedBy));
   const triangulationRows = triangulation(input);
-  files.set('triangulation.csv', triangulationCsv(triangulationRows));
+  files.set('triangulation.csv', triangulationCsv(triangulationRows, undefined, codedBy));
   const category = rhetoricCategory(themes, undefined);
   const quoted = await exemplarAndActorTables(themes, options.exemplars ?? 3, category);
   const exemplarRows = quoted.exemplars;
-  files.set('exemplars.csv', exemplarCsv(exemplarRows));
+  files.set('exemplars.csv', exemplarCsv(exemplarRows, undefined, codedBy));
   const rhetoric =
     category === undefined || quoted.actors === undefined ? undefined : { category, rows: quoted.actors };
-  if (rhetoric) files.set('rhetoric.csv', actorCsv(rhetoric.rows));
+  if (rhetoric) files.set('rhetoric.csv', actorCsv(rhetoric.rows, undefined, codedBy));
 
   let reliability: ReliabilityReport | undefined;
   let reliabilityNote: string | undefined;
@@ -132,8 +156,10 @@ export async function buildReport(
           )
         ).map((record) => [record.unitId, record]),
       );
-      // Every disagreement goes to disagreements.csv as it comes; the page keeps the first ones.
-      const lines = [
+      // Every disagreement goes to disagreements.csv as it comes, kept as UTF-8 bytes (a quarter of
+      // a million rows as strings held twice the memory); the page keeps the first ones.
+      const lines = new ByteChunks();
+      lines.add(
         csvLine([
           'unit_id',
           'doc_id',
@@ -144,14 +170,14 @@ export async function buildReport(
           'decided_by',
           'rationale',
         ]),
-      ];
+      );
       let total = 0;
       for await (const row of merge.rows({ disagreementsOnly: true })) {
         if (row.agree) continue;
         total++;
         const decision = decisions.get(row.unit_id);
         if (decision) decided.push(decision);
-        lines.push(
+        lines.add(
           csvLine(
             [
               row.unit_id,
@@ -186,7 +212,7 @@ export async function buildReport(
         }
       }
       adjudication = { disagreements: total, decided: decided.length, pending: total - decided.length };
-      files.set('disagreements.csv', lines.join(''));
+      files.set('disagreements.csv', lines.bytes());
     } catch (error) {
       if (!(error instanceof CodingError)) throw error;
       reliabilityNote = error.message;
@@ -201,13 +227,13 @@ export async function buildReport(
   // With a gate (coding.yaml reliability.require), every theme table gets its `caution` column.
   const cautions = workspace.config.reliability.require ? codeCautions(reliability) : undefined;
   if (cautions) {
-    files.set('frequencies.csv', frequencyCsv(frequencyRows, cautions));
+    files.set('frequencies.csv', frequencyCsv(frequencyRows, cautions, codedBy));
     for (const [field, table] of Object.entries(groups))
-      files.set(`by-${field}.csv`, crossCsv(table, cautions));
-    files.set('cooccurrence.csv', cooccurrenceCsv(cooccurrenceRows, cautions));
-    files.set('triangulation.csv', triangulationCsv(triangulationRows, cautions));
-    files.set('exemplars.csv', exemplarCsv(exemplarRows, cautions));
-    if (rhetoric) files.set('rhetoric.csv', actorCsv(rhetoric.rows, cautions));
+      files.set(`by-${field}.csv`, crossCsv(table, cautions, codedBy));
+    files.set('cooccurrence.csv', cooccurrenceCsv(cooccurrenceRows, cautions, codedBy));
+    files.set('triangulation.csv', triangulationCsv(triangulationRows, cautions, codedBy));
+    files.set('exemplars.csv', exemplarCsv(exemplarRows, cautions, codedBy));
+    if (rhetoric) files.set('rhetoric.csv', actorCsv(rhetoric.rows, cautions, codedBy));
   }
 
   const sample = await readSample(workspace).catch(() => undefined);
@@ -289,6 +315,7 @@ export async function buildReport(
     const machines = await machineCoderReports(study);
     if (machines.length > 0) data.machine_coders = machines;
   }
+  if (machinePrimary !== undefined) data.machine_primary = { ...machinePrimary, label: codedBy! };
   files.set('report.html', renderReportHtml(data));
   const methods = renderMethods(
     data,

@@ -7,12 +7,15 @@ import path from 'node:path';
 import { CodingError, InputError } from '../errors.js';
 import { openWorkspace } from '../io/workspace.js';
 import { adjudicationStatus, openAdjudication } from './adjudicate.js';
+import { reproduceMachineCoders } from './autocode/reproduce-machine.js';
+import { machineCoders } from './autocode/store.js';
 import { checkCodebook } from './codebook.js';
 import { importDocuments } from './import-documents.js';
 import { mergeCoders } from './merge.js';
 import { computeReliability, headlineKappa } from './reliability.js';
 import { writeReport } from './report.js';
 import { computeSample, readSample } from './sample.js';
+import { openStudy } from './study.js';
 import { frequencies, loadThemeData } from './themes.js';
 
 export type StepStatus = 'ok' | 'failed' | 'skipped';
@@ -230,6 +233,22 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
       value: top,
     };
   });
+
+  // Only a study with machine coders gets this step, so the others' output is as before.
+  if ((await machineCoders(workspace.paths.annotations)).length > 0) {
+    await run('autocode', async () => {
+      const checks = await reproduceMachineCoders(await openStudy(common));
+      const failed = checks.filter((check) => check.problem !== undefined);
+      const names = checks.map((check) => `${check.coder} (${check.method})`).join(', ');
+      if (failed.length > 0)
+        return {
+          detail: failed.map((check) => `${check.coder} (${check.method}): ${check.problem}`).join('; '),
+          value: checks,
+          status: 'failed' as const,
+        };
+      return { detail: `${names}: coded again (LLM coders from the cache), identical`, value: checks };
+    });
+  }
 
   const report = await run('report', async () => {
     const written = await writeReport({

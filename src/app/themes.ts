@@ -5,6 +5,7 @@
 
 import { codeCautions, type GateResult } from '../core/gates.js';
 import { didYouMean } from '../core/suggest.js';
+import { ThemeDocuments } from '../core/theme-documents.js';
 import {
   type ActorTableRow,
   actorTable,
@@ -15,14 +16,13 @@ import {
   exemplars,
   frequencies,
   type GroupField,
-  groupOf,
   type Period,
-  type ThemeDocument,
+  someDocumentHas,
   type ThemeInput,
   triangulation,
 } from '../core/themes.js';
 import { CodingError, InputError } from '../errors.js';
-import { corpusPaths, readDocuments } from '../io/corpus-store.js';
+import { corpusPaths, readDocumentMetadata } from '../io/corpus-store.js';
 import { iterateUnits } from './corpus.js';
 import { type AnalysisData, type AnalysisOptions, loadAnalysisData } from './final.js';
 import { computeReliability } from './reliability.js';
@@ -38,46 +38,46 @@ export interface ThemeData {
 export async function loadThemeData(options: AnalysisOptions): Promise<ThemeData> {
   const data = await loadAnalysisData(options);
   const study = data.set.study!;
-  const documents: ThemeDocument[] = [];
-  const documentIndex = new Map<string, number>();
-  const noAttributes: Record<string, string> = Object.freeze({}) as Record<string, string>;
-  // Metadata values repeat across documents (a million statements by a few actors): keep one copy each.
-  const values = new Map<string, string>();
-  const intern = (value: string | undefined): string | undefined => {
-    if (value === undefined) return undefined;
-    const known = values.get(value);
-    if (known !== undefined) return known;
-    values.set(value, value);
-    return value;
-  };
-  for await (const document of readDocuments(corpusPaths(study.workspace.paths.corpus), {
-    withText: false,
-  })) {
-    documentIndex.set(document.id, documents.length);
-    documents.push({
-      id: document.id,
-      title: document.title ?? document.id,
-      actor: intern(document.actor),
-      source: intern(document.source),
-      genre: intern(document.genre),
-      date: intern(document.date),
-      role: intern(document.role),
-      language: intern(document.language),
-      // Most documents have no attributes: share one empty object rather than a million.
-      attributes: Object.keys(document.attributes).length === 0 ? noAttributes : document.attributes,
-    });
-  }
+  // The metadata in columns (core/theme-documents.ts), not an object per document.
+  const documents = new ThemeDocuments();
+  for await (const batch of readDocumentMetadata(corpusPaths(study.workspace.paths.corpus)))
+    for (const document of batch)
+      documents.push({
+        id: document.id,
+        title: document.title ?? document.id,
+        actor: document.actor,
+        source: document.source,
+        genre: document.genre,
+        date: document.date,
+        role: document.role,
+        language: document.language,
+        attributes: document.attributes,
+      });
   if (data.codings.size === 0) {
     throw new InputError(`no unit has been coded${data.coder === 'final' ? '' : ` by ${data.coder}`}`, {
       hint: "bring coders' work in first: coding import --coder NAME FILE",
     });
   }
-  // The document of every unit, worked out once.
+  // The document of every unit, worked out once. Units and documents are stored in the same order,
+  // so the unit's document is the current one or the next; a map of a million ids is made only if not.
   const unitDocument = new Int32Array(data.set.units.size);
+  let current = 0;
+  let documentIndex: Map<string, number> | undefined;
   for (let unitIndex = 0; unitIndex < unitDocument.length; unitIndex++) {
-    unitDocument[unitIndex] = documentIndex.get(documentOfUnit(data.set.units.idAt(unitIndex)))!;
+    const id = documentOfUnit(data.set.units.idAt(unitIndex));
+    if (current >= documents.length || documents.id(current) !== id) {
+      if (current + 1 < documents.length && documents.id(current + 1) === id) current++;
+      else {
+        if (documentIndex === undefined) {
+          documentIndex = new Map();
+          for (let index = 0; index < documents.length; index++)
+            documentIndex.set(documents.id(index), index);
+        }
+        current = documentIndex.get(id) ?? 0;
+      }
+    }
+    unitDocument[unitIndex] = current;
   }
-  documentIndex.clear();
   const input: ThemeInput = {
     codebook: data.set.codebook,
     codings: data.codings,
@@ -166,10 +166,9 @@ export function rhetoricCategory(themes: ThemeData, given: string | undefined): 
  * @throws InputError naming the fields the documents do have
  */
 export function groupTable(themes: ThemeData, field: GroupField, period: Period) {
-  const any = themes.input.documents.some((document) => groupOf(document, field, period) !== undefined);
-  if (!any) {
+  if (!someDocumentHas(themes.input.documents, field, period)) {
     const present = byFields.filter((candidate) =>
-      themes.input.documents.some((document) => groupOf(document, candidate, period) !== undefined),
+      someDocumentHas(themes.input.documents, candidate, period),
     );
     throw new InputError(`no document has a ${field}`, {
       hint: `group by a field the documents have: ${present.join(', ')} (add metadata with coding import --${field} …, or in the documents' front matter)`,

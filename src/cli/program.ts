@@ -104,7 +104,7 @@ export const commandTable: readonly CommandEntry[] = [
   entry(
     'autocode',
     '[options]',
-    'code units by machine (dictionary patterns or a model learnt from people’s codes), stored as the annotations of a machine coder',
+    'code units by machine (dictionary patterns, a model learnt from people’s codes, or a language model), stored as the annotations of a machine coder',
     async (program) => (await import('./commands/autocode.js')).registerAutocode(program),
   ),
   entry(

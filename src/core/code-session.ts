@@ -188,6 +188,13 @@ export class CodingSession {
       case 'toggle':
         if (this.currentUnit === undefined)
           return this.refuse('no unit on screen: p goes back, g jumps to a unit');
+        if (!this.draft.codes.includes(command.codeIndex)) {
+          const code = this.codebook.codes[command.codeIndex];
+          if (code?.codable === false)
+            return this.refuse(
+              `${code.id} is a grouping code (codable: false in the codebook): coders cannot apply it; choose one of its sub-codes`,
+            );
+        }
         this.draft = {
           ...this.draft,
           codes: toggleCode(this.draft.codes, command.codeIndex, this.codebook),

@@ -18,6 +18,8 @@ export interface CodeInfo {
   exclude?: string;
   examples: string[];
   color?: string;
+  /** False for a grouping code coders cannot apply (REFI-QDA isCodable="false"). */
+  codable: boolean;
   /** Position in the codebook (codes in document order, depth first). */
   index: number;
 }
@@ -88,6 +90,7 @@ export function buildCodebookModel(codebook: Codebook): CodebookModel {
         categoryId: category.id,
         depth,
         examples: code.examples ?? [],
+        codable: code.codable !== false,
         index: codes.length,
         ...(parentId === undefined ? {} : { parentId }),
         ...(code.definition === undefined ? {} : { definition: code.definition }),

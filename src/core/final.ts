@@ -2,10 +2,11 @@
  * The analysis data set: each unit's final codes. Adjudicated codes where a disagreement was
  * settled; else the codes every coder who reviewed the unit agreed on; else the primary coder's;
  * else (a unit only other coders reviewed) the codes of the first of them in the coders' order.
+ * A machine coder named primary fills in only the units no person coded (`withMachineCodes`).
  */
 import { Codings, packKey } from './codings.js';
 
-export const finalSources = ['adjudicated', 'agreed', 'primary', 'single', 'other'] as const;
+export const finalSources = ['adjudicated', 'agreed', 'primary', 'single', 'other', 'machine'] as const;
 export type FinalSource = (typeof finalSources)[number];
 
 export interface FinalCodes {
@@ -88,6 +89,44 @@ export function finalCodes(
     if (codes.length === 0) push(packKey(unit, -1));
     for (let index = 0; index < codes.length; index++) push(packKey(unit, codes[index]!));
     sources.push(source);
+  }
+  return { codings: Codings.fromSortedKeys(keys.subarray(0, length)), sources };
+}
+
+/**
+ * People's final codes, and a machine coder's codes on the units no person coded (source
+ * `machine`): a person's codes always win. One walk over both sorted lists.
+ * @param human the final codes of the people (from `finalCodes`)
+ * @param machine the machine coder's codings
+ */
+export function withMachineCodes(human: FinalCodes, machine: Codings): FinalCodes {
+  // At most one key per pair, and one per unit reviewed without a code.
+  const keys = new Float64Array(human.codings.pairs + human.codings.size + machine.pairs + machine.size);
+  let length = 0;
+  const sources: FinalSource[] = [];
+  const copy = (codings: Codings, position: number): void => {
+    const unit = codings.units[position]!;
+    const codes = codings.codesAt(position);
+    if (codes.length === 0) keys[length++] = packKey(unit, -1);
+    for (let index = 0; index < codes.length; index++) keys[length++] = packKey(unit, codes[index]!);
+  };
+  let humanPosition = 0;
+  let machinePosition = 0;
+  while (humanPosition < human.codings.size || machinePosition < machine.size) {
+    const humanUnit =
+      humanPosition < human.codings.size ? human.codings.units[humanPosition]! : Number.POSITIVE_INFINITY;
+    const machineUnit =
+      machinePosition < machine.size ? machine.units[machinePosition]! : Number.POSITIVE_INFINITY;
+    if (humanUnit <= machineUnit) {
+      copy(human.codings, humanPosition);
+      sources.push(human.sources[humanPosition]!);
+      humanPosition++;
+      if (machineUnit === humanUnit) machinePosition++;
+    } else {
+      copy(machine, machinePosition);
+      sources.push('machine');
+      machinePosition++;
+    }
   }
   return { codings: Codings.fromSortedKeys(keys.subarray(0, length)), sources };
 }

@@ -149,15 +149,38 @@ function sentenceRanges(
   return ranges;
 }
 
-/** A segmenter for a language tag; an unknown or malformed tag falls back to English. */
+/**
+ * A segmenter for a language tag; an unknown or malformed tag falls back to English. Made once per
+ * tag and kept (a segmenter holds no state between texts): making one cost more than segmenting a
+ * statement of a few sentences.
+ */
 function sentenceSegmenter(language: string | undefined): Intl.Segmenter {
+  const key = language ?? '';
+  let segmenter = segmenters.get(key);
+  if (segmenter !== undefined) return segmenter;
   const primary = primaryLanguage(language);
   try {
-    return new Intl.Segmenter(primary === undefined ? 'en' : language, { granularity: 'sentence' });
+    segmenter = new Intl.Segmenter(primary === undefined ? 'en' : language, { granularity: 'sentence' });
   } catch {
-    return new Intl.Segmenter('en', { granularity: 'sentence' });
+    segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
   }
+  if (segmenters.size < 64) segmenters.set(key, segmenter);
+  return segmenter;
 }
+
+const segmenters = new Map<string, Intl.Segmenter>();
+
+/** The set of a given list, made once per list (the import passes the same list for every document). */
+function abbreviationSet(list: readonly string[]): ReadonlySet<string> {
+  let set = abbreviationSets.get(list);
+  if (set === undefined) {
+    set = new Set(list);
+    abbreviationSets.set(list, set);
+  }
+  return set;
+}
+
+const abbreviationSets = new WeakMap<readonly string[], ReadonlySet<string>>();
 
 /** Convert sorted UTF-16 offsets into code point offsets in one pass over the text. */
 function toCodePointSpans(text: string, ranges: Array<[number, number]>): Span[] {
@@ -199,7 +222,7 @@ export function segment(text: string, kind: UnitKind, options: SegmentOptions = 
     case 'sentence': {
       const segmenter = sentenceSegmenter(options.language);
       const abbreviations = options.abbreviations
-        ? new Set(options.abbreviations)
+        ? abbreviationSet(options.abbreviations)
         : builtInAbbreviations(options.language);
       ranges = [];
       for (const [start, end] of paragraphRanges(text)) {

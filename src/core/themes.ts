@@ -8,6 +8,7 @@ import { primaryLanguage } from './abbreviations.js';
 import type { CodebookModel } from './codebook.js';
 import type { Codings } from './codings.js';
 import { datePeriod } from './dates.js';
+import type { ThemeDocuments } from './theme-documents.js';
 
 export interface ThemeDocument {
   id: string;
@@ -30,7 +31,7 @@ export interface ThemeInput {
   codings: Codings;
   /** Where each unit's codes come from, parallel to codings.units (agreed, adjudicated, primary…). */
   sources: readonly string[];
-  documents: readonly ThemeDocument[];
+  documents: ThemeDocuments;
   /** The position in `documents` of a unit's document. */
   documentOf(unitIndex: number): number;
   unitId(unitIndex: number): string;
@@ -139,6 +140,34 @@ export function groupOf(document: ThemeDocument, field: GroupField, period: Peri
   }
 }
 
+/** `groupOf` for the document at a position of `documents`, without making its object. */
+export function groupAt(
+  documents: ThemeDocuments,
+  index: number,
+  field: GroupField,
+  period: Period,
+): string | undefined {
+  switch (field) {
+    case 'document':
+      return documents.id(index);
+    case 'date': {
+      const date = documents.value(index, 'date');
+      return date === undefined ? undefined : (datePeriod(date, period) ?? date);
+    }
+    case 'language':
+      return primaryLanguage(documents.value(index, 'language'));
+    default:
+      return documents.value(index, field);
+  }
+}
+
+/** Whether some document has a value for the field. */
+export function someDocumentHas(documents: ThemeDocuments, field: GroupField, period: Period): boolean {
+  for (let index = 0; index < documents.length; index++)
+    if (groupAt(documents, index, field, period) !== undefined) return true;
+  return false;
+}
+
 export const noValue = '(none)';
 export const allGroups = '(all)';
 export const anyCode = '(any code)';
@@ -185,13 +214,13 @@ export function crossTable(input: ThemeInput, field: GroupField, period: Period 
   const groupNames = new Map<string, number>();
   // One string per distinct value (a date's period is computed once per date, not per document).
   const cache = new Map<string, string>();
-  const documentGroup = input.documents.map((document) => {
-    const key = field === 'date' ? (document.date ?? '') : '';
+  const documentGroup = Array.from({ length: input.documents.length }, (_, index) => {
+    const key = field === 'date' ? (input.documents.value(index, 'date') ?? '') : '';
     if (field === 'date') {
       const known = cache.get(key);
       if (known !== undefined) return known;
     }
-    const group = groupOf(document, field, period) ?? noValue;
+    const group = groupAt(input.documents, index, field, period) ?? noValue;
     if (field === 'date') cache.set(key, group);
     return group;
   });
@@ -374,7 +403,7 @@ export function exemplars(input: ThemeInput, count: number): ExemplarRow[] {
     }
     for (const [rank, position] of chosen.entries()) {
       const unitIndex = codings.units[position]!;
-      const document = input.documents[input.documentOf(unitIndex)]!;
+      const document = input.documents.at(input.documentOf(unitIndex));
       rows.push({
         code: code.id,
         label: code.label,
@@ -422,7 +451,7 @@ export function triangulation(input: ThemeInput): TriangulationRow[] {
   }));
   for (let position = 0; position < codings.size; position++) {
     const documentIndex = input.documentOf(codings.units[position]!);
-    const role = input.documents[documentIndex]!.role;
+    const role = input.documents.value(documentIndex, 'role');
     for (const code of codings.codesAt(position)) {
       const tally = tallies[code]!;
       const newDocument = tally.lastDocument !== documentIndex;
@@ -484,8 +513,8 @@ export function actorTable(input: ThemeInput, categoryId: string): ActorTableRow
   const cells = new Map<string, Map<number, Cell>>();
   const audiences = new Map<string, Set<string>>();
   for (let position = 0; position < codings.size; position++) {
-    const document = input.documents[input.documentOf(codings.units[position]!)]!;
-    const actor = document.actor ?? noValue;
+    const documentIndex = input.documentOf(codings.units[position]!);
+    const actor = input.documents.value(documentIndex, 'actor') ?? noValue;
     const rank = basisRank[input.sources[position]!] ?? 5;
     for (const code of codings.codesAt(position)) {
       if (!members.has(code)) continue;
@@ -501,7 +530,7 @@ export function actorTable(input: ThemeInput, categoryId: string): ActorTableRow
       }
       cell.units++;
       if (!cell.best || rank < cell.best.rank) cell.best = { position, rank };
-      const audience = document.attributes['audience'];
+      const audience = input.documents.attributes(documentIndex)['audience'];
       if (audience) {
         const set = audiences.get(actor) ?? new Set<string>();
         set.add(audience);

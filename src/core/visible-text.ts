@@ -41,12 +41,17 @@ export function visibleText(text: string, options: VisibleTextOptions = {}): str
   });
 }
 
+const anyControlCharacter =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
+
 /**
  * How many characters of the text `visibleText` would show as pictures, line feeds, carriage
  * returns and tabs not counted (ordinary layout in a document).
  * @example countControlCharacters('a\u001b[2Jb\r\n') // 1
  */
 export function countControlCharacters(text: string): number {
+  // Most texts hold none: one test, without the iterator and match objects of matchAll.
+  if (!anyControlCharacter.test(text)) return 0;
   let found = 0;
   for (const _ of text.matchAll(
     /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu,

@@ -4,6 +4,7 @@
  * document in that order. Both files are read as streams, so a corpus of a million statements
  * never has to be in memory at once.
  */
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
@@ -81,23 +82,31 @@ export function manifestText(documents: number, units: number): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
+/** What JSON.stringify escapes in a string: quotes, backslashes, control characters, surrogates. */
+const escaped = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** `JSON.stringify(value)` for a string, without its work when nothing needs escaping (most values). */
+function jsonString(value: string): string {
+  return escaped.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
 /** One line of documents.jsonl, keys in a fixed order so the file is byte-identical across runs. */
 export function serializeDocument(record: DocumentRecord): string {
   // Written by hand rather than through an object, to be fast on a million documents; the key
-  // order is that of documentRecordSchema, and JSON.stringify escapes every value.
-  let line = `{"id":${JSON.stringify(record.id)}`;
+  // order is that of documentRecordSchema, and every value is escaped as JSON.stringify does.
+  let line = `{"id":${jsonString(record.id)}`;
   for (const key of standardFields) {
     const value = record[key];
-    if (value !== undefined) line += `,"${key}":${JSON.stringify(value)}`;
+    if (value !== undefined) line += `,"${key}":${jsonString(value)}`;
   }
   line += ',"attributes":{';
   let first = true;
   for (const key of Object.keys(record.attributes).sort()) {
-    line += `${first ? '' : ','}${JSON.stringify(key)}:${JSON.stringify(record.attributes[key])}`;
+    line += `${first ? '' : ','}${jsonString(key)}:${jsonString(record.attributes[key]!)}`;
     first = false;
   }
   const pages = record.pages === undefined ? '' : `,"pages":[${record.pages.join(',')}]`;
-  return `${line}},"unit":"${record.unit}","origin":${JSON.stringify(record.origin)}${pages},"hash":"${record.hash}","text":${JSON.stringify(record.text)}}\n`;
+  return `${line}},"unit":"${record.unit}","origin":${jsonString(record.origin)}${pages},"hash":"${record.hash}","text":${jsonString(record.text)}}\n`;
 }
 
 export function unitsHeaderLine(): string {
@@ -110,12 +119,14 @@ export function serializeUnit(unit: UnitRecord): string {
 }
 
 /**
- * The lines of a file the tool wrote (UTF-8, LF), read 1 MiB at a time and handed out in batches,
+ * The lines of a file the tool wrote (UTF-8, LF), read 64 KiB at a time and handed out in batches,
  * which costs far less than readline's event per line on files of millions of lines.
  */
 export async function* lineBatches(file: string): AsyncGenerator<string[]> {
   const handle = await fs.open(file, 'r');
-  const buffer = Buffer.allocUnsafe(1 << 20);
+  // 64 KiB at a time: a batch's lines (and what is made of them) die young, instead of being
+  // moved to the old generation, which grew the report's peak by 100 MB when reading the texts.
+  const buffer = Buffer.allocUnsafe(1 << 16);
   const decoder = new Utf8Chunks(false);
   let carry = '';
   try {
@@ -210,27 +221,105 @@ export function parseDocumentLine(text: string, file: string, line: number): Doc
 
 /**
  * Every document of the corpus, in order (none when nothing was imported yet). With
- * `withText: false` the texts are not read (their `text` is empty): the tool writes `text` as the
- * last key of each line, so the line is cut there before parsing, which spares parsing (and
- * holding) the texts when only the metadata is wanted.
+ * `withText: false` the texts are not read (their `text` is empty; see `readDocumentMetadata`).
  */
 export async function* readDocuments(
   paths: CorpusPaths,
   options: { withText?: boolean } = {},
 ): AsyncGenerator<DocumentRecord & { line: number }> {
+  if (!(options.withText ?? true)) {
+    for await (const batch of readDocumentMetadata(paths)) yield* batch;
+    return;
+  }
   if (!(await exists(paths.documents))) return;
-  const withText = options.withText ?? true;
   for await (const { text, line } of lines(paths.documents)) {
     if (text === '') continue;
-    let source = text;
-    if (!withText) {
-      // A raw `,"text":` can only be a key: inside a JSON string the quotes would be escaped.
-      const cut = text.lastIndexOf(',"text":');
-      if (cut > 0) source = `${text.slice(0, cut)},"text":""}`;
-    }
-    const record = parseDocumentLine(source, paths.documents, line) as DocumentRecord & { line: number };
+    const record = parseDocumentLine(text, paths.documents, line) as DocumentRecord & { line: number };
     record.line = line;
     yield record;
+  }
+}
+
+const newline = 0x0a;
+const carriageReturn = 0x0d;
+const textKey = Buffer.from(',"text":');
+const noText = ',"text":""}';
+
+/**
+ * The documents of the corpus without their texts (`text` is empty), in batches of a chunk of the
+ * file, for the commands that read a million documents' metadata (themes, report, import). The
+ * bytes are worked on directly: a line is cut at its last `,"text":` (a raw `,"text":` can only be
+ * a key: inside a JSON string the quotes would be escaped, and the tool writes `text` last) and
+ * only what comes before is decoded and parsed, so that the texts (half the file) never become
+ * strings. A line without the key is parsed whole. Records as `readDocuments` gives them.
+ */
+export async function* readDocumentMetadata(
+  paths: CorpusPaths,
+): AsyncGenerator<Array<DocumentRecord & { line: number }>> {
+  if (!(await exists(paths.documents))) return;
+  const file = paths.documents;
+  const handle = await fs.open(file, 'r');
+  // Small chunks: a batch's records die young, before the collector would move them to old space.
+  let buffer = Buffer.allocUnsafe(1 << 18);
+  let filled = 0;
+  let line = 0;
+  let first = true;
+  // Bytes that are not UTF-8 become U+FFFD as lineBatches' decoder makes them; valid ones are
+  // sliced directly.
+  const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+  try {
+    for (;;) {
+      if (filled === buffer.length) {
+        const bigger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(bigger, 0, 0, filled);
+        buffer = bigger;
+      }
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
+      const end = filled + bytesRead;
+      let start = 0;
+      if (first && end >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) start = 3;
+      if (first && end >= 3) first = false;
+      const valid = isUtf8(buffer.subarray(start, end));
+      const batch: Array<DocumentRecord & { line: number }> = [];
+      const take = (from: number, to: number): void => {
+        line++;
+        let stop = to;
+        if (stop > from && buffer[stop - 1] === carriageReturn) stop--;
+        if (stop === from) return;
+        const cut = stop - from >= textKey.length ? buffer.lastIndexOf(textKey, stop - textKey.length) : -1;
+        const upTo = cut > from ? cut : stop;
+        const decoded = valid
+          ? buffer.toString('utf8', from, upTo)
+          : decoder.decode(buffer.subarray(from, upTo));
+        const record = parseDocumentLine(
+          cut > from ? `${decoded}${noText}` : decoded,
+          file,
+          line,
+        ) as DocumentRecord & {
+          line: number;
+        };
+        record.line = line;
+        batch.push(record);
+      };
+      for (
+        let found = buffer.indexOf(newline, start);
+        found >= 0 && found < end;
+        found = buffer.indexOf(newline, start)
+      ) {
+        take(start, found);
+        start = found + 1;
+      }
+      if (bytesRead === 0) {
+        if (start < end) take(start, end);
+        if (batch.length > 0) yield batch;
+        break;
+      }
+      buffer.copy(buffer, 0, start, end);
+      filled = end - start;
+      if (batch.length > 0) yield batch;
+    }
+  } finally {
+    await handle.close();
   }
 }
 
@@ -259,6 +348,62 @@ export async function* unitsWithDocuments(
     }
   } finally {
     await documents.return(undefined);
+  }
+}
+
+/** The id at the start of a line the tool wrote (`{"id":"…"`), when it is a valid id; else undefined. */
+function leadingId(line: string): string | undefined {
+  if (!line.startsWith('{"id":"')) return undefined;
+  const end = line.indexOf('"', 7);
+  if (end < 0) return undefined;
+  const id = line.slice(7, end);
+  // A valid id holds no backslash or quote, so its JSON text is the id itself.
+  return documentIdPattern.test(id) ? id : undefined;
+}
+
+/**
+ * The units that `wanted` accepts (by position in the corpus), each with its document, in corpus
+ * order: as `unitsWithDocuments`, but a document is parsed only when one of its units is wanted
+ * (the others are told apart by the id at the start of their line), so that the texts of a quarter
+ * of the units of a million-document corpus cost a quarter of the parsing.
+ */
+export async function* wantedUnitsWithDocuments(
+  paths: CorpusPaths,
+  wanted: (unitIndex: number, unit: UnitRecord) => boolean,
+): AsyncGenerator<{ unit: UnitRecord; document: DocumentRecord; unitIndex: number }> {
+  const documentLines = (await exists(paths.documents)) ? lines(paths.documents) : undefined;
+  let currentId: string | undefined;
+  let current: { text: string; line: number } | undefined;
+  let parsed: DocumentRecord | undefined;
+  let position = 0;
+  try {
+    for await (const unit of readUnits(paths)) {
+      const unitIndex = position++;
+      while (currentId !== unit.docId) {
+        const next = documentLines === undefined ? undefined : await documentLines.next();
+        if (next === undefined || next.done)
+          throw new InputError(
+            `the unit index refers to document "${unit.docId}", which is not in documents.jsonl`,
+            { location: { file: paths.units } },
+          );
+        if (next.value.text === '') continue;
+        current = next.value;
+        parsed = undefined;
+        currentId = leadingId(current.text);
+        if (currentId === undefined) {
+          parsed = parseDocumentLine(current.text, paths.documents, current.line);
+          currentId = parsed.id;
+        }
+      }
+      if (!wanted(unitIndex, unit)) continue;
+      if (parsed === undefined) {
+        parsed = parseDocumentLine(current!.text, paths.documents, current!.line);
+        (parsed as DocumentRecord & { line: number }).line = current!.line;
+      }
+      yield { unit, document: parsed, unitIndex };
+    }
+  } finally {
+    await documentLines?.return(undefined);
   }
 }
 

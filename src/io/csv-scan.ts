@@ -10,6 +10,7 @@ import { CsvError } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { InputError } from '../errors.js';
 import { detectDelimiter } from './csv.js';
+import { splitQuotedRecord } from './csv-quoted.js';
 import { checkInputFile } from './input-file.js';
 import { notUtf8Error } from './text.js';
 import { Utf8Chunks } from './utf8-chunks.js';
@@ -129,6 +130,11 @@ export async function scanCsv(file: string, options: ScanOptions): Promise<ScanR
   };
 
   const parseQuoted = (text: string, at: number): void => {
+    const simple = splitQuotedRecord(text, delimiter!);
+    if (simple !== undefined) {
+      emit(simple, at);
+      return;
+    }
     let records: string[][];
     try {
       records = parseSync(text, {

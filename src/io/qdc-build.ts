@@ -10,8 +10,10 @@ import {
   codebookFormatVersion,
   codeIdPattern,
 } from '../schema/codebook.js';
-import { normaliseGuid, slugifyName, splitDescription } from './qdc.js';
+import { normaliseGuid, qdcGuid, slugifyName, splitDescription } from './qdc.js';
 import type { QdcReadOptions } from './qdc-read.js';
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export type Warn = (code: string, message: string, where?: string) => void;
 
@@ -93,17 +95,16 @@ class CodebookBuilder {
     if (node.guid !== undefined) this.guids.set(id, normaliseGuid(node.guid));
   }
 
+  /** The file's GUID, kept when it is a GUID and not the one an export would make from the id anyway. */
+  keptGuid(id: string, node: QdcNode): { guid?: string } {
+    const guid = node.guid === undefined ? undefined : normaliseGuid(node.guid);
+    return guid !== undefined && uuidPattern.test(guid) && guid !== qdcGuid(id) ? { guid } : {};
+  }
+
   toCode(node: QdcNode, parentId: string): Code {
     const { body, fields } = fieldsOf(node, codeFieldLabels);
     const id = this.allocate(node, fields.get('Id'), parentId, 'code');
     this.record(id, node);
-    if (!node.codable) {
-      this.warn(
-        'QDC_NOT_CODABLE',
-        `"${node.name}" is not codable in the file; it is imported as a code (${id})`,
-        node.where,
-      );
-    }
     const include = fields.get('Include');
     const exclude = fields.get('Exclude');
     const examples = fields.get('Example');
@@ -116,6 +117,9 @@ class CodebookBuilder {
       ...(exclude === undefined ? {} : { exclude: exclude.join('\n') }),
       ...(examples === undefined ? {} : { examples }),
       ...(node.color === undefined ? {} : { color: node.color }),
+      // A code that is not codable in the file stays so: coders cannot apply it (coding code refuses).
+      ...(node.codable ? {} : { codable: false }),
+      ...this.keptGuid(id, node),
       ...(children.length === 0 ? {} : { codes: children }),
     };
   }
@@ -140,6 +144,9 @@ class CodebookBuilder {
       ...(body === undefined ? {} : { description: body }),
       exclusive,
       ...(node.color === undefined ? {} : { color: node.color }),
+      // A codable parent code that became a category keeps `codable: true`, so exports write it back so.
+      ...(node.codable ? { codable: true } : {}),
+      ...this.keptGuid(id, node),
       codes: node.children.map((child) => this.toCode(child, id)),
     };
   }
@@ -181,7 +188,7 @@ export function buildCodebook(
       .join(', ');
     warn(
       'QDC_CODABLE_CATEGORY',
-      `${codableParents.length} top-level code${codableParents.length === 1 ? '' : 's'} with sub-codes (${shown}${codableParents.length > 5 ? ', …' : ''}) became categories; categories are not codable here, so text coded with the parent itself has no code of its own`,
+      `${codableParents.length} top-level code${codableParents.length === 1 ? '' : 's'} with sub-codes (${shown}${codableParents.length > 5 ? ', …' : ''}) became categories (marked codable: true, and exported as codable again); categories are not applied to units here, so text coded with the parent itself has no code of its own (a project's selections with it are kept in annotations/selections.json and exported as they were)`,
     );
   }
   if (looseCodes.length > 0) {
@@ -191,11 +198,12 @@ export function buildCodebook(
       label: 'Codes',
       description: 'Codes that stood at the top level of the imported codebook, outside any group.',
       exclusive: false,
+      gathered: true,
       codes: looseCodes.map((node) => builder.toCode(node, id)),
     });
     warn(
       'QDC_LOOSE_CODES',
-      `${looseCodes.length} top-level code${looseCodes.length === 1 ? '' : 's'} without sub-codes ${looseCodes.length === 1 ? 'was' : 'were'} put in a category "${id}" ("Codes"), since every code here belongs to a category`,
+      `${looseCodes.length} top-level code${looseCodes.length === 1 ? '' : 's'} without sub-codes ${looseCodes.length === 1 ? 'was' : 'were'} put in a category "${id}" ("Codes", marked gathered: true), since every code here belongs to a category; an export writes them at the top level again`,
     );
   }
   if (categories.length === 0) warn('QDC_NO_CODES', 'the codebook has no codes');

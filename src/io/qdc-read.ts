@@ -10,6 +10,7 @@ import { type Finding, InputError } from '../errors.js';
 import { type Code, type Codebook, type CodeSet, codebookSchema } from '../schema/codebook.js';
 import { refuseSpecialFile } from './input-file.js';
 import {
+  codeSetGuid,
   maxQdcBytes,
   metadataPrefix,
   normaliseGuid,
@@ -22,6 +23,8 @@ import { buildCodebook, type Metadata, type QdcNode, type Warn } from './qdc-bui
 import { decodeText } from './text.js';
 import { childElements, localName, maxXmlDepth, textOf, type XmlNode } from './xml.js';
 import { checkRefiXml } from './xml-check.js';
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface QdcImport {
   codebook: Codebook;
@@ -303,7 +306,15 @@ function readSets(
         `Sets/Set[${index + 1}]`,
       );
     const description = childElements(node, 'Description').map(textOf).join('\n').trim();
-    result.push({ id, label: name, ...(description === '' ? {} : { description }), codes });
+    const guid = typeof node['guid'] === 'string' ? normaliseGuid(node['guid']) : undefined;
+    const keepGuid = guid !== undefined && uuidPattern.test(guid) && guid !== codeSetGuid(id);
+    result.push({
+      id,
+      label: name,
+      ...(description === '' ? {} : { description }),
+      codes,
+      ...(keepGuid ? { guid } : {}),
+    });
   }
   return result;
 }

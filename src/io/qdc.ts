@@ -55,6 +55,11 @@ export function qdcGuid(id: string): string {
   return uuidV5(id, guidNamespace);
 }
 
+/** The GUID of a set of codes: its own (kept from an import), else UUID v5 of "set:<id>" (a set id may equal a code id). */
+export function codeSetGuid(id: string, kept?: string): string {
+  return kept ?? uuidV5(`set:${id}`, guidNamespace);
+}
+
 /** A GUID as other tools write it (`{…}`, upper case) in the form we compare: bare and lower case. */
 export function normaliseGuid(guid: string): string {
   return guid
@@ -164,7 +169,12 @@ export function codebookToQdc(codebook: Codebook, origin: string): string {
   const writeCode = (code: Code, indent: string, where: string): void => {
     element(
       indent,
-      { guid: qdcGuid(code.id), name: code.label, codable: true, color: code.color },
+      {
+        guid: code.guid ?? qdcGuid(code.id),
+        name: code.label,
+        codable: code.codable !== false,
+        color: code.color,
+      },
       formatCodeDescription(code),
       () => {
         for (const [index, child] of (code.codes ?? []).entries())
@@ -180,9 +190,20 @@ export function codebookToQdc(codebook: Codebook, origin: string): string {
     '  <Codes>',
   );
   for (const [categoryIndex, category] of codebook.categories.entries()) {
+    if (category.gathered === true) {
+      // Made at import to hold top-level codes: they go back to the top level, without it.
+      for (const [index, code] of category.codes.entries())
+        writeCode(code, '    ', `categories[${categoryIndex}].codes[${index}]`);
+      continue;
+    }
     element(
       '    ',
-      { guid: qdcGuid(category.id), name: category.label, codable: false, color: category.color },
+      {
+        guid: category.guid ?? qdcGuid(category.id),
+        name: category.label,
+        codable: category.codable === true,
+        color: category.color,
+      },
       formatCategoryDescription(category),
       () => {
         for (const [index, code] of category.codes.entries())
@@ -192,23 +213,48 @@ export function codebookToQdc(codebook: Codebook, origin: string): string {
     );
   }
   lines.push('  </Codes>');
-  if (codebook.sets !== undefined && codebook.sets.length > 0) {
-    // Sets of codes, named by a GUID of "set:<id>" (a set id may equal a code id).
-    lines.push('  <Sets>');
-    for (const [index, set] of codebook.sets.entries()) {
-      const where = `sets[${index}] (set ${set.id})`;
-      lines.push(
-        `    <Set guid="${uuidV5(`set:${set.id}`, guidNamespace)}" name="${escapeAttribute(check(set.label, where))}">`,
-      );
-      if (set.description !== undefined)
-        lines.push(`      <Description>${escapeText(check(set.description, where))}</Description>`);
-      for (const code of set.codes) lines.push(`      <MemberCode guid="${qdcGuid(code)}"/>`);
-      lines.push('    </Set>');
-    }
-    lines.push('  </Sets>');
-  }
+  lines.push(...setLines(codebook));
   lines.push('</CodeBook>');
   return `${lines.join('\n')}\n`;
+}
+
+/** The codebook's sets of codes as `<Sets>` (none: no lines); members named by their codes' GUIDs. */
+function setLines(codebook: Codebook): string[] {
+  const lines: string[] = [];
+  const check = xmlSafe;
+  if (codebook.sets === undefined || codebook.sets.length === 0) return lines;
+  // Sets of codes, named by their own GUID or one of "set:<id>"; members by their codes' GUIDs.
+  const guidOf = codeGuids(codebook);
+  lines.push('  <Sets>');
+  for (const [index, set] of codebook.sets.entries()) {
+    const where = `sets[${index}] (set ${set.id})`;
+    lines.push(
+      `    <Set guid="${codeSetGuid(set.id, set.guid)}" name="${escapeAttribute(check(set.label, where))}">`,
+    );
+    if (set.description !== undefined)
+      lines.push(`      <Description>${escapeText(check(set.description, where))}</Description>`);
+    for (const code of set.codes)
+      lines.push(`      <MemberCode guid="${guidOf.get(code) ?? qdcGuid(code)}"/>`);
+    lines.push('    </Set>');
+  }
+  lines.push('  </Sets>');
+  return lines;
+}
+
+/** The GUID each category and code is exported with: its own (kept from an import), else UUID v5 of its id. */
+export function codeGuids(codebook: Codebook): Map<string, string> {
+  const result = new Map<string, string>();
+  const walk = (codes: readonly Code[]): void => {
+    for (const code of codes) {
+      result.set(code.id, code.guid ?? qdcGuid(code.id));
+      walk(code.codes ?? []);
+    }
+  };
+  for (const category of codebook.categories) {
+    result.set(category.id, category.guid ?? qdcGuid(category.id));
+    walk(category.codes);
+  }
+  return result;
 }
 
 /** A name as an id part: lower case ASCII letters, digits, "-" and "_" (accents dropped). */

@@ -6,6 +6,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { type Finding, InputError } from '../errors.js';
 import { normaliseGuid, qdaProjectNamespace, qdcNamespace } from './qdc.js';
+import { leftOutElements } from './qde-inventory.js';
 import {
   codebookCommentPrefix,
   markerPrefix,
@@ -14,7 +15,9 @@ import {
   type QdeCase,
   type QdeCoding,
   type QdeProject,
+  type QdeSelection,
   type QdeSet,
+  type QdeStamps,
   type QdeText,
   type QdeTextSource,
   type QdeUser,
@@ -190,6 +193,15 @@ function readComments(
         for (const [guid, kind] of Object.entries(value.units))
           if (typeof kind === 'string') units[normaliseGuid(guid)] = kind;
         marker = { tool: String(value.tool ?? ''), reviewed: 'selections', units };
+        if (value.offsets === 'utf16' || value.offsets === 'codepoints') marker.offsets = value.offsets;
+        if (value.crlf === 'one' || value.crlf === 'two') marker.crlf = value.crlf;
+        if (typeof value.reviewedDocuments === 'object' && value.reviewedDocuments !== null) {
+          const reviewedDocuments: Record<string, string[]> = {};
+          for (const [user, documents] of Object.entries(value.reviewedDocuments))
+            if (Array.isArray(documents))
+              reviewedDocuments[normaliseGuid(user)] = documents.map((guid) => normaliseGuid(String(guid)));
+          marker.reviewedDocuments = reviewedDocuments;
+        }
       }
     } catch {
       warn(
@@ -301,6 +313,18 @@ function noteRefs(node: XmlNode): string[] {
     .map(normaliseGuid);
 }
 
+/** The dates and modifying user of an element, as written (kept verbatim for the export). */
+function stamps(node: XmlNode): QdeStamps {
+  const result: QdeStamps = {};
+  const created = attribute(node, 'creationDateTime');
+  const modifier = optionalGuid(attribute(node, 'modifyingUser'));
+  const modified = attribute(node, 'modifiedDateTime');
+  if (created !== undefined) result.creationDateTime = created;
+  if (modifier !== undefined) result.modifyingUser = modifier;
+  if (modified !== undefined) result.modifiedDateTime = modified;
+  return result;
+}
+
 function readCodings(node: XmlNode, where: string): QdeCoding[] {
   return childElements(node, 'Coding').map((coding, index) => {
     const target = attribute(child(coding, 'CodeRef') ?? {}, 'targetGUID');
@@ -309,8 +333,27 @@ function readCodings(node: XmlNode, where: string): QdeCoding[] {
       codeGuid: target === undefined ? undefined : normaliseGuid(target),
       creatingUser: optionalGuid(attribute(coding, 'creatingUser')),
       noteGuids: noteRefs(coding),
+      ...stamps(coding),
     };
   });
+}
+
+function readSelection(selection: XmlNode, where: string): QdeSelection {
+  const description = childElements(selection, 'Description')
+    .map((node) => textOf(node))
+    .join('\n');
+  return {
+    guid: normaliseGuid(attribute(selection, 'guid') ?? where),
+    name: attribute(selection, 'name'),
+    start: integer(attribute(selection, 'startPosition')),
+    end: integer(attribute(selection, 'endPosition')),
+    creatingUser: optionalGuid(attribute(selection, 'creatingUser')),
+    codings: readCodings(selection, where),
+    noteGuids: noteRefs(selection),
+    where,
+    ...stamps(selection),
+    ...(description.trim() === '' ? {} : { description }),
+  };
 }
 
 function plainText(node: XmlNode, where: string): QdeText {
@@ -329,19 +372,9 @@ function readTextSources(sourcesNode: XmlNode): QdeTextSource[] {
     return {
       ...plainText(node, where),
       creatingUser: optionalGuid(attribute(node, 'creatingUser')),
-      selections: childElements(node, 'PlainTextSelection').map((selection, index) => {
-        const selectionWhere = `${where}/PlainTextSelection[${index + 1}]`;
-        return {
-          guid: normaliseGuid(attribute(selection, 'guid') ?? selectionWhere),
-          name: attribute(selection, 'name'),
-          start: integer(attribute(selection, 'startPosition')),
-          end: integer(attribute(selection, 'endPosition')),
-          creatingUser: optionalGuid(attribute(selection, 'creatingUser')),
-          codings: readCodings(selection, selectionWhere),
-          noteGuids: noteRefs(selection),
-          where: selectionWhere,
-        };
-      }),
+      selections: childElements(node, 'PlainTextSelection').map((selection, index) =>
+        readSelection(selection, `${where}/PlainTextSelection[${index + 1}]`),
+      ),
       codings: readCodings(node, where),
       values: readValues(node),
     };
@@ -368,23 +401,6 @@ function readSets(rootNode: XmlNode): QdeSet[] {
     }));
 }
 
-/** What the import does not carry over, counted: graphs, links, and descriptions of text selections. */
-function leftOutElements(rootNode: XmlNode, sourcesNode: XmlNode): Record<string, number> {
-  const counts: Record<string, number> = {};
-  const graphs = childElements(child(rootNode, 'Graphs') ?? {}, 'Graph').length;
-  const links = childElements(child(rootNode, 'Links') ?? {}, 'Link').length;
-  let descriptions = 0;
-  for (const source of childElements(sourcesNode, 'TextSource'))
-    for (const selection of childElements(source, 'PlainTextSelection'))
-      descriptions += childElements(selection, 'Description').filter(
-        (node) => textOf(node).trim() !== '',
-      ).length;
-  if (graphs > 0) counts['graphs'] = graphs;
-  if (links > 0) counts['links'] = links;
-  if (descriptions > 0) counts['descriptions of selections'] = descriptions;
-  return counts;
-}
-
 /**
  * Parse the text of `project.qde`.
  * @throws InputError for text that is not XML (with line and column), a DOCTYPE, or XML whose root
@@ -405,6 +421,16 @@ export function parseProject(text: string, file: string): QdeProject {
   const { marker, codebookComment } = readComments(document, rootNode, warn);
   const cases = readCases(rootNode);
   const sourcesNode = child(rootNode, 'Sources') ?? {};
+  const textSources = readTextSources(sourcesNode);
+  const referencedNotes = new Set(
+    textSources.flatMap((source) => [
+      ...source.codings.flatMap((item) => item.noteGuids),
+      ...source.selections.flatMap((selection) => [
+        ...selection.noteGuids,
+        ...selection.codings.flatMap((item) => item.noteGuids),
+      ]),
+    ]),
+  );
   const otherSources = otherSourceKinds.flatMap((kind) =>
     childElements(sourcesNode, kind).map((node) => ({
       kind,
@@ -420,13 +446,13 @@ export function parseProject(text: string, file: string): QdeProject {
     codebookQdc: codebookQdcOf(rootNode, cases, codebookComment, warn),
     variables: readVariables(rootNode),
     cases,
-    textSources: readTextSources(sourcesNode),
+    textSources,
     otherSources,
     notes: childElements(child(rootNode, 'Notes') ?? {}, 'Note').map((node, index) =>
       plainText(node, `Notes/Note[${index + 1}]`),
     ),
     sets: readSets(rootNode),
-    leftOut: leftOutElements(rootNode, sourcesNode),
+    leftOut: leftOutElements(rootNode, referencedNotes, normaliseGuid),
     marker,
     warnings,
   };

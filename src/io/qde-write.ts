@@ -9,7 +9,7 @@ export interface ProjectXml {
   name: string;
   origin: string;
   marker: ProjectMarker;
-  users: Array<{ guid: string; name: string; id: string }>;
+  users: Array<{ guid: string; name?: string; id?: string }>;
   /** The `.qdc` text of the codebook (from `codebookToQdc`): its metadata comment and `<Codes>` are moved into the project. */
   codebookQdc: string;
   variables: Array<{ guid: string; name: string; type: 'Text' | 'Date' }>;
@@ -22,10 +22,21 @@ export interface ProjectXml {
       name: string;
       start: number;
       end: number;
-      creatingUser: string;
-      codings: Array<{ guid: string; codeGuid: string; creatingUser: string; noteGuid?: string }>;
-      noteGuid?: string;
+      creatingUser?: string;
+      /** creationDateTime, modifyingUser, modifiedDateTime as the producer wrote them (imported selections). */
+      stamps: Record<string, string>;
+      description?: string;
+      codings: Array<{
+        guid: string;
+        codeGuid: string;
+        creatingUser?: string;
+        stamps: Record<string, string>;
+        noteGuids: string[];
+      }>;
+      noteGuids: string[];
     }>;
+    /** Codings of the source as a whole (kept from an imported project). */
+    codings?: ProjectXml['sources'][number]['selections'][number]['codings'];
     values: Array<{ variableGuid: string; type: 'Text' | 'Date'; value: string }>;
   }>;
   notes: Array<{ guid: string; name: string; text: string }>;
@@ -57,7 +68,7 @@ export function projectToQde(project: ProjectXml): string {
     lines.push('  <Users>');
     for (const user of project.users)
       lines.push(
-        `    <User guid="${user.guid}"${attr('name', user.name, 'a coder name')}${attr('id', user.id, 'a coder name')}/>`,
+        `    <User guid="${user.guid}"${user.name === undefined ? '' : attr('name', user.name, 'a coder name')}${user.id === undefined ? '' : attr('id', user.id, 'a coder name')}/>`,
       );
     lines.push('  </Users>');
   }
@@ -102,8 +113,19 @@ export function projectToQde(project: ProjectXml): string {
           .slice(setsStart + 1, qdcLines.lastIndexOf('  </Sets>'))
           .map((line) => line.replace(/^(\s*<MemberCode) guid=/, '$1 targetGUID='))
       : [];
-  // Sets of documents (the documents' `sets` attribute) follow the sets of codes.
+  // Sets of documents (the documents' `sets` attribute) follow the sets of codes; one that has a
+  // set of codes' GUID (an imported set that held both) joins it: its MemberSource after the MemberCode.
   for (const set of project.documentSets) {
+    const codeSet = setLines.findIndex((line) => line.startsWith(`    <Set guid="${set.guid}"`));
+    if (codeSet >= 0) {
+      const close = setLines.indexOf('    </Set>', codeSet);
+      setLines.splice(
+        close,
+        0,
+        ...set.sourceGuids.map((guid) => `      <MemberSource targetGUID="${guid}"/>`),
+      );
+      continue;
+    }
     setLines.push(
       `    <Set guid="${set.guid}"${attr('name', set.name, `the set of documents ${set.name}`)}>`,
     );
@@ -128,25 +150,14 @@ function sourceLines(source: ProjectXml['sources'][number]): string[] {
   const lines: string[] = [];
   const where = `document ${source.name}`;
   const open = `    <TextSource guid="${source.guid}"${attr('name', source.name, where)}${attr('plainTextPath', source.plainTextPath, where)}`;
-  if (source.selections.length === 0 && source.values.length === 0) {
+  const codings = source.codings ?? [];
+  if (source.selections.length === 0 && codings.length === 0 && source.values.length === 0) {
     lines.push(`${open}/>`);
     return lines;
   }
   lines.push(`${open}>`);
-  for (const selection of source.selections) {
-    lines.push(
-      `      <PlainTextSelection guid="${selection.guid}"${attr('name', selection.name, where)} startPosition="${selection.start}" endPosition="${selection.end}" creatingUser="${selection.creatingUser}"${selection.codings.length === 0 && selection.noteGuid === undefined ? '/>' : '>'}`,
-    );
-    if (selection.codings.length === 0 && selection.noteGuid === undefined) continue;
-    for (const coding of selection.codings) {
-      lines.push(`        <Coding guid="${coding.guid}" creatingUser="${coding.creatingUser}">`);
-      lines.push(`          <CodeRef targetGUID="${coding.codeGuid}"/>`);
-      if (coding.noteGuid !== undefined) lines.push(`          <NoteRef targetGUID="${coding.noteGuid}"/>`);
-      lines.push('        </Coding>');
-    }
-    if (selection.noteGuid !== undefined) lines.push(`        <NoteRef targetGUID="${selection.noteGuid}"/>`);
-    lines.push('      </PlainTextSelection>');
-  }
+  for (const selection of source.selections) lines.push(...selectionLines(selection, where));
+  for (const coding of codings) lines.push(...codingLines(coding, where, '      '));
   for (const value of source.values) {
     const element = value.type === 'Date' ? 'DateValue' : 'TextValue';
     lines.push('      <VariableValue>');
@@ -156,4 +167,56 @@ function sourceLines(source: ProjectXml['sources'][number]): string[] {
   }
   lines.push('    </TextSource>');
   return lines;
+}
+
+/** The attributes creatingUser, creationDateTime, modifyingUser, modifiedDateTime in the schema's order. */
+function stampAttributes(
+  creatingUser: string | undefined,
+  stamps: Record<string, string>,
+  where: string,
+): string {
+  const attr = attributeWriter();
+  let text = creatingUser === undefined ? '' : attr('creatingUser', creatingUser, where);
+  for (const name of ['creationDateTime', 'modifyingUser', 'modifiedDateTime'])
+    if (stamps[name] !== undefined) text += attr(name, stamps[name], where);
+  return text;
+}
+
+/** One `<PlainTextSelection>`: Description, Codings, NoteRefs, in the order Project.xsd wants. */
+function selectionLines(
+  selection: ProjectXml['sources'][number]['selections'][number],
+  where: string,
+): string[] {
+  const attr = attributeWriter();
+  const lines: string[] = [];
+  const open = `      <PlainTextSelection guid="${selection.guid}"${attr('name', selection.name, where)} startPosition="${selection.start}" endPosition="${selection.end}"${stampAttributes(selection.creatingUser, selection.stamps, where)}`;
+  if (
+    selection.codings.length === 0 &&
+    selection.noteGuids.length === 0 &&
+    selection.description === undefined
+  ) {
+    lines.push(`${open}/>`);
+    return lines;
+  }
+  lines.push(`${open}>`);
+  if (selection.description !== undefined)
+    lines.push(`        <Description>${escapeText(xmlSafe(selection.description, where))}</Description>`);
+  for (const coding of selection.codings) lines.push(...codingLines(coding, where, '        '));
+  for (const note of selection.noteGuids) lines.push(`        <NoteRef targetGUID="${note}"/>`);
+  lines.push('      </PlainTextSelection>');
+  return lines;
+}
+
+/** One `<Coding>` with its CodeRef and NoteRefs. */
+function codingLines(
+  coding: ProjectXml['sources'][number]['selections'][number]['codings'][number],
+  where: string,
+  indent: string,
+): string[] {
+  return [
+    `${indent}<Coding guid="${coding.guid}"${stampAttributes(coding.creatingUser, coding.stamps, where)}>`,
+    `${indent}  <CodeRef targetGUID="${coding.codeGuid}"/>`,
+    ...coding.noteGuids.map((note) => `${indent}  <NoteRef targetGUID="${note}"/>`),
+    `${indent}</Coding>`,
+  ];
 }

@@ -29,14 +29,21 @@ export interface QdeCase {
   values: QdeVariableValue[];
 }
 
-export interface QdeCoding {
+/** Dates and the modifying user as the producer wrote them (kept verbatim, written back on export). */
+export interface QdeStamps {
+  creationDateTime?: string;
+  modifyingUser?: string;
+  modifiedDateTime?: string;
+}
+
+export interface QdeCoding extends QdeStamps {
   guid: string;
   codeGuid: string | undefined;
   creatingUser: string | undefined;
   noteGuids: string[];
 }
 
-export interface QdeSelection {
+export interface QdeSelection extends QdeStamps {
   guid: string;
   name: string | undefined;
   start: number;
@@ -44,6 +51,8 @@ export interface QdeSelection {
   creatingUser: string | undefined;
   codings: QdeCoding[];
   noteGuids: string[];
+  /** The selection's `<Description>` (absent or empty: undefined). */
+  description?: string;
   /** `Sources/TextSource[2]/PlainTextSelection[5]`, for messages. */
   where: string;
 }
@@ -74,6 +83,14 @@ export interface ProjectMarker {
   reviewed: 'selections';
   /** Unit kind of each document, by TextSource GUID. */
   units: Record<string, string>;
+  /**
+   * Documents (TextSource GUIDs) in which every unit counts as reviewed by a user (user GUID → list):
+   * those of an imported project read so (`--reviewed document`), given back with its own selections.
+   */
+  reviewedDocuments?: Record<string, string[]>;
+  /** How positions were counted, when not as code points with CRLF as two (an export made for NVivo or ATLAS.ti). */
+  offsets?: 'codepoints' | 'utf16';
+  crlf?: 'one' | 'two';
 }
 
 /** A `<Set>` of the project: its members by kind (codes go to the codebook's `sets:`, sources to the documents' `sets` attribute). */
@@ -98,7 +115,7 @@ export interface QdeProject {
   otherSources: Array<{ kind: OtherSourceKind; guid: string; name: string | undefined }>;
   notes: QdeText[];
   sets: QdeSet[];
-  /** Elements the import does not carry over, by kind, with their count (graphs, links, descriptions of selections). */
+  /** Elements the import does not carry over, by kind, with their count (graphs, links, notes attached to nothing, any element it does not read). */
   leftOut: Record<string, number>;
   marker: ProjectMarker | undefined;
   warnings: Finding[];

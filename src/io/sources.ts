@@ -275,6 +275,10 @@ export async function readTableSource(
   let batch: DocumentInput[] = [];
   await scanCsv(source.file, {
     shownAs: source.shownAs,
+    // Chunks of 64 KiB: the rows of a chunk wait for their documents to be written, and in small
+    // batches they die young instead of filling the old generation (a third of the import's time
+    // went to the collector with 1 MiB).
+    chunkSize: 1 << 16,
     delimiter: options.delimiter ?? (extension === '.tsv' ? '\t' : undefined),
     onHeader(names) {
       header = names;

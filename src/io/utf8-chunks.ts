@@ -38,7 +38,8 @@ export class Utf8Chunks {
     }
     if (isAscii(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
     const complete = completeLength(bytes);
-    // A copy: the caller may read the next chunk into the same buffer (and Buffer#slice is a view).
+    // A copy: `slice` of a Buffer is a view, and a reader that reuses its buffer (lineBatches)
+    // would overwrite the carried bytes with the next chunk's.
     if (complete < bytes.length) this.carried = Uint8Array.prototype.slice.call(bytes, complete);
     return this.decoder.decode(bytes.subarray(0, complete));
   }

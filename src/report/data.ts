@@ -1,5 +1,6 @@
 /** Everything `coding report` shows, gathered once: the input of the CSV files and of report.html. */
 
+import type { MachinePrimary } from '../core/machine-primary.js';
 import type { ReliabilityReport } from '../core/reliability.js';
 import type {
   ActorTableRow,
@@ -73,4 +74,9 @@ export interface ReportData {
   inputs: Array<{ file: string; sha256: string }>;
   /** Machine coders (coding autocode) with their agreement with people; absent when there are none. */
   machine_coders?: MachineCoderReport[] | undefined;
+  /**
+   * When `coders.primary` names a machine coder: its validation against the people's final codes
+   * and the label (`machineCodedLabel`) every theme table carries. Absent otherwise.
+   */
+  machine_primary?: (MachinePrimary & { label: string }) | undefined;
 }

@@ -7,6 +7,7 @@
 import type { ReportData } from './data.js';
 import { counted, type Inline, joinParts, joinWords, MethodsDocument } from './methods-document.js';
 import type { FieldCount, MethodsFacts } from './methods-facts.js';
+import { machineCodersSection } from './methods-machine.js';
 import { reliabilitySection } from './methods-reliability.js';
 import { methodsLatex, methodsMarkdown } from './methods-render.js';
 import { rounded } from './reliability.js';
@@ -203,6 +204,11 @@ function codersSection(doc: MethodsDocument, data: ReportData, facts: MethodsFac
   doc.paragraph(
     [`${counted(facts.coders.length, 'coder')} took part: `, ...joinParts(coders), '.'],
     facts.primary === undefined ? ['No primary coder is named in coding.yaml.'] : [],
+    data.machine_primary === undefined
+      ? []
+      : [
+          `The primary coder named in coding.yaml is the machine coder ${data.machine_primary.coder}, whose codes stand only where no person coded (see Machine coders).`,
+        ],
     data.reliability === undefined
       ? []
       : [
@@ -251,10 +257,13 @@ function adjudicationSection(doc: MethodsDocument, data: ReportData, facts: Meth
           `${adjudication.withRationale} of the ${counted(adjudication.decided, 'decision')} record a written rationale (disagreements.csv lists each with its rationale).`,
         ],
   );
+  const machine = data.machine_primary;
   doc.paragraph([
-    data.study.basis === 'final'
-      ? `The theme tables use the final codes: the adjudicated codes where a disagreement was decided, the agreed codes where the coders agreed, and otherwise the primary coder's codes.`
-      : `The theme tables use the codes of ${data.study.basis}.`,
+    data.study.basis === 'final' && machine !== undefined
+      ? `The theme tables use the final codes: the adjudicated codes where a disagreement was decided, the agreed codes where the coders agreed, otherwise a person's codes, and on the units no person coded the codes of the machine coder ${machine.coder}, the primary coder (see Machine coders).`
+      : data.study.basis === 'final'
+        ? `The theme tables use the final codes: the adjudicated codes where a disagreement was decided, the agreed codes where the coders agreed, and otherwise the primary coder's codes.`
+        : `The theme tables use the codes of ${data.study.basis}.`,
   ]);
 }
 
@@ -309,6 +318,7 @@ export function methodsBlocks(data: ReportData, facts: MethodsFacts): MethodsDoc
   codersSection(doc, data, facts);
   reliabilitySection(doc, data, cited);
   adjudicationSection(doc, data, facts);
+  machineCodersSection(doc, data, cited);
   materialsSection(doc, data);
   references(doc, facts, cited);
   appendix(doc, data);
@@ -328,6 +338,10 @@ const referenceTexts: Record<string, string> = {
     'Efron, B., & Tibshirani, R. J. (1993). An Introduction to the Bootstrap. Chapman & Hall.',
   'Fleiss et al. 1969':
     'Fleiss, J. L., Cohen, J., & Everitt, B. S. (1969). Large sample standard errors of kappa and weighted kappa. Psychological Bulletin, 72(5), 323–327.',
+  'Gilardi et al. 2023':
+    'Gilardi, F., Alizadeh, M., & Kubli, M. (2023). ChatGPT outperforms crowd workers for text-annotation tasks. Proceedings of the National Academy of Sciences, 120(30), e2305016120.',
+  'Grimmer et al. 2022':
+    'Grimmer, J., Roberts, M. E., & Stewart, B. M. (2022). Text as Data: A New Framework for Machine Learning and the Social Sciences. Princeton University Press.',
   'Gwet 2008':
     'Gwet, K. L. (2008). Computing inter-rater reliability and its variance in the presence of high agreement. British Journal of Mathematical and Statistical Psychology, 61(1), 29–48.',
   'Gwet 2014': 'Gwet, K. L. (2014). Handbook of Inter-Rater Reliability (4th ed.). Advanced Analytics.',

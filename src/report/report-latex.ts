@@ -17,6 +17,7 @@ import {
   groupMatrixTable,
   rhetoricTable,
   triangulationTable,
+  withCodedBy,
 } from './theme-tables.js';
 import type { Cautions } from './themes.js';
 
@@ -59,7 +60,10 @@ export function reportLatexFiles(
   options: { caption: string; reliability: ReliabilityReport | undefined },
 ): Map<string, string> {
   const files = new Map<string, string>();
-  const put = (name: string, tables: PaperTable[]) => files.set(name, latexTables(tables));
+  // Tables of the final codes carry the machine primary's label; the reliability table (people's
+  // agreement) does not.
+  const put = (name: string, tables: PaperTable[]) =>
+    files.set(name, latexTables(tables.map((table) => withCodedBy(table, data.machine_primary?.label))));
   put('frequencies.tex', [frequencyTable(data.frequencies, cautions, options.caption)]);
   const codes = data.codebook.codes.map((code) => code.id);
   const shown = codesForMatrix(codes, data.frequencies);
@@ -93,6 +97,7 @@ export function reportLatexFiles(
   put('triangulation.tex', [triangulationTable(data.triangulation, cautions)]);
   if (data.rhetoric)
     put('rhetoric.tex', [rhetoricTable(data.rhetoric.rows, data.rhetoric.category, cautions)]);
-  if (options.reliability) put('reliability.tex', reliabilityPaperTables(options.reliability));
+  if (options.reliability)
+    files.set('reliability.tex', latexTables(reliabilityPaperTables(options.reliability)));
   return files;
 }

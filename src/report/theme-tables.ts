@@ -32,6 +32,14 @@ export function flaggedNote(cautions: Cautions): string[] {
   ];
 }
 
+/**
+ * The table with the machine primary's label (`machineCodedLabel`) as its first note; unchanged
+ * without one.
+ */
+export function withCodedBy<Table extends PaperTable>(table: Table, codedBy: string | undefined): Table {
+  return codedBy === undefined ? table : { ...table, notes: [codedBy, ...table.notes] };
+}
+
 const aligned = (count: number, right: ReadonlySet<number>, text: ReadonlySet<number> = new Set()) =>
   Array.from(
     { length: count },

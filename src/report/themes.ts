@@ -90,25 +90,37 @@ export function withCautions<Row extends object>(
   return rows.map((row) => ({ ...row, caution: cautionText(codesOfRow(row), cautions) }));
 }
 
-/** A theme table as CSV; with a gate, a last column `caution`. */
-function themeCsv<Row extends object>(columns: readonly string[], rows: readonly Row[], cautions: Cautions) {
-  return cautions === undefined
-    ? recordsCsv(columns, rows)
-    : recordsCsv([...columns, 'caution'], withCautions(rows, cautions));
+/**
+ * A theme table as CSV; with a gate, a column `caution`; when a machine coder is the primary
+ * coder, a last column `coded_by` with its label on every row (CSV has no place for a note).
+ */
+function themeCsv<Row extends object>(
+  columns: readonly string[],
+  rows: readonly Row[],
+  cautions: Cautions,
+  codedBy: string | undefined,
+) {
+  const withCaution = cautions === undefined ? [...rows] : withCautions(rows, cautions);
+  const named = cautions === undefined ? [...columns] : [...columns, 'caution'];
+  if (codedBy === undefined) return recordsCsv(named, withCaution);
+  return recordsCsv(
+    [...named, 'coded_by'],
+    withCaution.map((row) => ({ ...row, coded_by: codedBy })),
+  );
 }
 
-export const frequencyCsv = (rows: FrequencyRow[], cautions?: Cautions): string =>
-  themeCsv(frequencyColumns, rows, cautions);
-export const crossCsv = (table: CrossTable, cautions?: Cautions): string =>
-  themeCsv(crossColumns, table.rows, cautions);
-export const cooccurrenceCsv = (rows: CooccurrenceRow[], cautions?: Cautions): string =>
-  themeCsv(cooccurrenceColumns, rows, cautions);
-export const exemplarCsv = (rows: ExemplarRow[], cautions?: Cautions): string =>
-  themeCsv(exemplarColumns, rows, cautions);
-export const triangulationCsv = (rows: TriangulationRow[], cautions?: Cautions): string =>
-  themeCsv(triangulationColumns, rows, cautions);
-export const actorCsv = (rows: ActorTableRow[], cautions?: Cautions): string =>
-  themeCsv(actorColumns, rows, cautions);
+export const frequencyCsv = (rows: FrequencyRow[], cautions?: Cautions, codedBy?: string): string =>
+  themeCsv(frequencyColumns, rows, cautions, codedBy);
+export const crossCsv = (table: CrossTable, cautions?: Cautions, codedBy?: string): string =>
+  themeCsv(crossColumns, table.rows, cautions, codedBy);
+export const cooccurrenceCsv = (rows: CooccurrenceRow[], cautions?: Cautions, codedBy?: string): string =>
+  themeCsv(cooccurrenceColumns, rows, cautions, codedBy);
+export const exemplarCsv = (rows: ExemplarRow[], cautions?: Cautions, codedBy?: string): string =>
+  themeCsv(exemplarColumns, rows, cautions, codedBy);
+export const triangulationCsv = (rows: TriangulationRow[], cautions?: Cautions, codedBy?: string): string =>
+  themeCsv(triangulationColumns, rows, cautions, codedBy);
+export const actorCsv = (rows: ActorTableRow[], cautions?: Cautions, codedBy?: string): string =>
+  themeCsv(actorColumns, rows, cautions, codedBy);
 
 /** The marker after a code flagged "interpret with caution", in terminal tables and report.html alike. */
 export const cautionMarker = '\u2020';

@@ -18,6 +18,17 @@ const codeId = z
     'an id is lower-case letters, digits, "-" or "_", in parts joined by "." (for example trade.ntb)',
   );
 
+/** A REFI-QDA GUID kept from an imported codebook or project, so that an export gives it back. */
+const refiGuid = z
+  .string()
+  .regex(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    'a GUID is written in lower case, 8-4-4-4-12 hex digits',
+  )
+  .describe(
+    'The GUID this entry had in the REFI-QDA codebook or project it was imported from; exports write it back (absent: a GUID made from the id)',
+  );
+
 const colour = z
   .string()
   .regex(/^#[0-9A-Fa-f]{6}$/, 'a colour is written #RRGGBB, for example #1F77B4')
@@ -78,6 +89,8 @@ export interface CodeInput {
   exclude?: string | undefined;
   examples?: string[] | undefined;
   color?: string | undefined;
+  codable?: boolean | undefined;
+  guid?: string | undefined;
   patterns?: CodePatternsInput | undefined;
   codes?: CodeInput[] | undefined;
 }
@@ -101,6 +114,13 @@ export const codeSchema: z.ZodType<CodeInput> = z
           .optional()
           .describe('Example units that take this code, quoted verbatim from the corpus'),
         color: colour.optional(),
+        codable: z
+          .boolean()
+          .optional()
+          .describe(
+            'False: a grouping code that coders cannot apply (REFI-QDA isCodable="false"); absent or true: codable',
+          ),
+        guid: refiGuid.optional(),
         patterns: codePatternsSchema.optional(),
         codes: z
           .array(codeSchema)
@@ -121,6 +141,19 @@ export const categorySchema = z
       .default(false)
       .describe('At most one code of this category per unit (the category is one nominal variable)'),
     color: colour.optional(),
+    codable: z
+      .boolean()
+      .optional()
+      .describe(
+        'True: the category was a codable parent code in the REFI-QDA file it came from (isCodable="true"), written back so; categories are never applied here',
+      ),
+    gathered: z
+      .boolean()
+      .optional()
+      .describe(
+        'True: the category was made at import to hold codes that stood at the top level of a REFI-QDA codebook, outside any group; a .qdc or .qdpx export writes its codes at the top level again, without it',
+      ),
+    guid: refiGuid.optional(),
     codes: z.array(codeSchema).describe('The codes of the category (at least one)'),
   })
   .strict();
@@ -131,6 +164,7 @@ export const codeSetSchema = z
     label: z.string().min(1).describe('Name of the set'),
     description: z.string().optional().describe('What the set gathers'),
     codes: z.array(codeId).describe('Ids of the codes in the set, from any category'),
+    guid: refiGuid.optional(),
   })
   .strict()
   .describe(

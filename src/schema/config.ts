@@ -132,7 +132,11 @@ export const configSchema = z
       .describe('How documents are cut into coding units'),
     coders: z
       .object({
-        primary: coderName.optional().describe('Coder whose codes stand where coders did not double-code'),
+        primary: coderName
+          .optional()
+          .describe(
+            'Coder whose codes stand where coders disagree and nobody adjudicated; a machine coder (coding autocode) here gives only the units no person coded',
+          ),
         names: z.array(coderName).default([]).describe('Coders of the study, in order'),
       })
       .strict()

@@ -6,20 +6,14 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repositoryRoot, runCli, snapshot, temporaryFolder } from '../helpers.js';
+import { copyBundledStudy, runCli, snapshot, temporaryFolder } from '../helpers.js';
 
 let study: string;
 let first: { code: number; stdout: string; stderr: string };
 
-async function copyStudy(target: string): Promise<void> {
-  await fs.copyFile(path.join(repositoryRoot, 'coding.yaml'), path.join(target, 'coding.yaml'));
-  for (const folder of ['codebooks', 'corpus', 'annotations'])
-    await fs.cp(path.join(repositoryRoot, folder), path.join(target, folder), { recursive: true });
-}
-
 beforeAll(async () => {
   study = await temporaryFolder('coding-autocode-dictionary-');
-  await copyStudy(study);
+  await copyBundledStudy(study);
   first = await runCli(['autocode', '--method', 'dictionary', '--as', 'dictionary'], { cwd: study });
 }, 60_000);
 

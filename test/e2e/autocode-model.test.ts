@@ -110,6 +110,17 @@ describe('coding autocode --method model', () => {
     expect(html).toMatch(/<h4>Against coder1: 326 units, pooled κ \d\.\d{3}<\/h4>/);
     expect(html).toContain('<h4>Against coder2: 65 units');
     expect(html).toContain('<th scope="row">method</th><td>model</td>');
+    // methods.md says what the model coder did, from its record, and that its codes are not final.
+    const methods = await fs.readFile(path.join(study, 'reports', 'methods.md'), 'utf8');
+    expect(methods).toContain('## Machine coders');
+    expect(methods).toContain(
+      'dealt into 5 folds by a shuffle with seed 1, each fold coded by a model trained on the other folds',
+    );
+    expect(methods).toContain('with C = 10; a code is given at a probability of at least 0.5.');
+    expect(methods).toContain('It learnt from the coder coder1 (326 units).');
+    expect(methods).toMatch(/its pooled κ \(De Vries et al\. 2008\) is \d\.\d{3} with coder1 \(326 units\)/);
+    expect(methods).toContain("Its codes are not part of the final codes, which are people's.");
+    expect(methods).toContain('| Code | κ vs coder1 | 95 % CI | κ vs coder2 | 95 % CI |');
   });
 
   it('draws the units it is least sure of for people to code next (sample --uncertain), seeded', async () => {

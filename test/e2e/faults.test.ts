@@ -11,7 +11,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixtureStudy } from '../fixtures/study.js';
-import { type CliResult, cliPath, repositoryRoot, runCli, snapshot, temporaryFolder } from '../helpers.js';
+import { type CliResult, cliPath, copyBundledStudy, runCli, snapshot, temporaryFolder } from '../helpers.js';
 
 /** Run a command; undefined when it worked, else why not. */
 function attempt(command: string, args: readonly string[]): string | undefined {
@@ -32,13 +32,6 @@ afterAll(() => {
 });
 
 /** A copy of the bundled study (settings, codebook, corpus with sources, two coders, sample, adjudication). */
-async function copyStudy(target: string): Promise<void> {
-  await fs.mkdir(target, { recursive: true });
-  await fs.copyFile(path.join(repositoryRoot, 'coding.yaml'), path.join(target, 'coding.yaml'));
-  for (const folder of ['codebooks', 'corpus', 'annotations'])
-    await fs.cp(path.join(repositoryRoot, folder), path.join(target, folder), { recursive: true });
-}
-
 // A small tmpfs to fill up.
 const tmpfs = await temporaryFolder('coding-full-');
 const tmpfsProblem = attempt('mount', ['-t', 'tmpfs', '-o', 'size=6m', 'tmpfs', tmpfs]);
@@ -47,7 +40,7 @@ else console.warn(`skipping the full-disk tests: ${tmpfsProblem}`);
 
 // A read-only bind mount of a study.
 const readOnlySource = await temporaryFolder('coding-archive-src-');
-await copyStudy(readOnlySource);
+await copyBundledStudy(readOnlySource);
 const readOnly = await temporaryFolder('coding-archive-');
 let readOnlyProblem = attempt('mount', ['--bind', readOnlySource, readOnly]);
 if (readOnlyProblem === undefined) {
@@ -118,7 +111,7 @@ describe.skipIf(tmpfsProblem !== undefined)(
     it('import, import --coder, report and sample exit 2 naming the file, and change nothing', async () => {
       await fs.rm(study, { recursive: true, force: true });
       await fs.rm(path.join(tmpfs, 'filler'), { force: true });
-      await copyStudy(study);
+      await copyBundledStudy(study);
       expect((await runCli(['report'], { cwd: study })).code).toBe(0);
       const big = await bigTable();
       const changed = path.join(path.dirname(big), 'coder1-changed.csv');
@@ -154,7 +147,7 @@ describe.skipIf(tmpfsProblem !== undefined)(
     it('export -o and standard output on a full device exit 2 and say so', async () => {
       await fs.rm(study, { recursive: true, force: true });
       await fs.rm(path.join(tmpfs, 'filler'), { force: true });
-      await copyStudy(study);
+      await copyBundledStudy(study);
       const filler = await fillUp(tmpfs, 1);
       const before = await snapshot(study);
       const onTmpfs = await runCli(['export', '-o', 'export.csv'], { cwd: study });
@@ -186,7 +179,7 @@ describe.skipIf(tmpfsProblem !== undefined)(
     it('coding code never shows "saved" for a decision that is not on disk, and names the one that was not saved', async () => {
       await fs.rm(study, { recursive: true, force: true });
       await fs.rm(path.join(tmpfs, 'filler'), { force: true });
-      await copyStudy(study);
+      await copyBundledStudy(study);
       const filler = await fillUp(tmpfs, 3);
       const before = await snapshot(study);
       const script = `${'0\nn\n'.repeat(200)}q\n`;
@@ -281,7 +274,7 @@ describe.skipIf(readOnlyProblem !== undefined)(
 describe('a path that is not what it should be', () => {
   it('a missing folder, a folder where a file belongs, a file where a folder belongs: exit 2 naming it', async () => {
     const workspace = await temporaryFolder();
-    await copyStudy(workspace);
+    await copyBundledStudy(workspace);
     const before = await snapshot(workspace);
     const cases: Array<[string[], RegExp]> = [
       [
@@ -323,7 +316,7 @@ describe('a path that is not what it should be', () => {
 describe('coding report', () => {
   it('switches a fresh folder in: the manifest always lists exactly the files beside it', async () => {
     const workspace = await temporaryFolder();
-    await copyStudy(workspace);
+    await copyBundledStudy(workspace);
     expect((await runCli(['report'], { cwd: workspace })).code).toBe(0);
     const reports = path.join(workspace, 'reports');
     const stale = path.join(reports, 'by-nothing.csv');

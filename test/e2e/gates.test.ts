@@ -13,13 +13,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repositoryRoot, runCli, snapshot, temporaryFolder } from '../helpers.js';
+import { copyBundledStudy, runCli, snapshot, temporaryFolder } from '../helpers.js';
 
 async function copyStudy(): Promise<string> {
   const target = await temporaryFolder('coding-gates-');
-  await fs.copyFile(path.join(repositoryRoot, 'coding.yaml'), path.join(target, 'coding.yaml'));
-  for (const folder of ['codebooks', 'corpus', 'annotations'])
-    await fs.cp(path.join(repositoryRoot, folder), path.join(target, folder), { recursive: true });
+  await copyBundledStudy(target);
   return target;
 }
 

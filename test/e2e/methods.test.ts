@@ -8,13 +8,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repositoryRoot, runCli, temporaryFolder } from '../helpers.js';
-
-async function copyStudy(target: string): Promise<void> {
-  await fs.copyFile(path.join(repositoryRoot, 'coding.yaml'), path.join(target, 'coding.yaml'));
-  for (const folder of ['codebooks', 'corpus', 'annotations'])
-    await fs.cp(path.join(repositoryRoot, folder), path.join(target, folder), { recursive: true });
-}
+import { copyBundledStudy, runCli, temporaryFolder } from '../helpers.js';
 
 /** RFC 4180 records (quoted fields may hold commas, quotes and line ends). */
 function parseCsv(text: string): string[][] {
@@ -112,7 +106,7 @@ let manifest: { files: Array<{ name: string; sha256: string }> };
 
 beforeAll(async () => {
   study = await temporaryFolder('coding-methods-');
-  await copyStudy(study);
+  await copyBundledStudy(study);
   for (const output of ['out', 'again']) {
     const result = await runCli(['report', '-o', output], { cwd: study });
     expect(result.code, result.stderr).toBe(0);
@@ -274,7 +268,7 @@ describe('methods.tex', () => {
 describe('a sample drawn with coding sample --plan', () => {
   it('is justified in methods.md by the plan recorded with it', async () => {
     const planned = await temporaryFolder('coding-methods-plan-');
-    await copyStudy(planned);
+    await copyBundledStudy(planned);
     for (const args of [
       ['sample', '--plan', '--seed', '7', '--force'],
       ['report', '-o', 'out'],
@@ -295,7 +289,7 @@ describe('a sample drawn with coding sample --plan', () => {
 describe('study text in methods.md and methods.tex', () => {
   it('is escaped: a codebook label with Markdown and LaTeX syntax stays text', async () => {
     const hostile = await temporaryFolder('coding-methods-hostile-');
-    await copyStudy(hostile);
+    await copyBundledStudy(hostile);
     const file = path.join(hostile, 'codebooks/usmca-2026.yaml');
     const label = 'Non-tariff *barriers* [x](http://e.org) <b>&amp; 50% $#_{}~^\\';
     const yaml = await fs.readFile(file, 'utf8');

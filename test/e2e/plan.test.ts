@@ -2,18 +2,10 @@
  * `coding plan` and `coding sample --plan` on a copy of the bundled study (issue 15, point 1): the
  * sample size for α ≥ 0.800 and the rarest code that sets it.
  */
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alphaMinimumSample } from '../../src/core/stats/alpha-sample-size.js';
 import { kappaIntervalSample } from '../../src/core/stats/kappa-sample-size.js';
-import { readText, repositoryRoot, runCli, snapshot, temporaryFolder } from '../helpers.js';
-
-async function copyStudy(target: string): Promise<void> {
-  await fs.copyFile(path.join(repositoryRoot, 'coding.yaml'), path.join(target, 'coding.yaml'));
-  for (const folder of ['codebooks', 'corpus', 'annotations'])
-    await fs.cp(path.join(repositoryRoot, folder), path.join(target, folder), { recursive: true });
-}
+import { copyBundledStudy, readText, runCli, snapshot, temporaryFolder } from '../helpers.js';
 
 interface PlanJson {
   size: number;
@@ -36,7 +28,7 @@ let study: string;
 
 beforeAll(async () => {
   study = await temporaryFolder('coding-plan-');
-  await copyStudy(study);
+  await copyBundledStudy(study);
 }, 60_000);
 
 describe('coding plan on the bundled study', () => {
@@ -115,7 +107,7 @@ describe('coding sample --plan', () => {
 
   it('draws the planned size and records the plan in sample.meta.json', async () => {
     const folder = await temporaryFolder('coding-plan-sample-');
-    await copyStudy(folder);
+    await copyBundledStudy(folder);
     const args = ['sample', '--plan', '--prevalence', '0.3', '--seed', '5', '--force'];
     const result = await runCli(args, { cwd: folder });
     expect(result.code).toBe(0);
@@ -151,7 +143,7 @@ describe('coding sample --plan', () => {
 
   it('draws every unit when the plan asks for more than the corpus holds', async () => {
     const folder = await temporaryFolder('coding-plan-all-');
-    await copyStudy(folder);
+    await copyBundledStudy(folder);
     const result = await runCli(['sample', '--plan', '--seed', '5', '--force', '--format', 'json'], {
       cwd: folder,
     });

@@ -61,7 +61,13 @@ describe('coding codebook import of a project', () => {
       'trade.barriers.customs',
     ]);
     expect(codebook.sets).toEqual([
-      { id: 'economy', label: 'Economy', codes: ['trade.tariffs', 'trade.barriers.customs'] },
+      {
+        id: 'economy',
+        label: 'Economy',
+        codes: ['trade.tariffs', 'trade.barriers.customs'],
+        // The set's GUID is kept, so that an export gives it back.
+        guid: '55555555-0000-4000-8000-000000000001',
+      },
     ]);
     const check = await runCli(['codebook', 'check', 'codebooks/adopted.yaml'], { cwd: workspace });
     expect(check.code, check.stdout + check.stderr).toBe(0);

@@ -513,6 +513,7 @@ describe('sets of codes are kept', () => {
           label: 'Economy',
           description: 'Codes about money.',
           codes: ['trade.tariffs', 'trade.barriers.customs'],
+          guid: 'f2000000-0000-4000-8000-0000000000a1',
         },
       ]);
       const check = await runCli(['codebook', 'check'], { cwd: workspace });

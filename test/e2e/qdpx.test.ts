@@ -314,7 +314,8 @@ describe('coding export --format qdpx', () => {
       await fs.cp(path.join(repositoryRoot, part), path.join(study, part), { recursive: true });
     const result = await runCli(['export', '--format', 'qdpx', '-o', 'study.qdpx'], { cwd: study });
     expect(result.stderr).toBe(
-      'wrote study.qdpx: 11 documents, 2 coders (coder1, coder2), 391 selections with 295 codings\n',
+      'wrote study.qdpx: 11 documents, 2 coders (coder1, coder2), 391 selections with 295 codings\n' +
+        'selections: one per unit and coder (the study holds no imported selections); positions in code points, texts with LF line ends (code points and the texts’ own line ends (LF), where not asked otherwise)\n',
     );
     first = await fs.readFile(path.join(study, 'study.qdpx'));
   });

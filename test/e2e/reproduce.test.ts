@@ -6,16 +6,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repositoryRoot, runCli, temporaryFolder } from '../helpers.js';
+import { copyBundledStudy, repositoryRoot, runCli, temporaryFolder } from '../helpers.js';
 
 /** A copy of the bundled study (its settings, codebook, corpus and annotations), without the tool. */
-async function copyStudy(target: string): Promise<void> {
-  await fs.copyFile(path.join(repositoryRoot, 'coding.yaml'), path.join(target, 'coding.yaml'));
-  for (const folder of ['codebooks', 'corpus', 'annotations']) {
-    await fs.cp(path.join(repositoryRoot, folder), path.join(target, folder), { recursive: true });
-  }
-}
-
 async function readFolder(folder: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
   for (const name of (await fs.readdir(folder)).sort())
@@ -28,7 +21,7 @@ let reproduced: { code: number; stdout: string; stderr: string };
 
 beforeAll(async () => {
   bundled = await temporaryFolder('coding-bundled-');
-  await copyStudy(bundled);
+  await copyBundledStudy(bundled);
   reproduced = await runCli(['reproduce'], { cwd: bundled });
 }, 120_000);
 
@@ -87,7 +80,7 @@ describe('coding reproduce on the bundled study', () => {
 
   it("exits 1 when a reproduced figure differs from the paper's, naming it", async () => {
     const changed = await temporaryFolder('coding-changed-');
-    await copyStudy(changed);
+    await copyBundledStudy(changed);
     const settings = await fs.readFile(path.join(changed, 'coding.yaml'), 'utf8');
     await fs.writeFile(path.join(changed, 'coding.yaml'), settings.replace('kappa: 0.87', 'kappa: 0.91'));
     const result = await runCli(['reproduce', '-o', 'out'], { cwd: changed });
@@ -98,7 +91,7 @@ describe('coding reproduce on the bundled study', () => {
 
   it('fails the corpus step when a source document changed', async () => {
     const changed = await temporaryFolder('coding-changed-');
-    await copyStudy(changed);
+    await copyBundledStudy(changed);
     const file = path.join(changed, 'corpus', 'sources', 'trump-truth-social-2026-01-29.md');
     await fs.writeFile(file, `${await fs.readFile(file, 'utf8')}\nOne more sentence.\n`);
     const result = await runCli(['reproduce', '-o', 'out'], { cwd: changed });

@@ -340,5 +340,9 @@ describe('coding serve over HTTP', () => {
     expect(existsSync(path.join(workspace, 'annotations', 'coder2.lock'))).toBe(false);
     // The decision made above ("no code applies" on the first unit was only a draft) is not in the file.
     expect(existsSync(path.join(workspace, 'annotations', 'coder1.csv'))).toBe(false);
+    expect(server.stderr()).toContain(
+      'coder1: no decision in this session; annotations/coder1.csv is as it was',
+    );
+    expect(server.stderr()).not.toContain('coder1: every decision is in');
   });
 });

@@ -122,6 +122,49 @@ describe('CodingSession', () => {
     expect(coding.progress).toEqual({ position: 2, total: 4, left: 3 });
   });
 
+  it('refuses to apply a code the codebook marks codable: false (a REFI-QDA grouping code), and applies its sub-code', () => {
+    const codebook = buildCodebookModel(
+      codebookSchema.parse({
+        version: 1,
+        name: 'grouped',
+        categories: [
+          {
+            id: 'risk',
+            label: 'Risk',
+            codes: [
+              {
+                id: 'risk.vaccine',
+                label: 'Vaccine risks',
+                codable: false,
+                codes: [{ id: 'risk.vaccine.poison', label: 'Poison' }],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const coding = new CodingSession({
+      codebook,
+      units,
+      decided: new Map(),
+      start: 0,
+      explainOutside: () => undefined,
+    });
+    coding.enter();
+    const refused = coding.apply({ kind: 'toggle', codeIndex: 0 });
+    expect(refused.message?.tone).toBe('refused');
+    expect(refused.message?.text).toBe(
+      'risk.vaccine is a grouping code (codable: false in the codebook): coders cannot apply it; choose one of its sub-codes',
+    );
+    expect(coding.changed).toBe(false);
+    coding.apply({ kind: 'toggle', codeIndex: 1 });
+    expect(coding.apply({ kind: 'next' }).effects[0]).toEqual({
+      kind: 'decide',
+      unitId: 'call:1',
+      decision: { codes: [1], memo: '' },
+    });
+  });
+
   it('treats n on an untouched unit as a skip (not reviewed), and 0 as "no code applies"', () => {
     const coding = session();
     const skipped = coding.apply({ kind: 'next' });

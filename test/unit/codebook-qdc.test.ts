@@ -281,15 +281,36 @@ describe('import of .qdc written by other programs', () => {
         exclude: 'prices (use Prices)',
         examples: ['The plant will hire 300 workers.'],
         color: '#00aa00',
-        codes: [{ id: 'economic-issues.jobs-wages.wages', label: 'Wages' }],
+        // The file's GUIDs are kept (bare, lower case), so that an export gives them back.
+        guid: '0a5c0f4e-77b1-4b0a-8e5b-9e8a0c9d2b22',
+        codes: [
+          {
+            id: 'economic-issues.jobs-wages.wages',
+            label: 'Wages',
+            guid: '1b6d1f5f-88c2-4c1b-9f6c-af9b1dae3c33',
+          },
+        ],
       },
-      { id: 'economic-issues.prices', label: 'Prices' },
-      { id: 'economic-issues.prices-2', label: 'Prices' },
+      { id: 'economic-issues.prices', label: 'Prices', guid: '2c7e206f-99d3-4d2c-a07d-b0ac2ebf4d44' },
+      { id: 'economic-issues.prices-2', label: 'Prices', guid: '3d8f3170-aae4-4e3d-b18e-c1bd3fc05e55' },
     ]);
+    // "Economic issues" is not codable in the file (a category as usual); "Zölle / Tariffs!" is a
+    // codable parent: the category says so, and exports write isCodable="true" back.
+    expect(economy.codable).toBeUndefined();
+    expect(codebook.categories[1]).toMatchObject({
+      codable: true,
+      guid: '4e904281-bbf5-4f4e-829f-d2ce40d16f66',
+    });
     expect(codebook.categories[1]!.codes).toEqual([
-      { id: 'zolle-tariffs.export-duties', label: 'Export duties' },
+      {
+        id: 'zolle-tariffs.export-duties',
+        label: 'Export duties',
+        guid: '5fa15392-cc06-405f-93a0-e3df51e27077',
+      },
     ]);
-    expect(codebook.categories[2]!.codes).toEqual([{ id: 'codes.memo-worthy', label: 'Memo-worthy' }]);
+    expect(codebook.categories[2]!.codes).toEqual([
+      { id: 'codes.memo-worthy', label: 'Memo-worthy', guid: '6ab264a3-dd17-4160-a4b1-f4e062f38188' },
+    ]);
     expect(guids.get('economic-issues.jobs-wages')).toBe('0a5c0f4e-77b1-4b0a-8e5b-9e8a0c9d2b22');
     expect(warnings.map((warning) => warning.code).sort()).toEqual([
       'QDC_CODABLE_CATEGORY',
@@ -299,7 +320,12 @@ describe('import of .qdc written by other programs', () => {
     ]);
     // The MAXQDA set (member GUID in braces, upper case) is kept as a set of the codebook.
     expect(codebook.sets).toEqual([
-      { id: 'economy-set', label: 'Economy set', codes: ['economic-issues.jobs-wages'] },
+      {
+        id: 'economy-set',
+        label: 'Economy set',
+        codes: ['economic-issues.jobs-wages'],
+        guid: '8cd486c5-ff39-4382-86d3-16a28415a3aa',
+      },
     ]);
     expect(warnings.find((warning) => warning.code === 'QDC_COLOR')).toMatchObject({
       path: 'Codes/Code[1]/Code[2]',
@@ -316,10 +342,16 @@ describe('import of .qdc written by other programs', () => {
         label: 'Codes',
         description: 'Codes that stood at the top level of the imported codebook, outside any group.',
         exclusive: false,
+        gathered: true,
         codes: [
-          { id: 'codes.interesting', label: 'interesting' },
-          { id: 'codes.people-quotes', label: 'people.quotes', definition: 'Quotes from people.' },
-          { id: 'codes.interesting-2', label: 'Interesting' },
+          { id: 'codes.interesting', label: 'interesting', guid: '0f6f2b7c-2d3b-5e1a-9c55-3b1f0e6d7a88' },
+          {
+            id: 'codes.people-quotes',
+            label: 'people.quotes',
+            definition: 'Quotes from people.',
+            guid: '1a7a3c8d-3e4c-5f2b-8d66-4c2a1f7e8b99',
+          },
+          { id: 'codes.interesting-2', label: 'Interesting', guid: '2b8b4d9e-4f5d-503c-9e77-5d3b2a8f9caa' },
         ],
       },
     ]);
@@ -330,6 +362,22 @@ describe('import of .qdc written by other programs', () => {
     ]);
     expect(warnings[1]!.message).toContain(
       'wrote an empty <Sets/> (Taguette does; the standard needs at least one <Set>)',
+    );
+    // The category "Codes" was made here to hold them: an export puts the three codes back at the
+    // top level, each with its own GUID, and reading that export gives the same codebook again.
+    const exported = codebookToQdc(codebook, 'coding test');
+    const topLevel = [...exported.matchAll(/^ {4}<Code guid="([^"]+)" name="([^"]+)"/gm)].map((match) => [
+      match[1],
+      match[2],
+    ]);
+    expect(topLevel).toEqual([
+      ['0f6f2b7c-2d3b-5e1a-9c55-3b1f0e6d7a88', 'interesting'],
+      ['1a7a3c8d-3e4c-5f2b-8d66-4c2a1f7e8b99', 'people.quotes'],
+      ['2b8b4d9e-4f5d-503c-9e77-5d3b2a8f9caa', 'Interesting'],
+    ]);
+    expect(exported).not.toContain('name="Codes"');
+    expect(parseQdc(exported, 'exported.qdc', { name: 'tags' }).codebook.categories).toEqual(
+      codebook.categories,
     );
   });
 

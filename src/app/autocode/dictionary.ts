@@ -7,7 +7,7 @@ import { Dictionary, type DictionaryMatch, resolveExclusive } from '../../core/a
 import { Codings, packKey } from '../../core/codings.js';
 import { InputError } from '../../errors.js';
 import { openStudy, relativeTo } from '../study.js';
-import { checkMachineCoder, machineCoderFiles, writeMachineCoder } from './store.js';
+import { checkMachineCoder, type MachineCoderSink, machineCoderFiles, writeMachineCoder } from './store.js';
 import { unitTexts } from './units.js';
 
 export interface DictionaryOptions {
@@ -15,6 +15,8 @@ export interface DictionaryOptions {
   workspace?: string | undefined;
   coder: string;
   ignoreAccents: boolean;
+  /** Where the output goes (default: written to the workspace; `coding reproduce` compares instead). */
+  sink?: MachineCoderSink | undefined;
 }
 
 export interface DictionaryResult {
@@ -83,7 +85,7 @@ export async function autocodeDictionary(options: DictionaryOptions): Promise<Di
     }
   }
   const codings = Codings.fromSortedKeys(Float64Array.from(keys));
-  const backup = await writeMachineCoder(study, {
+  const backup = await (options.sink ?? writeMachineCoder)(study, {
     coder: options.coder,
     codings,
     memos,

@@ -26,7 +26,13 @@ import { InputError, UsageError } from '../../errors.js';
 import { csvLine } from '../../io/csv-write.js';
 import { loadAnalysisData } from '../final.js';
 import { loadCoder, openStudy, relativeTo, type Study } from '../study.js';
-import { checkMachineCoder, machineCoderFiles, machineCoders, writeMachineCoder } from './store.js';
+import {
+  checkMachineCoder,
+  type MachineCoderSink,
+  machineCoderFiles,
+  machineCoders,
+  writeMachineCoder,
+} from './store.js';
 import { unitTexts } from './units.js';
 
 export interface ModelCoderOptions {
@@ -39,6 +45,8 @@ export interface ModelCoderOptions {
   seed: number;
   /** Inverse regularisation strength C. */
   regularisation: number;
+  /** Where the output goes (default: written to the workspace; `coding reproduce` compares instead). */
+  sink?: MachineCoderSink | undefined;
 }
 
 export interface LearningCurvePoint {
@@ -74,13 +82,9 @@ async function trainingCodings(
     const loaded = await loadCoder(study, options.train);
     return { codings: loaded!.codings, source: `coder ${options.train}` };
   }
-  const data = await loadAnalysisData({ cwd: options.cwd, workspace: options.workspace });
-  const machine = data.set.coders.find((coder) => machines.includes(coder));
-  if (machine !== undefined)
-    throw new UsageError(`the final codes include those of machine coder "${machine}"`, {
-      hint: 'name the human coders in coders.names of coding.yaml (and coders.primary), or learn from one coder with --train CODER.',
-    });
-  return { codings: data.codings, source: 'final codes' };
+  // People's final codes: a machine coder named primary (even this one) is left out.
+  const data = await loadAnalysisData({ cwd: options.cwd, workspace: options.workspace, humanOnly: true });
+  return { codings: data.codings, source: "people's final codes" };
 }
 
 function formatProbability(value: number): string {
@@ -206,7 +210,7 @@ export async function autocodeModel(options: ModelCoderOptions): Promise<ModelCo
     for (const row of point.codes)
       curveLines.push(csvLine([String(point.trainingUnits), row.code, kappaText(row.kappa)]));
   }
-  const backup = await writeMachineCoder(study, {
+  const backup = await (options.sink ?? writeMachineCoder)(study, {
     coder: options.coder,
     codings: machineCodings,
     memos,

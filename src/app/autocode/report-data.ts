@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import { twoCoderReliability } from '../../core/reliability.js';
 import type { MachineCoderReport } from '../../report/html/machine-coders.js';
 import { codersWithAnnotations, loadCoder, type Study } from '../study.js';
+import { runStability } from './llm-agreement.js';
 import { machineCoderFiles, machineCoders } from './store.js';
 
 function flatten(value: unknown, prefix: string, into: Array<[string, string]>): void {
@@ -27,6 +28,8 @@ export async function machineCoderReports(study: Study): Promise<MachineCoderRep
     return loaded.get(coder)!;
   };
   const reports: MachineCoderReport[] = [];
+  /** LLM coders of several runs → the coder they are runs of. */
+  const families = new Map<string, string>();
   for (const machine of machines) {
     if (!available.includes(machine)) continue;
     const record = JSON.parse(
@@ -57,6 +60,39 @@ export async function machineCoderReports(study: Study): Promise<MachineCoderRep
       });
     }
     reports.push({ coder: machine, method: String(record['method'] ?? ''), provenance, comparisons });
+    if (record['method'] === 'llm' && typeof record['family'] === 'string' && Number(record['runs']) > 1)
+      families.set(machine, record['family']);
   }
+  await addStability(study, reports, families, load);
   return reports;
+}
+
+/** Run-to-run stability of each LLM coder that has two or more runs, given to every run's report. */
+async function addStability(
+  study: Study,
+  reports: MachineCoderReport[],
+  families: ReadonlyMap<string, string>,
+  load: (coder: string) => Promise<Awaited<ReturnType<typeof loadCoder>>>,
+): Promise<void> {
+  for (const family of new Set(families.values())) {
+    const members = [...families].filter(([, of]) => of === family).map(([coder]) => coder);
+    if (members.length < 2) continue;
+    const runs = [];
+    for (const coder of members) runs.push({ coder, codings: (await load(coder))!.codings });
+    const stability = runStability(study, runs);
+    for (const report of reports)
+      if (members.includes(report.coder))
+        report.stability = {
+          family,
+          coders: stability.coders,
+          n: stability.n,
+          alpha: stability.alpha,
+          fleiss_kappa: stability.fleissKappa,
+          codes: stability.codes.map((code) => ({
+            code: code.code,
+            alpha: code.alpha,
+            fleiss_kappa: code.fleissKappa,
+          })),
+        };
+  }
 }

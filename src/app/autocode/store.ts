@@ -7,11 +7,12 @@
  * provenance), and with what result. A file without that record, or one written by another
  * method, belongs to someone else and is never replaced.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Codings } from '../../core/codings.js';
 import { UsageError } from '../../errors.js';
-import { addCoderFiles, coderFiles } from '../../io/annotations.js';
+import { addCoderFiles, coderFiles, metaText, storedAnnotationLines } from '../../io/annotations.js';
 import { AtomicBatch, backupPath, exists } from '../../io/atomic.js';
 import { refuseWhileCoding, sessionFiles } from '../../io/journal.js';
 import { checkCoderName, relativeTo, type Study } from '../study.js';
@@ -146,3 +147,45 @@ export async function writeMachineCoder(
   }
   return backup;
 }
+
+/** SHA-256 of a file's bytes, or undefined when it is absent. */
+async function fileHash(file: string): Promise<string | undefined> {
+  try {
+    return createHash('sha256')
+      .update(await fs.readFile(file))
+      .digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What `writeMachineCoder` would write as the annotations (NAME.csv and NAME.meta.json), compared
+ * byte for byte with the files in the workspace, writing nothing: `coding reproduce` re-runs a
+ * machine coder this way. Returns the first file that differs (relative to the workspace), or
+ * undefined when both are identical. The record is not compared: it holds dates and counts of the
+ * run that wrote it.
+ */
+export async function compareMachineCoder(
+  study: Study,
+  output: MachineCoderOutput,
+): Promise<string | undefined> {
+  const files = machineCoderFiles(study.workspace.paths.annotations, output.coder);
+  const csv = createHash('sha256');
+  for (const line of storedAnnotationLines(output.codings, output.memos, study.units, study.codebook))
+    csv.update(line);
+  if ((await fileHash(files.csv)) !== csv.digest('hex')) return relativeTo(study.workspace, files.csv);
+  const meta = metaText({
+    coder: output.coder,
+    codebook: study.codebookFile,
+    codebook_hash: study.codebook.hash,
+    units_reviewed: output.codings.size,
+    codings: output.codings.pairs,
+  });
+  if ((await fileHash(files.meta)) !== createHash('sha256').update(meta).digest('hex'))
+    return relativeTo(study.workspace, files.meta);
+  return undefined;
+}
+
+/** Where a machine coder's output goes: written to the workspace, or compared with it. */
+export type MachineCoderSink = (study: Study, output: MachineCoderOutput) => Promise<string | undefined>;

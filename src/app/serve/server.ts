@@ -66,7 +66,7 @@ export interface RunningServer {
   /** The host is not a loopback address: anyone who can reach it and has a link can code. */
   exposed: boolean;
   /** Stop answering, then end every coder's session (fold the journal, release the lock). */
-  close(): Promise<Array<{ coder: string; result?: FoldResult; error?: string }>>;
+  close(): Promise<Array<{ coder: string; result?: FoldResult; decisions?: number; error?: string }>>;
 }
 
 type Role = { kind: 'coder'; channel: CoderChannel } | { kind: 'adjudicator'; channel: AdjudicationChannel };
@@ -270,10 +270,11 @@ async function closeAll(
     server.close(() => resolve());
     server.closeAllConnections();
   });
-  const results: Array<{ coder: string; result?: FoldResult; error?: string }> = [];
+  const results: Array<{ coder: string; result?: FoldResult; decisions?: number; error?: string }> = [];
   for (const channel of channels) {
     try {
-      results.push({ coder: channel.coder, result: await channel.close() });
+      const result = await channel.close();
+      results.push({ coder: channel.coder, result, decisions: channel.opened.decisionsMade });
     } catch (error) {
       results.push({ coder: channel.coder, error: error instanceof Error ? error.message : String(error) });
     }

@@ -1,8 +1,10 @@
 import { type Command, Option } from 'commander';
 import { autocodeDictionary, type DictionaryResult } from '../../app/autocode/dictionary.js';
+import { autocodeLlm } from '../../app/autocode/llm.js';
 import { autocodeModel, type ModelCoderResult } from '../../app/autocode/model.js';
 import { autocodeMethods } from '../../app/autocode/store.js';
 import { UsageError } from '../../errors.js';
+import { printLlm } from '../autocode-llm-output.js';
 import { addWorkspaceOption, parseInteger, parseNumber, writesWorkspace } from '../common.js';
 import { count, renderTable, visibleLine, writeErr, writeOut } from '../output.js';
 
@@ -13,9 +15,21 @@ interface AutocodeFlags {
   ignoreAccents?: boolean;
   train?: string;
   folds: number;
-  seed: number;
+  seed?: number;
   c: number;
   format: string;
+  endpoint?: string;
+  model?: string;
+  apiKeyEnv: string;
+  context: number;
+  temperature: number;
+  concurrency: number;
+  rate?: number;
+  retries: number;
+  timeout: number;
+  runs: number;
+  dryRun?: boolean;
+  offline?: boolean;
 }
 
 function kappaText(value: number | null): string {
@@ -116,7 +130,7 @@ export function registerAutocode(program: Command): void {
   const command = program
     .command('autocode')
     .description(
-      'code units by machine (dictionary patterns or a model learnt from people’s codes), stored as the annotations of a machine coder',
+      'code units by machine (dictionary patterns, a model learnt from people’s codes, or a language model), stored as the annotations of a machine coder',
     )
     .addOption(
       new Option('--method <method>', 'how to code').choices([...autocodeMethods]).makeOptionMandatory(),
@@ -127,9 +141,8 @@ export function registerAutocode(program: Command): void {
     .option('--folds <k>', 'model: cross-fitting folds', parseInteger('--folds', { min: 2, max: 50 }), 5)
     .option(
       '--seed <n>',
-      'model: seed of the fold assignment',
+      'model: seed of the fold assignment (default 1); llm: the seed sent with each request, run k sending seed + k − 1 (default: reliability.seed of coding.yaml)',
       parseInteger('--seed', { min: 0, max: 4294967295 }),
-      1,
     )
     .option(
       '--c <value>',
@@ -137,11 +150,64 @@ export function registerAutocode(program: Command): void {
       parseNumber('--c', { min: 0, minExclusive: true }),
       10,
     )
+    .option('--endpoint <url>', 'llm: base URL of an OpenAI-compatible API (POST URL/chat/completions)')
+    .option('--model <name>', 'llm: the model to ask, as the server names it')
+    .option(
+      '--api-key-env <variable>',
+      'llm: environment variable holding the API key (unset: no Authorization header)',
+      'OPENAI_API_KEY',
+    )
+    .option(
+      '--context <n>',
+      'llm: units before and after the unit (same document) shown as context',
+      parseInteger('--context', { min: 0, max: 20 }),
+      0,
+    )
+    .option(
+      '--temperature <t>',
+      'llm: sampling temperature',
+      parseNumber('--temperature', { min: 0, max: 2 }),
+      0,
+    )
+    .option(
+      '--concurrency <n>',
+      'llm: requests at once',
+      parseInteger('--concurrency', { min: 1, max: 64 }),
+      4,
+    )
+    .option(
+      '--rate <n>',
+      'llm: at most N requests a minute (default: no limit)',
+      parseNumber('--rate', { min: 0, minExclusive: true }),
+    )
+    .option(
+      '--retries <n>',
+      'llm: retries of a failed request or invalid answer',
+      parseInteger('--retries', { min: 0, max: 20 }),
+      3,
+    )
+    .option(
+      '--timeout <seconds>',
+      'llm: seconds to wait for an answer',
+      parseNumber('--timeout', { min: 0, minExclusive: true }),
+      60,
+    )
+    .option(
+      '--runs <n>',
+      'llm: code everything N times, as coders NAME-r1 … NAME-rN',
+      parseInteger('--runs', { min: 1, max: 20 }),
+      1,
+    )
+    .option(
+      '--dry-run',
+      'llm: print the prompt of the first unit and the requests and tokens a run needs; send and write nothing',
+    )
+    .option('--offline', 'llm: answers from the cache only; fail when one is missing')
     .addOption(
       new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
     );
   addWorkspaceOption(command);
-  writesWorkspace(command);
+  writesWorkspace(command, (flags) => flags['dryRun'] !== true);
   command.addHelpText(
     'after',
     `
@@ -150,9 +216,16 @@ annotations/NAME.csv. It never replaces a person's codes: NAME must be new, or a
 same method (whose previous file is then kept in annotations/.backup/). annotations/NAME.autocode.json
 records the method, its parameters and provenance.
 
+The LLM coder asks a model behind any OpenAI-compatible chat-completions endpoint (Ollama,
+llama.cpp's server, vLLM, a hosted API); the key is read from the environment variable named by
+--api-key-env and written nowhere. Every answer is kept in annotations/llm-cache.jsonl: running the
+command again asks only for what is missing, and coding reproduce codes again from the cache.
+
 Examples:
   coding autocode --method dictionary --as dictionary
-  coding reliability --coders coder1,dictionary`,
+  coding reliability --coders coder1,dictionary
+  coding autocode --method llm --as llama --endpoint http://localhost:11434/v1 --model llama3.1 --dry-run
+  coding autocode --method llm --as llama --endpoint http://localhost:11434/v1 --model llama3.1 --runs 3`,
   );
   command.action(async (flags: AutocodeFlags) => {
     const base = { cwd: process.cwd(), workspace: flags.workspace, coder: flags.as };
@@ -169,15 +242,41 @@ Examples:
           ...base,
           train: flags.train,
           folds: flags.folds,
-          seed: flags.seed,
+          seed: flags.seed ?? 1,
           regularisation: flags.c,
         }),
         flags.format,
       );
       return;
     }
-    throw new UsageError('--method llm (the LLM coder) is not available in this version of coding', {
-      hint: 'use --method dictionary or --method model.',
+    if (flags.model === undefined)
+      throw new UsageError('--method llm needs --model NAME', {
+        hint: 'name the model as the server knows it, e.g. --model llama3.1 for Ollama.',
+      });
+    const showProgress = process.stderr.isTTY === true;
+    const result = await autocodeLlm({
+      ...base,
+      endpoint: flags.endpoint,
+      model: flags.model,
+      apiKeyEnv: flags.apiKeyEnv,
+      apiKey: process.env[flags.apiKeyEnv] || undefined,
+      context: flags.context,
+      temperature: flags.temperature,
+      seed: flags.seed,
+      concurrency: flags.concurrency,
+      rate: flags.rate,
+      retries: flags.retries,
+      timeoutSeconds: flags.timeout,
+      runs: flags.runs,
+      dryRun: flags.dryRun === true,
+      offline: flags.offline === true,
+      onProgress: showProgress
+        ? (done, total, failed) =>
+            writeErr(`\r  ${done} of ${total} requests done${failed > 0 ? `, ${failed} failed` : ''}…`)
+        : undefined,
     });
+    if (showProgress) writeErr('\r\x1b[K');
+    const exitCode = printLlm(result, flags.format);
+    if (exitCode !== 0) process.exitCode = exitCode;
   });
 }

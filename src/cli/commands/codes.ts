@@ -19,7 +19,8 @@ export function registerCodes(program: Command): void {
     'after',
     `
 Columns: unit_id, doc_id, code (empty: reviewed, no code applies), source (adjudicated, agreed,
-primary, single — coded by one coder only —, other, or coder).
+primary, single — coded by one coder only —, other, machine — a machine coder named coders.primary,
+on a unit no person coded —, or coder).
 
 Example:
   coding codes --final --format csv > final-codes.csv`,

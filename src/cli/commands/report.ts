@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { writeReport } from '../../app/report.js';
+import { isValidated } from '../../core/machine-primary.js';
 import { addWorkspaceOption, parseInteger, writesWorkspace } from '../common.js';
 import { printFinding, writeErr } from '../output.js';
 
@@ -45,6 +46,13 @@ Example:
           code: 'NO_RELIABILITY',
           severity: 'warning',
           message: `no reliability section: ${result.data.reliability_note}`,
+        });
+      const machine = result.data.machine_primary;
+      if (machine !== undefined && !isValidated(machine))
+        printFinding({
+          code: 'MACHINE_NOT_VALIDATED',
+          severity: 'warning',
+          message: `final codes ${machine.label}`,
         });
       writeErr(
         `wrote ${result.files.length + 1} files to ${result.folder}: ${[...result.files.map((file) => file.name), 'manifest.json'].join(', ')}\n`,

@@ -48,7 +48,7 @@ function openInBrowser(url: string): void {
 }
 
 function printSummary(results: Awaited<ReturnType<RunningServer['close']>>): void {
-  for (const { coder, result, error } of results) {
+  for (const { coder, result, decisions, error } of results) {
     if (error !== undefined) {
       writeErr(
         `${coder}: the journal could not be folded (${error}); it is kept in annotations/${coder}.journal and folded at the next start\n`,
@@ -59,7 +59,9 @@ function printSummary(results: Awaited<ReturnType<RunningServer['close']>>): voi
     writeErr(
       stored?.written
         ? `${coder}: annotations/${coder}.csv saved (${count(stored.units.added, 'unit')} added, ${stored.units.replaced} changed since the last save)\n`
-        : `${coder}: every decision is in annotations/${coder}.csv\n`,
+        : decisions === 0
+          ? `${coder}: no decision in this session; annotations/${coder}.csv is as it was\n`
+          : `${coder}: every decision is in annotations/${coder}.csv\n`,
     );
   }
 }

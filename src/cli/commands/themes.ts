@@ -11,6 +11,7 @@ import {
   themeCautions,
   triangulation,
 } from '../../app/themes.js';
+import { isValidated, machineCodedLabel } from '../../core/machine-primary.js';
 import { byFields, type GroupField, type Period, periods } from '../../core/themes.js';
 import { InputError, UsageError } from '../../errors.js';
 import { latexTables, markdownTables } from '../../report/paper-table.js';
@@ -22,6 +23,7 @@ import {
   rhetoricTable,
   type ThemeTable,
   triangulationTable,
+  withCodedBy,
 } from '../../report/theme-tables.js';
 import {
   actorCsv,
@@ -139,19 +141,37 @@ Examples:
     const { cautions, note } = await themeCautions(themes);
     if (note !== undefined) printFinding({ code: 'GATE_NOT_APPLIED', severity: 'warning', message: note });
     const json: Record<string, unknown> = {};
+    // A machine coder as primary: every table says so (a note; CSV a column coded_by; JSON a key).
+    const machine = themes.data.machinePrimary;
+    const codedBy = machine === undefined ? undefined : machineCodedLabel(machine);
+    if (machine !== undefined) {
+      json['coded_by'] = { ...machine, label: codedBy };
+      if (!isValidated(machine))
+        printFinding({
+          code: 'MACHINE_NOT_VALIDATED',
+          severity: 'warning',
+          message: `final codes ${codedBy}`,
+        });
+    }
     const paper: ThemeTable[] = [];
-    const out = (name: string, csv: () => string, table: () => ThemeTable, value: unknown): void => {
-      if (flags.format === 'csv') writeData(csv());
+    const out = (
+      name: string,
+      csv: (codedBy: string | undefined) => string,
+      table: () => ThemeTable,
+      value: unknown,
+    ): void => {
+      if (flags.format === 'csv') writeData(csv(codedBy));
       else if (flags.format === 'json') json[name] = value;
-      else if (flags.format === 'markdown' || flags.format === 'latex') paper.push(table());
-      else writeOut(terminalTable(table()));
+      else if (flags.format === 'markdown' || flags.format === 'latex')
+        paper.push(withCodedBy(table(), codedBy));
+      else writeOut(terminalTable(withCodedBy(table(), codedBy)));
     };
     const basis = themes.data.coder === 'final' ? 'final codes' : `codes of ${themes.data.coder}`;
     if (tables === 0) {
       const rows = frequencies(themes.input);
       out(
         'frequencies',
-        () => frequencyCsv(rows, cautions),
+        (label) => frequencyCsv(rows, cautions, label),
         () =>
           frequencyTable(rows, cautions, `Theme frequencies (${basis}, ${themes.input.codings.size} units)`),
         withCautions(rows, cautions),
@@ -161,7 +181,7 @@ Examples:
       const table = groupTable(themes, flags.by, flags.period);
       out(
         `by_${flags.by}`,
-        () => crossCsv(table, cautions),
+        (label) => crossCsv(table, cautions, label),
         () =>
           groupMatrixTable(
             table,
@@ -177,7 +197,7 @@ Examples:
       const codes = themes.input.codebook.codes.map((code) => code.id);
       out(
         'cooccurrence',
-        () => cooccurrenceCsv(rows, cautions),
+        (label) => cooccurrenceCsv(rows, cautions, label),
         () => cooccurrenceTable(rows, codes, cautions),
         withCautions(rows, cautions),
       );
@@ -186,7 +206,7 @@ Examples:
       const rows = await exemplarTable(themes, flags.exemplars);
       out(
         'exemplars',
-        () => exemplarCsv(rows, cautions),
+        (label) => exemplarCsv(rows, cautions, label),
         () => exemplarsTable(rows, cautions),
         withCautions(rows, cautions),
       );
@@ -195,7 +215,7 @@ Examples:
       const rows = triangulation(themes.input);
       out(
         'triangulation',
-        () => triangulationCsv(rows, cautions),
+        (label) => triangulationCsv(rows, cautions, label),
         () => triangulationTable(rows, cautions),
         withCautions(rows, cautions),
       );
@@ -212,7 +232,7 @@ Examples:
       const rows = await actorTableWithTexts(themes, category);
       out(
         'rhetoric',
-        () => actorCsv(rows, cautions),
+        (label) => actorCsv(rows, cautions, label),
         () => rhetoricTable(rows, category, cautions),
         withCautions(rows, cautions),
       );

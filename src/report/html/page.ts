@@ -1,4 +1,5 @@
 /** The page shell of report.html: head, table of contents, sections in order, footer. */
+import { isValidated } from '../../core/machine-primary.js';
 import type { ReportData } from '../data.js';
 import { cooccurrenceSection } from './cooccurrence.js';
 import { disagreementSection } from './disagreements.js';
@@ -29,6 +30,21 @@ export function footer(data: ReportData): string {
     `<footer id="inputs" aria-labelledby="inputs-heading">\n<h2 id="inputs-heading">Inputs and reproduction</h2>\n` +
     `<p>Made by <strong>${h(data.tool)}</strong> from the files below. To make it again, run <code>coding report</code> in the study's folder: the same inputs give the same bytes (the report holds no date, only the tool version and these hashes).</p>\n${inputs}\n</footer>`
   );
+}
+
+/**
+ * A theme section with the machine primary's label under its heading (every table in it is of
+ * the final codes); unchanged when the primary coder is a person. Loud (the caution style) when
+ * the machine coder was not validated.
+ */
+function withMachineNote(data: ReportData, sectionHtml: string): string {
+  const machine = data.machine_primary;
+  if (machine === undefined) return sectionHtml;
+  const style = isValidated(machine) ? 'note-box' : 'caution-note';
+  const note = `<p class="${style} machine-primary" role="note"><strong>Final codes ${h(machine.label)}.</strong></p>\n`;
+  const heading = sectionHtml.indexOf('</h2>\n');
+  if (heading < 0) return `${note}${sectionHtml}`;
+  return `${sectionHtml.slice(0, heading + 6)}${note}${sectionHtml.slice(heading + 6)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -62,15 +78,15 @@ export function renderReportHtml(data: ReportData): string {
   const nav = `<nav class="toc" aria-label="Sections"><ol>${shown.map(([id, title]) => `<li><a href="#${id}">${h(title)}</a></li>`).join('')}</ol></nav>`;
   const body = [
     summarySection(data, colors),
-    frequencySection(data, colors),
-    actorSection(data, colors),
-    groupsSection(data, colors),
+    withMachineNote(data, frequencySection(data, colors)),
+    withMachineNote(data, actorSection(data, colors)),
+    withMachineNote(data, groupsSection(data, colors)),
     reliabilitySection(data, colors),
     ...((data.machine_coders ?? []).length === 0 ? [] : [machineCodersSection(data, colors)]),
-    cooccurrenceSection(data, colors),
-    triangulationSection(data, colors),
-    rhetoricSection(data, colors),
-    exemplarSection(data, colors),
+    withMachineNote(data, cooccurrenceSection(data, colors)),
+    withMachineNote(data, triangulationSection(data, colors)),
+    withMachineNote(data, rhetoricSection(data, colors)),
+    withMachineNote(data, exemplarSection(data, colors)),
     disagreementSection(data, colors),
   ].join('\n');
   return `<!DOCTYPE html>

@@ -14,6 +14,9 @@ import {
 } from './shared.js';
 
 function basisText(data: ReportData): string {
+  const machine = data.machine_primary;
+  if (data.study.basis === 'final' && machine !== undefined)
+    return `final codes: the adjudicated codes where the coders disagreed, the agreed codes where they agreed, else a person's; ${machine.label}`;
   if (data.study.basis === 'final') {
     const primary = data.study.primary ? ` (${data.study.primary})` : '';
     return `final codes: the adjudicated codes where the coders disagreed, the agreed codes where they agreed, else the primary coder's${primary}`;

@@ -64,7 +64,8 @@ for (const [index, file] of files.entries()) {
   for (;;) {
     const read = readSync(handle, chunk, 0, chunk.length, null);
     if (read === 0) break;
-    const bytes = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
+    const bytes =
+      carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
     let start = 0;
     for (let newline = bytes.indexOf(10, start); newline >= 0; newline = bytes.indexOf(10, start)) {
       line(bytes, start, newline);

@@ -183,7 +183,8 @@ export async function writeStudy(folder, count, seed) {
   const textAt = () => {
     const length = 10 + texts.nextInt(10);
     let text = '';
-    for (let word = 0; word < length; word++) text += (word === 0 ? '' : ' ') + words[texts.nextInt(words.length)];
+    for (let word = 0; word < length; word++)
+      text += (word === 0 ? '' : ' ') + words[texts.nextInt(words.length)];
     return `${text[0].toUpperCase()}${text.slice(1)}.`;
   };
   const metadata = createRandom(seed + 1);
@@ -200,7 +201,8 @@ export async function writeStudy(folder, count, seed) {
     if (index === 0) return 'unit_id,doc_id,ordinal,start,end,hash\n';
     const length = 10 + again.nextInt(10);
     let text = '';
-    for (let word = 0; word < length; word++) text += (word === 0 ? '' : ' ') + words[again.nextInt(words.length)];
+    for (let word = 0; word < length; word++)
+      text += (word === 0 ? '' : ' ') + words[again.nextInt(words.length)];
     text = `${text[0].toUpperCase()}${text.slice(1)}.`;
     const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
     return `s${index}:1,s${index},1,0,${text.length},${hash}\n`;

@@ -94,73 +94,96 @@ export class UnitRuns {
   build(): BuiltRuns {
     const runs = this.runCount;
     const units = new Int32Array(runs);
-    for (let run = 0; run < runs; run++) units[run] = this.unitOfRun(run);
+    for (let block = 0; block < this.unitBlocks.length; block++) {
+      const from = block << blockBits;
+      units.set(this.unitBlocks[block]!.subarray(0, Math.min(blockSize, runs - from)), from);
+    }
     let codeRows = 0;
     for (let row = 0; row < this.rowCount; row++)
       if (this.codeBlocks[row >>> blockBits]![row & blockMask]! !== 0) codeRows++;
     const offsets = new Int32Array(runs + 1);
     let codes = new Int32Array(codeRows);
     let codeCount = 0;
-    const duplicates: BuiltRuns['duplicates'] = [];
-    const contradictions: BuiltRuns['contradictions'] = [];
-    const nextLine = this.lineReader(0);
-    // One unit's rows, sorted by code (stably, so each code's lines stay ascending).
+    // Units with a duplicated row or a contradiction, looked at again (with their lines) at the end.
+    const troubled: number[] = [];
     let runCodes = new Int32Array(16);
-    let runLines = new Int32Array(16);
+    let end = runs > 0 ? this.startOfRun(0) : 0;
     for (let run = 0; run < runs; run++) {
       offsets[run] = codeCount;
-      const start = this.startOfRun(run);
-      const length = this.endOfRun(run) - start;
+      const start = end;
+      end = run + 1 < runs ? this.startOfRun(run + 1) : this.rowCount;
+      const length = end - start;
       if (length === 1) {
-        // Most units of a coder have one row: nothing to sort or compare.
+        // Many units of a coder have one row: nothing to sort or compare.
         const code = this.codeBlocks[start >>> blockBits]![start & blockMask]!;
-        nextLine();
         if (code !== 0) codes[codeCount++] = code - 1;
         continue;
       }
-      if (length > runCodes.length) {
-        runCodes = new Int32Array(length * 2);
-        runLines = new Int32Array(length * 2);
-      }
+      if (length > runCodes.length) runCodes = new Int32Array(length * 2);
       for (let offset = 0; offset < length; offset++) {
         const row = start + offset;
         const code = this.codeBlocks[row >>> blockBits]![row & blockMask]!;
-        const line = nextLine();
         let target = offset - 1;
         while (target >= 0 && runCodes[target]! > code) {
           runCodes[target + 1] = runCodes[target]!;
-          runLines[target + 1] = runLines[target]!;
           target--;
         }
         runCodes[target + 1] = code;
-        runLines[target + 1] = line;
       }
-      const unitIndex = units[run]!;
-      for (let offset = 0; offset < length; ) {
+      let trouble = runCodes[0] === 0 && runCodes[length - 1] !== 0;
+      let previous = -1;
+      for (let offset = 0; offset < length; offset++) {
         const code = runCodes[offset]!;
-        let end = offset + 1;
-        while (end < length && runCodes[end] === code) end++;
-        if (end - offset > 1)
-          duplicates.push({
-            unitIndex,
-            codeIndex: code - 1,
-            lines: Array.from(runLines.subarray(offset, end)).sort((a, b) => a - b),
-          });
+        if (code === previous) {
+          trouble = true;
+          continue;
+        }
+        previous = code;
         if (code !== 0) codes[codeCount++] = code - 1;
-        offset = end;
       }
-      if (runCodes[0] === 0 && runCodes[length - 1] !== 0)
-        contradictions.push({
-          unitIndex,
-          lines: Array.from(runLines.subarray(0, length)).sort((a, b) => a - b),
-        });
+      if (trouble) troubled.push(run);
     }
     offsets[runs] = codeCount;
     if (codeCount < codes.length) codes = codes.slice(0, codeCount);
+    const { duplicates, contradictions } = this.problemsOf(troubled, units);
     this.builtUnits = units;
     this.unitBlocks = [];
     this.codeBlocks = [];
     return { units, offsets, codes, duplicates, contradictions };
+  }
+
+  /** The duplicated pairs and contradictions of the given runs, with their lines. */
+  private problemsOf(
+    runs: readonly number[],
+    units: Int32Array,
+  ): Pick<BuiltRuns, 'duplicates' | 'contradictions'> {
+    const duplicates: BuiltRuns['duplicates'] = [];
+    const contradictions: BuiltRuns['contradictions'] = [];
+    for (const run of runs) {
+      const start = this.startOfRun(run);
+      const nextLine = this.lineReader(start);
+      // The unit's rows as (code, line), sorted by code then line.
+      const rows = Array.from({ length: this.endOfRun(run) - start }, (_, offset) => {
+        const row = start + offset;
+        return { code: this.codeBlocks[row >>> blockBits]![row & blockMask]!, line: nextLine() };
+      }).sort((left, right) => left.code - right.code || left.line - right.line);
+      const unitIndex = units[run]!;
+      for (let offset = 0; offset < rows.length; ) {
+        const code = rows[offset]!.code;
+        let end = offset + 1;
+        while (end < rows.length && rows[end]!.code === code) end++;
+        if (end - offset > 1)
+          duplicates.push({
+            unitIndex,
+            codeIndex: code - 1,
+            lines: rows.slice(offset, end).map((row) => row.line),
+          });
+        offset = end;
+      }
+      if (rows[0]!.code === 0 && rows[rows.length - 1]!.code !== 0)
+        contradictions.push({ unitIndex, lines: rows.map((row) => row.line).sort((a, b) => a - b) });
+    }
+    return { duplicates, contradictions };
   }
 
   /** The line of the first row, or undefined when there is none. */

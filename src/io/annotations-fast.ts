@@ -50,6 +50,8 @@ function isSpace(code: number): boolean {
 
 /** Largest number of code ids compared in place; past it, ids are cut and looked up. */
 const inPlaceCodes = 32;
+/** Largest number of coders compared in place. */
+const inPlaceCoders = 8;
 
 /**
  * A line reader for `scanCsv`'s `onLine`: true when it took the row, false to leave it to the
@@ -65,6 +67,9 @@ export function longLineReader(
   // Ids compared in place, with their indices: the codebook's first, then codes found in the file.
   const knownIds: string[] = context.codeIds.slice(0, inPlaceCodes);
   const knownIndices: number[] = knownIds.map((_, index) => index);
+  // Coders met, with their builders, compared in place.
+  const knownCoders: string[] = [];
+  const knownBuilders: CodingsBuilder[] = [];
   return (text, start, end, line) => {
     // Field bounds: field i is text[bounds[i] .. bounds[i + 1] - 1).
     bounds[0] = start;
@@ -89,13 +94,24 @@ export function longLineReader(
 
     // The coder is looked up last, when the row is known to be taken (as the full reader does).
     let coder: string | undefined;
+    let builder: CodingsBuilder | undefined;
     if (context.coderColumn >= 0) {
       const coderStart = bounds[context.coderColumn]!;
       const coderEnd = bounds[context.coderColumn + 1]! - 1;
       if (coderEnd === coderStart) return false;
       if (lastBuilder === undefined || !sameText(text, coderStart, coderEnd, lastCoder)) {
-        coder = text.slice(coderStart, coderEnd);
-        if (context.onlyCoder && coder !== context.coder) return false;
+        // Rows of a long file alternate between a few coders: compare with those met, in place.
+        for (let known = 0; known < knownCoders.length; known++) {
+          if (sameText(text, coderStart, coderEnd, knownCoders[known]!)) {
+            coder = knownCoders[known]!;
+            builder = knownBuilders[known]!;
+            break;
+          }
+        }
+        if (coder === undefined) {
+          coder = text.slice(coderStart, coderEnd);
+          if (context.onlyCoder && coder !== context.coder) return false;
+        }
       }
     } else if (lastBuilder === undefined) coder = context.coder;
 
@@ -128,7 +144,14 @@ export function longLineReader(
     }
     if (coder !== undefined) {
       lastCoder = coder;
-      lastBuilder = context.builderOf(coder).builder;
+      if (builder === undefined) {
+        builder = context.builderOf(coder).builder;
+        if (knownCoders.length < inPlaceCoders) {
+          knownCoders.push(coder);
+          knownBuilders.push(builder);
+        }
+      }
+      lastBuilder = builder;
     }
     lastBuilder!.add(unitIndex, codeIndex, line);
     return true;

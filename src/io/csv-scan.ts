@@ -201,16 +201,18 @@ export async function scanCsv(file: string, options: ScanOptions): Promise<ScanR
       if (carriageReturnsOnly) text = text.replace(/\r\n?/g, '\n');
       let start = 0;
       let text2 = carry === '' ? text : carry + text;
-      if (pending === '' && header !== undefined && !text2.includes('"') && !text2.includes('\r')) {
-        // The fast path: a chunk without quotes or carriage returns is split on the delimiter directly.
+      if (pending === '' && header !== undefined && !text2.includes('"')) {
+        // The fast path: a chunk without quotes is split on the delimiter directly. A line's CR
+        // before its LF is dropped (as `handleLine` does), so a file with CRLF line ends takes it too.
         const separator = delimiter!;
         const width = header.length;
         const onLine = options.onLine;
         for (let newline = text2.indexOf('\n', start); newline >= 0; newline = text2.indexOf('\n', start)) {
           line++;
-          if (newline > start && onLine?.(text2, start, newline, line)) rows++;
-          else if (newline > start) {
-            const fields = text2.slice(start, newline).split(separator);
+          const end = newline > start && text2.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+          if (end > start && onLine?.(text2, start, end, line)) rows++;
+          else if (end > start) {
+            const fields = text2.slice(start, end).split(separator);
             if (fields.length !== width) throw fieldCountError(fields.length, line);
             rows++;
             options.onRow(fields, line);

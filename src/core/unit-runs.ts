@@ -202,7 +202,7 @@ export class UnitRuns {
         const start = this.startOfRun(middle);
         const end = this.endOfRun(middle);
         const next = this.lineReader(start);
-        return Array.from({ length: end - start }, () => next());
+        return Array.from({ length: end - start }, () => next()).sort((left, right) => left - right);
       }
       if (value < unitIndex) low = middle + 1;
       else high = middle - 1;

@@ -98,6 +98,8 @@ export async function scanCsv(file: string, options: ScanOptions): Promise<ScanR
   let carry = '';
   /** Bytes of an unfinished line, carried to the next chunk (see the loop). */
   let carryBytes: Buffer | undefined;
+  /** How lines end, decided from the first bytes: LF (or CRLF), or CR alone. */
+  let lineEnds: 'lf' | 'cr' | undefined;
   let line = 0; // lines consumed so far
   let rows = 0;
   let pending = ''; // a quoted record spanning lines
@@ -187,21 +189,28 @@ export async function scanCsv(file: string, options: ScanOptions): Promise<ScanR
 
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
-      if (first && carryBytes === undefined) {
-        // As `endsLinesWithCarriageReturnsOnly`, on the bytes (CR and LF are single bytes in UTF-8).
-        const carriageReturn = chunk.indexOf(13);
-        const lineFeed = chunk.indexOf(10);
-        carriageReturnsOnly = carriageReturn >= 0 && (lineFeed < 0 || lineFeed > carriageReturn + 1);
+      let bytes: Uint8Array = carryBytes === undefined ? chunk : Buffer.concat([carryBytes, chunk]);
+      carryBytes = undefined;
+      if (lineEnds === undefined) {
+        // As `endsLinesWithCarriageReturnsOnly`, on the bytes (CR and LF are single bytes in
+        // UTF-8); a CR at the very end of the bytes read so far waits for the next byte.
+        const carriageReturn = bytes.indexOf(13);
+        const lineFeed = bytes.indexOf(10);
+        if (carriageReturn < 0 || (lineFeed >= 0 && lineFeed <= carriageReturn + 1)) lineEnds = 'lf';
+        else if (carriageReturn + 1 < bytes.length) lineEnds = 'cr';
+        else {
+          carryBytes = Buffer.from(bytes);
+          continue;
+        }
+        carriageReturnsOnly = lineEnds === 'cr';
       }
       // Each chunk is decoded up to its last line end, with the bytes of the previous chunk's
       // unfinished line in front: the text is then one flat string, which reads character by
       // character faster than a joined string (`carry + text`), and the decoder never holds the
       // bytes of a cut character. (A file with CR line ends alone is read as before, by text.)
-      let bytes: Uint8Array = chunk;
       if (!carriageReturnsOnly) {
-        if (carryBytes !== undefined) bytes = Buffer.concat([carryBytes, chunk]);
         const cut = bytes.lastIndexOf(10) + 1;
-        carryBytes = cut < bytes.length ? Buffer.from(bytes.subarray(cut)) : undefined;
+        if (cut < bytes.length) carryBytes = Buffer.from(bytes.subarray(cut));
         bytes = bytes.subarray(0, cut);
       }
       let text: string;

@@ -261,6 +261,14 @@ export class CodingsBuilder {
     return { codings, duplicates, contradictions };
   }
 
+  /** Let go of every row (after `build` and the reports of problems): the lines are not needed any more. */
+  release(): void {
+    this.runs = new UnitRuns();
+    this.keyBlocks = [new Float64Array(0)];
+    this.lineBlocks = [new Int32Array(0)];
+    this.length = 0;
+  }
+
   /** The line of the first pair added, or undefined when there is none. */
   firstLine(): number | undefined {
     if (this.runs !== undefined) return this.runs.firstLine();

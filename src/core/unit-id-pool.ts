@@ -5,6 +5,10 @@
  * and hashed in place in the text it is read from, so looking one up cuts no string.
  */
 
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
 /** FNV-1a over the UTF-16 code units of text[start..end). */
 function hashOf(text: string, start: number, end: number): number {
   let hash = 0x811c9dc5;
@@ -45,8 +49,10 @@ export class UnitIdPool {
           break;
         }
     if (this.poolLength + length > this.pool.length || wide !== this.pool instanceof Uint16Array) {
+      // Grown by half: at ten million ids the pool is over 100 MB, and doubling would leave up
+      // to half of it unused.
       const size = Math.max(
-        this.pool.length * (this.poolLength + length > this.pool.length ? 2 : 1),
+        this.poolLength + length > this.pool.length ? Math.ceil(this.pool.length * 1.5) : this.pool.length,
         this.poolLength + length,
       );
       const pool = wide ? new Uint16Array(size) : new Uint8Array(size);
@@ -54,7 +60,7 @@ export class UnitIdPool {
       this.pool = pool;
     }
     if (this.count === this.starts.length) {
-      const starts = new Int32Array(this.starts.length * 2);
+      const starts = new Int32Array(Math.ceil(this.starts.length * 1.5));
       starts.set(this.starts);
       this.starts = starts;
     }
@@ -94,18 +100,48 @@ export class UnitIdPool {
     return true;
   }
 
-  /** Sign of text[start..end) compared with id `index`, as `<` and `>` compare strings. */
+  /**
+   * Sign of text[start..end) compared with id `index` in natural order: runs of digits compare by
+   * their numbers (`s9:1` < `s10:1`, as units are numbered), anything else by character code. A
+   * total order in which only equal ids are equal (a number written with more leading zeros comes
+   * after the same number with fewer), so an id greater than every id so far is a new one.
+   */
   compare(index: number, text: string, start: number, end: number): number {
     const pool = this.pool;
     const from = this.starts[index]!;
-    const idLength = (index + 1 < this.count ? this.starts[index + 1]! : this.poolLength) - from;
-    const length = end - start;
-    const shorter = Math.min(length, idLength);
-    for (let offset = 0; offset < shorter; offset++) {
-      const difference = text.charCodeAt(start + offset) - pool[from + offset]!;
-      if (difference !== 0) return difference;
+    const to = index + 1 < this.count ? this.starts[index + 1]! : this.poolLength;
+    let at = start;
+    let other = from;
+    while (at < end && other < to) {
+      const left = text.charCodeAt(at);
+      const right = pool[other]!;
+      if (left >= 48 && left <= 57 && right >= 48 && right <= 57) {
+        // Two runs of digits: skip their leading zeros, then the longer number is the greater.
+        let leftEnd = at;
+        while (leftEnd < end && isDigit(text.charCodeAt(leftEnd))) leftEnd++;
+        let rightEnd = other;
+        while (rightEnd < to && isDigit(pool[rightEnd]!)) rightEnd++;
+        let leftStart = at;
+        while (leftStart < leftEnd - 1 && text.charCodeAt(leftStart) === 48) leftStart++;
+        let rightStart = other;
+        while (rightStart < rightEnd - 1 && pool[rightStart] === 48) rightStart++;
+        const lengths = leftEnd - leftStart - (rightEnd - rightStart);
+        if (lengths !== 0) return lengths;
+        for (let offset = 0; offset < leftEnd - leftStart; offset++) {
+          const difference = text.charCodeAt(leftStart + offset) - pool[rightStart + offset]!;
+          if (difference !== 0) return difference;
+        }
+        const zeros = leftStart - at - (rightStart - other);
+        if (zeros !== 0) return zeros;
+        at = leftEnd;
+        other = rightEnd;
+        continue;
+      }
+      if (left !== right) return left - right;
+      at++;
+      other++;
     }
-    return length - idLength;
+    return end - at - (to - other);
   }
 
   idAt(index: number): string {

@@ -358,6 +358,8 @@ export async function readCodings(options: ReadCodingsOptions): Promise<ReadCodi
       );
     }
     findings.push(...exclusivityFindings(codings, codebook, units, builder, shownAs));
+    // The rows' lines were kept for these reports only: free them before the next coder's build.
+    builder.release();
     byCoder.set(coder, { codings, memos });
   }
   const own = byCoder.get(options.coder) ?? { codings: Codings.empty(), memos: new Map<number, string>() };

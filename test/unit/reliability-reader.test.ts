@@ -154,6 +154,35 @@ describe('UnitIdPool', () => {
     expect(pool.find('new', 0, 3)).toBe(5000);
   });
 
+  it('compares ids in natural order, a total order in which only equal ids are equal', () => {
+    const id = fc.string({ unit: fc.constantFrom('s', ':', '0', '1', '2', '9', 'a', 'é'), maxLength: 7 });
+    const compare = (left: string, right: string): number => {
+      const pool = new UnitIdPool();
+      pool.add(right, 0, right.length);
+      return Math.sign(pool.compare(0, left, 0, left.length));
+    };
+    fc.assert(
+      fc.property(id, id, id, (first, second, third) => {
+        expect(compare(first, second) === 0).toBe(first === second);
+        expect(compare(first, second) + compare(second, first)).toBe(0);
+        if (compare(first, second) < 0 && compare(second, third) < 0) expect(compare(first, third)).toBe(-1);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(compare('s9:1', 's10:1')).toBe(-1);
+    expect(compare('doc:2', 'doc:10')).toBe(-1);
+    expect(compare('s01', 's1')).toBe(1);
+    expect(compare('s1a', 's01')).toBe(-1);
+  });
+
+  it('numbers ids given in natural order without a hash table', () => {
+    const index = new GrowingUnitIndex();
+    for (let unit = 1; unit <= 5000; unit++) expect(index.indexOf(`s${unit}:1`)).toBe(unit - 1);
+    expect((index as unknown as { ids: UnitIdPool }).ids.hashed).toBe(false);
+    expect(index.indexOf('s10:1')).toBe(9);
+    expect((index as unknown as { ids: UnitIdPool }).ids.hashed).toBe(true);
+  });
+
   it('gives a growing index the same numbers as a Map, for ids in any order', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 3000 }), (numbers) => {

@@ -2,15 +2,14 @@
  * One coder's rows while the units arrive in ascending order (each unit's rows together, the units
  * in index order): files sorted by unit, every file the tool writes, and a long file of several
  * coders in unit order. Each unit is kept once (its index and where its rows start), each row as
- * its code (2 bytes) and the step from the previous row's line (1 byte), instead of a packed key and
- * a line (12 bytes a row) to be sorted later; the compressed rows of `Codings` are made from them in
- * one pass, sorting only each unit's few codes.
+ * its code (4 bytes) and the step from the previous row's line (1 byte), instead of a packed key and
+ * a line (12 bytes a row) to be sorted later. The compressed rows of `Codings` are made from them
+ * in one pass and in place — the units and codes become the result's arrays, sorting only each
+ * unit's few codes — in arrays that grow without copies (`./growable.ts`), so that no second copy
+ * of a coder's rows is ever made.
  */
+import { GrowableInt32, GrowableUint8 } from './growable.js';
 
-/** Rows and units are kept in blocks of this many, so that millions of them need no copy to grow. */
-const blockBits = 20;
-const blockSize = 1 << blockBits;
-const blockMask = blockSize - 1;
 /** A step this large (or not positive) is stored as the whole line, in `bigLines`. */
 const bigStep = 255;
 /** Every 2^12 rows the line before the row and the position in `bigLines` are kept, for random access. */
@@ -32,19 +31,20 @@ export class UnitRuns {
   lastUnit = -1;
   private runCount = 0;
   private rowCount = 0;
-  private runCapacity = 0;
-  private rowCapacity = 0;
-  private unitBlocks: Int32Array[] = [];
-  private startBlocks: Int32Array[] = [];
-  /** Code index + 1 of each row; 0 for "reviewed, no code". */
-  private codeBlocks: Uint16Array[] = [];
-  private stepBlocks: Uint8Array[] = [];
+  private readonly unitStore = new GrowableInt32();
+  private readonly startStore = new GrowableInt32();
+  /** Code index + 1 of each row, 0 for "reviewed, no code"; after `build`, the result's codes. */
+  private readonly codeStore = new GrowableInt32();
+  private readonly stepStore = new GrowableUint8();
+  private units = this.unitStore.array;
+  private starts = this.startStore.array;
+  private codes = this.codeStore.array;
+  private steps = this.stepStore.array;
   private bigLines: number[] = [];
-  /** Pairs (line before the block's first row, `bigLines` position) for each 2^12 rows. */
+  /** Pairs (line before the row, `bigLines` position) for every 2^12th row. */
   private checkpoints: number[] = [];
   private lastLine = 0;
-  /** The units once built (the blocks are released then). */
-  private builtUnits: Int32Array | undefined;
+  private built = false;
 
   /** Number of rows added. */
   get rows(): number {
@@ -55,135 +55,135 @@ export class UnitRuns {
   add(unitIndex: number, codeIndex: number, line: number): void {
     if (unitIndex !== this.lastUnit) {
       const run = this.runCount;
-      if (run === this.runCapacity) this.growRuns();
-      this.unitBlocks[run >>> blockBits]![run & blockMask] = unitIndex;
-      this.startBlocks[run >>> blockBits]![run & blockMask] = this.rowCount;
+      if (run === this.units.length) {
+        this.units = this.unitStore.grow(run + 1);
+        this.starts = this.startStore.grow(run + 1);
+      }
+      this.units[run] = unitIndex;
+      this.starts[run] = this.rowCount;
       this.runCount = run + 1;
       this.lastUnit = unitIndex;
     }
     const row = this.rowCount;
-    if (row === this.rowCapacity) this.growRows();
+    if (row === this.codes.length) {
+      this.codes = this.codeStore.grow(row + 1);
+      this.steps = this.stepStore.grow(row + 1);
+    }
     if ((row & ((1 << checkpointBits) - 1)) === 0) this.checkpoints.push(this.lastLine, this.bigLines.length);
     const step = line - this.lastLine;
-    if (step > 0 && step < bigStep) this.stepBlocks[row >>> blockBits]![row & blockMask] = step;
+    if (step > 0 && step < bigStep) this.steps[row] = step;
     else {
-      this.stepBlocks[row >>> blockBits]![row & blockMask] = bigStep;
+      this.steps[row] = bigStep;
       this.bigLines.push(line);
     }
     this.lastLine = line;
-    this.codeBlocks[row >>> blockBits]![row & blockMask] = codeIndex + 1;
+    this.codes[row] = codeIndex + 1;
     this.rowCount = row + 1;
   }
 
-  /** Every row in the order added, as (unit, code, line): to move the rows elsewhere. */
+  /** Every row in the order added, as (unit, code, line): to move the rows elsewhere (before `build`). */
   forEachRow(visit: (unitIndex: number, codeIndex: number, line: number) => void): void {
     const lines = this.lineReader(0);
     for (let run = 0; run < this.runCount; run++) {
-      const unitIndex = this.unitOfRun(run);
+      const unitIndex = this.units[run]!;
       const end = this.endOfRun(run);
-      for (let row = this.startOfRun(run); row < end; row++)
-        visit(unitIndex, this.codeBlocks[row >>> blockBits]![row & blockMask]! - 1, lines());
+      for (let row = this.starts[run]!; row < end; row++) visit(unitIndex, this.codes[row]! - 1, lines());
     }
   }
 
   /**
    * The compressed rows, with the duplicated pairs (dropped from the result) and the units both
-   * "reviewed, no code" and coded (which keep their codes). The rows' codes are released; their
-   * lines are kept for `linesOfUnit`.
+   * "reviewed, no code" and coded (which keep their codes). Made in place: the result's units and
+   * codes share the rows' memory, so rows can be added no more; their lines are kept for
+   * `linesOfUnit`.
    */
   build(): BuiltRuns {
+    if (this.built) throw new Error('UnitRuns.build called twice');
+    this.built = true;
     const runs = this.runCount;
-    const units = new Int32Array(runs);
-    for (let block = 0; block < this.unitBlocks.length; block++) {
-      const from = block << blockBits;
-      units.set(this.unitBlocks[block]!.subarray(0, Math.min(blockSize, runs - from)), from);
-    }
-    let codeRows = 0;
-    for (let row = 0; row < this.rowCount; row++)
-      if (this.codeBlocks[row >>> blockBits]![row & blockMask]! !== 0) codeRows++;
+    const codes = this.codes;
+    const starts = this.starts;
     const offsets = new Int32Array(runs + 1);
-    let codes = new Int32Array(codeRows);
-    let codeCount = 0;
-    // Units with a duplicated row or a contradiction, looked at again (with their lines) at the end.
-    const troubled: number[] = [];
-    let runCodes = new Int32Array(16);
-    let end = runs > 0 ? this.startOfRun(0) : 0;
+    const duplicates: BuiltRuns['duplicates'] = [];
+    const contradictions: BuiltRuns['contradictions'] = [];
+    // Codes are written back over the rows already read: `written` never passes the run's start.
+    let written = 0;
+    let given = new Int32Array(16);
+    let sorted = new Int32Array(16);
     for (let run = 0; run < runs; run++) {
-      offsets[run] = codeCount;
-      const start = end;
-      end = run + 1 < runs ? this.startOfRun(run + 1) : this.rowCount;
+      offsets[run] = written;
+      const start = starts[run]!;
+      const end = run + 1 < runs ? starts[run + 1]! : this.rowCount;
       const length = end - start;
       if (length === 1) {
         // Many units of a coder have one row: nothing to sort or compare.
-        const code = this.codeBlocks[start >>> blockBits]![start & blockMask]!;
-        if (code !== 0) codes[codeCount++] = code - 1;
+        const code = codes[start]!;
+        if (code !== 0) codes[written++] = code - 1;
         continue;
       }
-      if (length > runCodes.length) runCodes = new Int32Array(length * 2);
+      if (length > given.length) {
+        given = new Int32Array(length * 2);
+        sorted = new Int32Array(length * 2);
+      }
       for (let offset = 0; offset < length; offset++) {
-        const row = start + offset;
-        const code = this.codeBlocks[row >>> blockBits]![row & blockMask]!;
+        const code = codes[start + offset]!;
+        given[offset] = code;
         let target = offset - 1;
-        while (target >= 0 && runCodes[target]! > code) {
-          runCodes[target + 1] = runCodes[target]!;
+        while (target >= 0 && sorted[target]! > code) {
+          sorted[target + 1] = sorted[target]!;
           target--;
         }
-        runCodes[target + 1] = code;
+        sorted[target + 1] = code;
       }
-      let trouble = runCodes[0] === 0 && runCodes[length - 1] !== 0;
+      let trouble = sorted[0] === 0 && sorted[length - 1] !== 0;
       let previous = -1;
       for (let offset = 0; offset < length; offset++) {
-        const code = runCodes[offset]!;
+        const code = sorted[offset]!;
         if (code === previous) {
           trouble = true;
           continue;
         }
         previous = code;
-        if (code !== 0) codes[codeCount++] = code - 1;
+        if (code !== 0) codes[written++] = code - 1;
       }
-      if (trouble) troubled.push(run);
+      if (trouble) this.problemsOf(run, given.subarray(0, length), duplicates, contradictions);
     }
-    offsets[runs] = codeCount;
-    if (codeCount < codes.length) codes = codes.slice(0, codeCount);
-    const { duplicates, contradictions } = this.problemsOf(troubled, units);
-    this.builtUnits = units;
-    this.unitBlocks = [];
-    this.codeBlocks = [];
-    return { units, offsets, codes, duplicates, contradictions };
+    offsets[runs] = written;
+    return {
+      units: this.unitStore.view(runs),
+      offsets,
+      codes: this.codeStore.view(written),
+      duplicates,
+      contradictions,
+    };
   }
 
-  /** The duplicated pairs and contradictions of the given runs, with their lines. */
+  /** A unit's duplicated pairs and contradiction, from its rows' codes as given (code + 1) and their lines. */
   private problemsOf(
-    runs: readonly number[],
-    units: Int32Array,
-  ): Pick<BuiltRuns, 'duplicates' | 'contradictions'> {
-    const duplicates: BuiltRuns['duplicates'] = [];
-    const contradictions: BuiltRuns['contradictions'] = [];
-    for (const run of runs) {
-      const start = this.startOfRun(run);
-      const nextLine = this.lineReader(start);
-      // The unit's rows as (code, line), sorted by code then line.
-      const rows = Array.from({ length: this.endOfRun(run) - start }, (_, offset) => {
-        const row = start + offset;
-        return { code: this.codeBlocks[row >>> blockBits]![row & blockMask]!, line: nextLine() };
-      }).sort((left, right) => left.code - right.code || left.line - right.line);
-      const unitIndex = units[run]!;
-      for (let offset = 0; offset < rows.length; ) {
-        const code = rows[offset]!.code;
-        let end = offset + 1;
-        while (end < rows.length && rows[end]!.code === code) end++;
-        if (end - offset > 1)
-          duplicates.push({
-            unitIndex,
-            codeIndex: code - 1,
-            lines: rows.slice(offset, end).map((row) => row.line),
-          });
-        offset = end;
-      }
-      if (rows[0]!.code === 0 && rows[rows.length - 1]!.code !== 0)
-        contradictions.push({ unitIndex, lines: rows.map((row) => row.line).sort((a, b) => a - b) });
+    run: number,
+    given: Int32Array,
+    duplicates: BuiltRuns['duplicates'],
+    contradictions: BuiltRuns['contradictions'],
+  ): void {
+    const nextLine = this.lineReader(this.starts[run]!);
+    const rows = Array.from(given, (code) => ({ code, line: nextLine() })).sort(
+      (left, right) => left.code - right.code || left.line - right.line,
+    );
+    const unitIndex = this.units[run]!;
+    for (let offset = 0; offset < rows.length; ) {
+      const code = rows[offset]!.code;
+      let end = offset + 1;
+      while (end < rows.length && rows[end]!.code === code) end++;
+      if (end - offset > 1)
+        duplicates.push({
+          unitIndex,
+          codeIndex: code - 1,
+          lines: rows.slice(offset, end).map((row) => row.line),
+        });
+      offset = end;
     }
-    return { duplicates, contradictions };
+    if (rows[0]!.code === 0 && rows[rows.length - 1]!.code !== 0)
+      contradictions.push({ unitIndex, lines: rows.map((row) => row.line).sort((a, b) => a - b) });
   }
 
   /** The line of the first row, or undefined when there is none. */
@@ -197,12 +197,13 @@ export class UnitRuns {
     let high = this.runCount - 1;
     while (low <= high) {
       const middle = (low + high) >>> 1;
-      const value = this.unitOfRun(middle);
+      const value = this.units[middle]!;
       if (value === unitIndex) {
-        const start = this.startOfRun(middle);
-        const end = this.endOfRun(middle);
+        const start = this.starts[middle]!;
         const next = this.lineReader(start);
-        return Array.from({ length: end - start }, () => next()).sort((left, right) => left - right);
+        return Array.from({ length: this.endOfRun(middle) - start }, () => next()).sort(
+          (left, right) => left - right,
+        );
       }
       if (value < unitIndex) low = middle + 1;
       else high = middle - 1;
@@ -210,18 +211,8 @@ export class UnitRuns {
     return [];
   }
 
-  private unitOfRun(run: number): number {
-    return this.builtUnits !== undefined
-      ? this.builtUnits[run]!
-      : this.unitBlocks[run >>> blockBits]![run & blockMask]!;
-  }
-
-  private startOfRun(run: number): number {
-    return this.startBlocks[run >>> blockBits]![run & blockMask]!;
-  }
-
   private endOfRun(run: number): number {
-    return run + 1 < this.runCount ? this.startOfRun(run + 1) : this.rowCount;
+    return run + 1 < this.runCount ? this.starts[run + 1]! : this.rowCount;
   }
 
   /** A function giving the line of row `from`, then of each following row, one per call. */
@@ -231,7 +222,7 @@ export class UnitRuns {
     let big = this.checkpoints[checkpoint * 2 + 1] ?? 0;
     let row = checkpoint << checkpointBits;
     const next = (): number => {
-      const step = this.stepBlocks[row >>> blockBits]![row & blockMask]!;
+      const step = this.steps[row]!;
       line = step === bigStep ? this.bigLines[big++]! : line + step;
       row++;
       return line;
@@ -239,40 +230,4 @@ export class UnitRuns {
     while (row < from) next();
     return next;
   }
-
-  private growRuns(): void {
-    const grown = grow(this.unitBlocks, this.runCapacity, (length) => new Int32Array(length));
-    grow(this.startBlocks, this.runCapacity, (length) => new Int32Array(length));
-    this.runCapacity = grown;
-  }
-
-  private growRows(): void {
-    const grown = grow(this.codeBlocks, this.rowCapacity, (length) => new Uint16Array(length));
-    grow(this.stepBlocks, this.rowCapacity, (length) => new Uint8Array(length));
-    this.rowCapacity = grown;
-  }
-}
-
-/**
- * Room for one more element in blocks holding `capacity`: the first block grows by doubling up to a
- * block's size, then whole blocks are added. Returns the new capacity.
- */
-function grow<T extends Int32Array | Uint16Array | Uint8Array>(
-  blocks: T[],
-  capacity: number,
-  make: (length: number) => T,
-): number {
-  if (blocks.length === 0) {
-    blocks.push(make(1024));
-    return 1024;
-  }
-  const last = blocks[blocks.length - 1]!;
-  if (last.length < blockSize) {
-    const larger = make(last.length * 2);
-    larger.set(last);
-    blocks[blocks.length - 1] = larger;
-    return capacity + last.length;
-  }
-  blocks.push(make(blockSize));
-  return capacity + blockSize;
 }

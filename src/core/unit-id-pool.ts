@@ -112,6 +112,19 @@ export class UnitIdPool {
     const to = index + 1 < this.count ? this.starts[index + 1]! : this.poolLength;
     let at = start;
     let other = from;
+    // The common prefix first, character by character: most ids compared are equal, or differ
+    // where no digit is involved, and then the first difference decides as it does for strings.
+    while (at < end && other < to && text.charCodeAt(at) === pool[other]) {
+      at++;
+      other++;
+    }
+    if (at === end || other === to) return end - at - (to - other);
+    if (!isDigit(text.charCodeAt(at)) && !isDigit(pool[other]!)) return text.charCodeAt(at) - pool[other]!;
+    // A difference within digits: compare from the start of the run of digits it is in.
+    while (at > start && isDigit(text.charCodeAt(at - 1))) {
+      at--;
+      other--;
+    }
     while (at < end && other < to) {
       const left = text.charCodeAt(at);
       const right = pool[other]!;

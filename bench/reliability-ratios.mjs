@@ -151,7 +151,8 @@ export async function reliabilityRatios(context, { units = 1_000_000, repeat = 3
       .join(' ');
   console.log(line(header));
   const verdicts = [];
-  if (units !== 1_000_000) console.log('(the targets are set for 1M units; at other sizes start-up weighs more)');
+  if (units !== 1_000_000)
+    console.log('(the targets are set for 1M units; at other sizes start-up weighs more)');
   for (const { shape, summary } of rows) {
     const names = { coding: 'coding', pandas: 'pandas + numpy', scanner: 'byte scanner' };
     for (const [name, figures] of Object.entries(summary)) {

@@ -151,3 +151,87 @@ export async function writeAnnotations(files, count, seed, idOf = statementUnitI
     );
   }
 }
+
+/** The bench codebook: three categories of three codes each (`benchCodes`), as codebooks/codebook.yaml. */
+export function benchCodebookText() {
+  return `version: 1\nname: bench\ncategories:\n${['trade', 'security', 'rhetoric']
+    .map(
+      (category) =>
+        `  - id: ${category}\n    label: ${category}\n    codes:\n${benchCodes
+          .filter((code) => code.startsWith(`${category}.`))
+          .map((code) => `      - id: ${code}\n        label: ${code}\n        definition: ${code}\n`)
+          .join('')}`,
+    )
+    .join('')}`;
+}
+
+/**
+ * A study of `count` statements written straight into an initialised workspace (as `coding import`
+ * and `coding import --coder` would leave it, without their time): the codebook, the corpus store
+ * (documents.jsonl, units.csv, corpus.json; statement `s<n>` is unit `s<n>:1`) and the stored
+ * annotations of coders a and b (the codes of `writeAnnotations`, units in corpus order). Streamed.
+ */
+export async function writeStudy(folder, count, seed) {
+  const { createHash } = await import('node:crypto');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const path = await import('node:path');
+  const corpus = path.join(folder, 'corpus');
+  mkdirSync(corpus, { recursive: true });
+  mkdirSync(path.join(folder, 'annotations'), { recursive: true });
+  writeFileSync(path.join(folder, 'codebooks', 'codebook.yaml'), benchCodebookText());
+  const texts = createRandom(seed);
+  const textAt = () => {
+    const length = 10 + texts.nextInt(10);
+    let text = '';
+    for (let word = 0; word < length; word++)
+      text += (word === 0 ? '' : ' ') + words[texts.nextInt(words.length)];
+    return `${text[0].toUpperCase()}${text.slice(1)}.`;
+  };
+  const metadata = createRandom(seed + 1);
+  await writeLines(path.join(corpus, 'documents.jsonl'), count, (index) => {
+    const text = textAt();
+    const hash = createHash('sha256').update(text).digest('hex');
+    const id = `s${index + 1}`;
+    const day = String(1 + metadata.nextInt(28)).padStart(2, '0');
+    return `{"id":"${id}","actor":"${actors[metadata.nextInt(actors.length)]}","genre":"${genres[metadata.nextInt(genres.length)]}","date":"2026-01-${day}","role":"${metadata.nextInt(3) === 0 ? 'secondary' : 'primary'}","attributes":{},"unit":"document","origin":"statements.csv:${index + 2}","hash":"${hash}","text":"${text}"}\n`;
+  });
+  // units.csv again from the same seed, so that neither file waits in memory for the other.
+  const again = createRandom(seed);
+  await writeLines(path.join(corpus, 'units.csv'), count + 1, (index) => {
+    if (index === 0) return 'unit_id,doc_id,ordinal,start,end,hash\n';
+    const length = 10 + again.nextInt(10);
+    let text = '';
+    for (let word = 0; word < length; word++)
+      text += (word === 0 ? '' : ' ') + words[again.nextInt(words.length)];
+    text = `${text[0].toUpperCase()}${text.slice(1)}.`;
+    const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+    return `s${index}:1,s${index},1,0,${text.length},${hash}\n`;
+  });
+  writeFileSync(
+    path.join(corpus, 'corpus.json'),
+    `${JSON.stringify(
+      {
+        format: 'coding-corpus',
+        version: 1,
+        documents: count,
+        units: count,
+        note: 'Written by coding import. documents.jsonl holds one document a line; units.csv the coding units (offsets in code points).',
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  for (const [coder, name] of [
+    [0, 'a'],
+    [1, 'b'],
+  ]) {
+    const random = createRandom(seed + 2);
+    await writeLines(path.join(folder, 'annotations', `${name}.csv`), count + 1, (index) => {
+      if (index === 0) return 'unit_id,code,memo\n';
+      const codes = unitCodes(random)[coder];
+      return codes.length === 0
+        ? `s${index}:1,,\n`
+        : codes.map((code) => `s${index}:1,${benchCodes[code]},\n`).join('');
+    });
+  }
+}

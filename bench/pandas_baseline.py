@@ -4,24 +4,49 @@
 # reader with categorical columns, integer codes from pd.factorize, and np.bincount over a
 # code x coder x unit index. No groupby().apply, no crosstab of strings, no Python loop per row.
 #
+# Given two or more files, each is one coder's stored file (unit_id,code[,memo], as
+# annotations/<coder>.csv of a workspace), the coder named by the file name; their code columns
+# are joined with union_categoricals, so no string is factorised twice.
+#
 #   /usr/bin/python3 bench/pandas_baseline.py long.csv
+#   /usr/bin/python3 bench/pandas_baseline.py annotations/a.csv annotations/b.csv
 import json
+import os
 import sys
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
-frame = pd.read_csv(
-    sys.argv[1],
-    dtype={"unit_id": str, "coder": "category", "code": "category"},
-    keep_default_na=False,
-    na_filter=False,
-)
-unit_index, units = pd.factorize(frame["unit_id"], sort=False)
-coder_index = frame["coder"].cat.codes.to_numpy()
-coders = list(frame["coder"].cat.categories)
-code_categories = list(frame["code"].cat.categories)
-code_raw = frame["code"].cat.codes.to_numpy()
+if len(sys.argv) == 2:
+    frame = pd.read_csv(
+        sys.argv[1],
+        dtype={"unit_id": str, "coder": "category", "code": "category"},
+        keep_default_na=False,
+        na_filter=False,
+    )
+    unit_ids = frame["unit_id"]
+    coder_index = frame["coder"].cat.codes.to_numpy()
+    coders = list(frame["coder"].cat.categories)
+    code_column = frame["code"]
+else:
+    frames = [
+        pd.read_csv(
+            file,
+            usecols=["unit_id", "code"],
+            dtype={"unit_id": str, "code": "category"},
+            keep_default_na=False,
+            na_filter=False,
+        )
+        for file in sys.argv[1:]
+    ]
+    coders = [os.path.splitext(os.path.basename(file))[0] for file in sys.argv[1:]]
+    unit_ids = pd.concat([part["unit_id"] for part in frames], ignore_index=True)
+    coder_index = np.repeat(np.arange(len(frames), dtype=np.int8), [len(part) for part in frames])
+    code_column = pd.Series(union_categoricals([part["code"] for part in frames]))
+unit_index, units = pd.factorize(unit_ids, sort=False)
+code_categories = list(code_column.cat.categories)
+code_raw = code_column.cat.codes.to_numpy()
 n_units = len(units)
 n_coders = len(coders)
 

@@ -11,6 +11,10 @@
 //   node bench/run.mjs --only export       coding export as CSV and Parquet, long and wide (issue 15)
 //   node bench/run.mjs --only startup      start-up: --help and a 10-unit reliability beside node -e 0
 //   node bench/run.mjs --only commands     import, themes --by actor, report at the largest size, against the floor
+//   node bench/run.mjs --only ratios       reliability at 1M units against pandas and the scanner, PASS/FAIL
+//                                          (issue 14); --repeat N runs each N times (default 3),
+//                                          --ratio-units N at another size
+//   BENCH_10M=1 node bench/run.mjs …       adds the 10M-unit memory line (two 1.2 GB files, minutes)
 //   node bench/run.mjs --only autocode     the dictionary and model coders, beside a floor (issue 16)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -22,6 +26,7 @@ import { commandsBench } from './commands.mjs';
 import { benchCodes, documentSentenceIds, writeAnnotations, writeStatements } from './generate.mjs';
 import { manyCodesStudy } from './many-codes.mjs';
 import { nvivoMacShapedProject } from './qdpx-project.mjs';
+import { reliabilityRatios, reliabilityTenMillion } from './reliability-ratios.mjs';
 import { measureStartup, startupLines } from './startup.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,17 +39,18 @@ const argument = (name, fallback) => {
 const sizes = argument('--sizes', '10000,100000,1000000').split(',').map(Number);
 const only = argument(
   '--only',
-  'startup,import,annotations,export,reliability,commands,codes,unit,qdpx,autocode',
+  'startup,import,annotations,export,reliability,commands,codes,unit,qdpx,ratios,autocode',
 ).split(',');
+if (process.env.BENCH_10M === '1' && !only.includes('reliability10m')) only.push('reliability10m');
 // The machine coders run at 1M units only, unless --sizes says otherwise.
 const autocodeSizes = () => (process.argv.includes('--sizes') ? sizes : [1_000_000]);
 const hasTime = existsSync('/usr/bin/time');
 const hasPandas =
   spawnSync('/usr/bin/python3', ['-c', 'import pandas, numpy'], { stdio: 'ignore' }).status === 0;
 
-/** Run a command; wall seconds and peak RSS in MiB. */
+/** Run a command; wall seconds, peak RSS in MiB and CPU seconds (user + system). */
 function measure(command, args, cwd, input) {
-  const timed = hasTime ? ['/usr/bin/time', ['-f', '%e %M', command, ...args]] : [command, args];
+  const timed = hasTime ? ['/usr/bin/time', ['-f', '%e %M %U %S', command, ...args]] : [command, args];
   const started = process.hrtime.bigint();
   const result = spawnSync(timed[0], timed[1], {
     cwd,
@@ -57,11 +63,13 @@ function measure(command, args, cwd, input) {
     throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr.slice(-2000)}`);
   }
   let peak = null;
+  let cpu = null;
   if (hasTime) {
-    const last = result.stderr.trim().split('\n').at(-1);
-    peak = Number(last.split(' ')[1]) / 1024;
+    const last = result.stderr.trim().split('\n').at(-1).split(' ');
+    peak = Number(last[1]) / 1024;
+    cpu = Number(last[2]) + Number(last[3]);
   }
-  return { seconds, peak, stdout: result.stdout, stderr: result.stderr };
+  return { seconds, peak, cpu, stdout: result.stdout, stderr: result.stderr };
 }
 
 const results = [];
@@ -356,6 +364,14 @@ if (only.includes('qdpx')) {
     });
   }
 }
+// Issue 14: reliability at 1M units against pandas and the scanner, and the 10M memory line.
+const ratioContext = { measure, results, root, cli, dataFolder, hasPandas, benchCodes };
+if (only.includes('ratios'))
+  await reliabilityRatios(ratioContext, {
+    units: Number(argument('--ratio-units', '1000000')),
+    repeat: Number(argument('--repeat', '3')),
+  });
+if (only.includes('reliability10m')) await reliabilityTenMillion(ratioContext);
 if (only.includes('autocode'))
   await benchAutocode({ root, node, cli, dataFolder, sizes: autocodeSizes(), report });
 writeFileSync(path.join(dataFolder, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

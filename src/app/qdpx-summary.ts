@@ -106,7 +106,7 @@ export function renderQdpxExportSummary(result: ExportQdpxResult, output: string
   const { settings, original } = result;
   if (output !== undefined)
     lines.push(
-      `wrote ${output}: ${result.documents} documents, ${result.coders.length} coders (${result.coders.join(', ')}), ${result.selections} selections with ${result.codings} codings`,
+      `wrote ${output}: ${result.documents} document${result.documents === 1 ? '' : 's'}, ${result.coders.length} coder${result.coders.length === 1 ? '' : 's'} (${result.coders.join(', ')}), ${result.selections} selection${result.selections === 1 ? '' : 's'} with ${result.codings} coding${result.codings === 1 ? '' : 's'}`,
       `selections: ${settings.selections === 'units' ? 'one per unit and coder (--selections units)' : original.selections === 0 && !result.original.imported ? 'one per unit and coder (the study holds no imported selections)' : `${original.selections} imported ones as they were, ${result.selections - original.selections} made of units for what was coded in coding`}; positions in ${settings.offsets === 'utf16' ? 'UTF-16 code units' : 'code points'}, texts with ${settings.lineEnds === 'crlf' ? `CRLF line ends counted as ${settings.crlf === 'one' ? 'one character' : 'two characters'}` : 'LF line ends'} (${settings.why})`,
     );
   const describe = (change: ChangedCoding): string =>

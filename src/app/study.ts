@@ -11,7 +11,7 @@ import { type Finding, InputError, UsageError } from '../errors.js';
 import { coderFiles, readCodings, readMeta } from '../io/annotations.js';
 import { exists } from '../io/atomic.js';
 import { readCodebook } from '../io/codebook.js';
-import { corpusPaths, readManifest, readUnits } from '../io/corpus-store.js';
+import { corpusPaths, readManifest, readUnitIdPool } from '../io/corpus-store.js';
 import { openWorkspace, type Workspace } from '../io/workspace.js';
 import { reservedCoderNames } from '../schema/annotations.js';
 import { coderNameProblem } from '../schema/config.js';
@@ -42,8 +42,7 @@ export async function openStudy(options: { cwd: string; workspace?: string | und
   if (!manifest || manifest.units === 0) {
     throw new InputError('the corpus is empty', { hint: 'import documents first: coding import PATH…' });
   }
-  const ids: string[] = [];
-  for await (const unit of readUnits(paths)) ids.push(unit.id);
+  const ids = await readUnitIdPool(paths);
   return { workspace, codebook: model, codebookFile, units: new FixedUnitIndex(ids) };
 }
 

@@ -4,6 +4,7 @@
  * rows) rather than an object per row. A unit with no codes was reviewed and left without a code;
  * a unit absent was not reviewed — the two are different data and stay apart everywhere.
  */
+import { UnitRuns } from './unit-runs.js';
 
 /** Largest number of codes the packed keys allow. */
 export const maxCodes = 65534;
@@ -139,28 +140,43 @@ const blockMask = blockSize - 1;
 
 /**
  * Collects (unit, code) pairs as they are read, remembering each pair's line so that problems
- * found after sorting (duplicates, two codes of an exclusive category) can be reported where they are.
- * Pairs are stored in blocks (the first one grows by doubling up to a block's size), so a builder of
- * millions of pairs holds about what it needs, and growing never copies them.
+ * found when building (duplicates, two codes of an exclusive category) can be reported where they
+ * are. While the units arrive in ascending order (the common case) the rows are kept compactly by
+ * unit (`UnitRuns`) and need no sort; the first unit smaller than the last moves them to packed
+ * keys with their lines, sorted when built. Both are stored in blocks (the first one grows by
+ * doubling up to a block's size), so a builder of millions of pairs holds about what it needs,
+ * and growing never copies them.
  */
 export class CodingsBuilder {
-  private keyBlocks: Float64Array[] = [new Float64Array(1024)];
-  private lineBlocks: Int32Array[] = [new Int32Array(1024)];
+  /** The rows while the units ascend; undefined once they did not. */
+  private runs: UnitRuns | undefined = new UnitRuns();
+  private keyBlocks: Float64Array[] = [new Float64Array(0)];
+  private lineBlocks: Int32Array[] = [new Int32Array(0)];
   private length = 0;
-  /** Whether the keys arrived in ascending order (files sorted by unit need no sort). */
-  private ascending = true;
-  /** Whether the units arrived in ascending order (then only each unit's few codes need sorting). */
-  private unitsAscending = true;
-  private lastUnit = -1;
-  private lastKey = -1;
-  /** How often the unit changed from one pair to the next: at least the number of units. */
-  private unitRuns = 0;
 
   get count(): number {
-    return this.length;
+    return this.runs === undefined ? this.length : this.runs.rows;
+  }
+
+  /** Whether the rows so far came in ascending order of units (and so need no sort). */
+  get unitsAscending(): boolean {
+    return this.runs !== undefined;
   }
 
   add(unitIndex: number, codeIndex: number, line: number): void {
+    const runs = this.runs;
+    if (runs !== undefined) {
+      if (unitIndex >= runs.lastUnit) {
+        runs.add(unitIndex, codeIndex, line);
+        return;
+      }
+      this.runs = undefined;
+      runs.forEachRow((unit, code, rowLine) => this.addKey(packKey(unit, code), rowLine));
+    }
+    this.addKey(packKey(unitIndex, codeIndex), line);
+  }
+
+  private addKey(key: number, line: number): void {
     const block = this.length >>> blockBits;
     const offset = this.length & blockMask;
     if (block === this.keyBlocks.length) {
@@ -168,105 +184,105 @@ export class CodingsBuilder {
       this.lineBlocks.push(new Int32Array(blockSize));
     } else if (offset === this.keyBlocks[block]!.length) {
       // Only the first block is ever short: double it.
-      const keys = new Float64Array(offset * 2);
+      const keys = new Float64Array(Math.max(1024, offset * 2));
       keys.set(this.keyBlocks[block]!);
       this.keyBlocks[block] = keys;
-      const lines = new Int32Array(offset * 2);
+      const lines = new Int32Array(keys.length);
       lines.set(this.lineBlocks[block]!);
       this.lineBlocks[block] = lines;
     }
-    const key = packKey(unitIndex, codeIndex);
-    if (key < this.lastKey) this.ascending = false;
-    if (unitIndex < this.lastUnit) this.unitsAscending = false;
-    if (unitIndex !== this.lastUnit) this.unitRuns++;
-    this.lastUnit = unitIndex;
-    this.lastKey = key;
     this.keyBlocks[block]![offset] = key;
     this.lineBlocks[block]![offset] = line;
     this.length++;
   }
 
   /**
-   * Sort and build. Duplicated pairs are dropped from the result and returned with all their
-   * lines, as are units marked "reviewed, no code" that also carry a code.
+   * Build the compressed rows. Duplicated pairs are dropped from the result and returned with all
+   * their lines, as are units marked "reviewed, no code" that also carry a code.
    */
   build(): {
     codings: Codings;
     duplicates: Array<{ key: number; lines: number[] }>;
     contradictions: Array<{ unitIndex: number; lines: number[] }>;
   } {
-    let sorted: Float64Array[];
-    let unitBound = this.unitRuns;
-    if (this.ascending) sorted = this.keyBlocks;
-    else if (this.unitsAscending) {
-      // Files in unit order (the common case) only need each unit's run of keys sorted, in place,
-      // with their lines, so that the lines still belong to their keys.
-      this.sortUnitRuns();
-      sorted = this.keyBlocks;
-    } else {
-      const all = new Float64Array(this.length);
-      for (let index = 0; index < this.length; index++) all[index] = this.keyAt(index);
-      sorted = [all.sort()];
-      unitBound = this.length;
+    if (this.runs !== undefined) {
+      const built = this.runs.build();
+      return {
+        codings: new Codings(built.units, built.offsets, built.codes),
+        duplicates: built.duplicates.map(({ unitIndex, codeIndex, lines }) => ({
+          key: packKey(unitIndex, codeIndex),
+          lines,
+        })),
+        contradictions: built.contradictions,
+      };
     }
+    const all = new Float64Array(this.length);
+    for (let index = 0; index < this.length; index++) all[index] = this.keyAt(index);
+    all.sort();
     const duplicateKeys = new Set<number>();
     const contradictoryUnits = new Set<number>();
     // One pass from the sorted keys to compressed rows, dropping repeated keys as it goes.
-    const units = new Int32Array(unitBound);
-    const offsets = new Int32Array(unitBound + 1);
+    const units = new Int32Array(this.length);
+    const offsets = new Int32Array(this.length + 1);
     let codes = new Int32Array(this.length);
     let unitCount = 0;
     let codeCount = 0;
     let lastKey = -1;
     let lastUnit = -1;
     let lastWasNoCode = false;
-    let left = this.length;
-    for (const block of sorted) {
-      const used = Math.min(block.length, left);
-      left -= used;
-      for (let index = 0; index < used; index++) {
-        const key = block[index]!;
-        if (key === lastKey) {
-          duplicateKeys.add(key);
-          continue;
-        }
-        lastKey = key;
-        const unitIndex = Math.floor(key / codeSlots);
-        const codeIndex = key - unitIndex * codeSlots - 1;
-        if (unitIndex !== lastUnit) {
-          units[unitCount] = unitIndex;
-          offsets[unitCount++] = codeCount;
-          lastUnit = unitIndex;
-        } else if (lastWasNoCode) {
-          // A "reviewed, no code" key sorts first within its unit; a following code key contradicts it.
-          contradictoryUnits.add(unitIndex);
-        }
-        if (codeIndex >= 0) codes[codeCount++] = codeIndex;
-        lastWasNoCode = codeIndex < 0;
+    for (const key of all) {
+      if (key === lastKey) {
+        duplicateKeys.add(key);
+        continue;
       }
+      lastKey = key;
+      const unitIndex = Math.floor(key / codeSlots);
+      const codeIndex = key - unitIndex * codeSlots - 1;
+      if (unitIndex !== lastUnit) {
+        units[unitCount] = unitIndex;
+        offsets[unitCount++] = codeCount;
+        lastUnit = unitIndex;
+      } else if (lastWasNoCode) {
+        // A "reviewed, no code" key sorts first within its unit; a following code key contradicts it.
+        contradictoryUnits.add(unitIndex);
+      }
+      if (codeIndex >= 0) codes[codeCount++] = codeIndex;
+      lastWasNoCode = codeIndex < 0;
     }
     offsets[unitCount] = codeCount;
-    // Keep the exact arrays; a copy only where much of one would be unused.
-    codes = codeCount * 10 < codes.length * 9 ? codes.slice(0, codeCount) : codes.subarray(0, codeCount);
-    const codings = new Codings(
-      unitCount === unitBound ? units : units.slice(0, unitCount),
-      unitCount === unitBound ? offsets : offsets.slice(0, unitCount + 1),
-      codes,
-    );
+    codes = codes.slice(0, codeCount);
+    const codings = new Codings(units.slice(0, unitCount), offsets.slice(0, unitCount + 1), codes);
     const duplicates = [...duplicateKeys]
       .sort((left, right) => left - right)
       .map((key) => ({ key, lines: this.linesOf((candidate) => candidate === key) }));
     const contradictions = [...contradictoryUnits]
       .sort((left, right) => left - right)
-      .map((unitIndex) => ({
-        unitIndex,
-        lines: this.linesOf((candidate) => Math.floor(candidate / codeSlots) === unitIndex),
-      }));
+      .map((unitIndex) => ({ unitIndex, lines: this.linesOfUnit(unitIndex) }));
     return { codings, duplicates, contradictions };
   }
 
-  /** Lines of the pairs whose key matches (a scan, used only to report problems). */
-  linesOf(matches: (key: number) => boolean): number[] {
+  /** Let go of every row (after `build` and the reports of problems): the lines are not needed any more. */
+  release(): void {
+    this.runs = new UnitRuns();
+    this.keyBlocks = [new Float64Array(0)];
+    this.lineBlocks = [new Int32Array(0)];
+    this.length = 0;
+  }
+
+  /** The line of the first pair added, or undefined when there is none. */
+  firstLine(): number | undefined {
+    if (this.runs !== undefined) return this.runs.firstLine();
+    return this.length === 0 ? undefined : this.lineBlocks[0]![0]!;
+  }
+
+  /** The lines of a unit's pairs, ascending (a scan or a search, used only to report problems). */
+  linesOfUnit(unitIndex: number): number[] {
+    if (this.runs !== undefined) return this.runs.linesOfUnit(unitIndex);
+    return this.linesOf((key) => Math.floor(key / codeSlots) === unitIndex);
+  }
+
+  /** Lines of the pairs whose key matches. */
+  private linesOf(matches: (key: number) => boolean): number[] {
     const found: number[] = [];
     for (let index = 0; index < this.length; index++)
       if (matches(this.keyAt(index))) found.push(this.lineBlocks[index >>> blockBits]![index & blockMask]!);
@@ -275,66 +291,6 @@ export class CodingsBuilder {
 
   private keyAt(index: number): number {
     return this.keyBlocks[index >>> blockBits]![index & blockMask]!;
-  }
-
-  /** Sort each unit's run of keys (units ascending), moving each key's line with it. */
-  private sortUnitRuns(): void {
-    let start = 0;
-    let startUnit = this.length > 0 ? Math.floor(this.keyAt(0) / codeSlots) : 0;
-    for (let index = 1; index <= this.length; index++) {
-      const unit = index === this.length ? -1 : Math.floor(this.keyAt(index) / codeSlots);
-      if (unit === startUnit) continue;
-      if (index - start > 1) this.sortRange(start, index);
-      start = index;
-      startUnit = unit;
-    }
-  }
-
-  private sortRange(start: number, end: number): void {
-    const block = start >>> blockBits;
-    if ((end - 1) >>> blockBits === block) {
-      const from = start & blockMask;
-      sortPairs(this.keyBlocks[block]!, this.lineBlocks[block]!, from, from + (end - start));
-      return;
-    }
-    // A run across two blocks: sort a copy and put it back.
-    const keys = new Float64Array(end - start);
-    const lines = new Int32Array(end - start);
-    for (let index = start; index < end; index++) {
-      keys[index - start] = this.keyAt(index);
-      lines[index - start] = this.lineBlocks[index >>> blockBits]![index & blockMask]!;
-    }
-    sortPairs(keys, lines, 0, keys.length);
-    for (let index = start; index < end; index++) {
-      this.keyBlocks[index >>> blockBits]![index & blockMask] = keys[index - start]!;
-      this.lineBlocks[index >>> blockBits]![index & blockMask] = lines[index - start]!;
-    }
-  }
-}
-
-/** Sort keys[start..end) ascending, moving lines[i] with keys[i]: insertion sort for short runs. */
-function sortPairs(keys: Float64Array, lines: Int32Array, start: number, end: number): void {
-  if (end - start > 32) {
-    const order = Array.from({ length: end - start }, (_, offset) => start + offset).sort(
-      (left, right) => keys[left]! - keys[right]! || left - right,
-    );
-    const sortedKeys = order.map((index) => keys[index]!);
-    const sortedLines = order.map((index) => lines[index]!);
-    keys.set(sortedKeys, start);
-    lines.set(sortedLines, start);
-    return;
-  }
-  for (let index = start + 1; index < end; index++) {
-    const key = keys[index]!;
-    const line = lines[index]!;
-    let target = index - 1;
-    while (target >= start && keys[target]! > key) {
-      keys[target + 1] = keys[target]!;
-      lines[target + 1] = lines[target]!;
-      target--;
-    }
-    keys[target + 1] = key;
-    lines[target + 1] = line;
   }
 }
 

@@ -13,7 +13,6 @@
  *   categories of the table or, for raw ratings, the values that occur).
  */
 import type { Codings } from './codings.js';
-import { forEachCommonUnit } from './compare.js';
 
 /**
  * The distinct patterns of two coders' codes over their common units, with counts: the basis of
@@ -30,22 +29,39 @@ export interface PatternSet {
 export function unitPatterns(a: Codings, b: Codings): PatternSet {
   const patterns: PatternSet = { codesA: [], codesB: [], counts: [], n: 0 };
   // A pattern's key: both coders' codes as bit masks in one number while they fit in 2 × 26 bits,
-  // else as text.
+  // else as text. The common units are walked here, over the arrays, with no object per unit: this
+  // loop runs once per unit of a million-unit study.
   const numeric = new Map<number, number>();
   const textual = new Map<string, number>();
-  const mask = (codes: Int32Array): number => {
+  const mask = (codes: Int32Array, from: number, to: number): number => {
     let bits = 0;
-    for (const code of codes) {
+    for (let index = from; index < to; index++) {
+      const code = codes[index]!;
       if (code >= 26) return -1;
       bits |= 1 << code;
     }
     return bits;
   };
-  forEachCommonUnit(a, b, (_unit, positionA, positionB) => {
-    const codesA = a.codesAt(positionA);
-    const codesB = b.codesAt(positionB);
-    const maskA = mask(codesA);
-    const maskB = mask(codesB);
+  const { units: unitsA, offsets: offsetsA, codes: allA } = a;
+  const { units: unitsB, offsets: offsetsB, codes: allB } = b;
+  let positionA = 0;
+  let positionB = 0;
+  while (positionA < unitsA.length && positionB < unitsB.length) {
+    const unitA = unitsA[positionA]!;
+    const unitB = unitsB[positionB]!;
+    if (unitA !== unitB) {
+      if (unitA < unitB) positionA++;
+      else positionB++;
+      continue;
+    }
+    const startA = offsetsA[positionA]!;
+    const endA = offsetsA[positionA + 1]!;
+    const startB = offsetsB[positionB]!;
+    const endB = offsetsB[positionB + 1]!;
+    positionA++;
+    positionB++;
+    const maskA = mask(allA, startA, endA);
+    const maskB = mask(allB, startB, endB);
     let pattern: number | undefined;
     let numericKey = -1;
     let textKey = '';
@@ -53,20 +69,20 @@ export function unitPatterns(a: Codings, b: Codings): PatternSet {
       numericKey = maskA * 2 ** 26 + maskB;
       pattern = numeric.get(numericKey);
     } else {
-      textKey = `${codesA.join(',')}|${codesB.join(',')}`;
+      textKey = `${allA.subarray(startA, endA).join(',')}|${allB.subarray(startB, endB).join(',')}`;
       pattern = textual.get(textKey);
     }
     if (pattern === undefined) {
       pattern = patterns.counts.length;
       if (numericKey >= 0) numeric.set(numericKey, pattern);
       else textual.set(textKey, pattern);
-      patterns.codesA.push([...codesA]);
-      patterns.codesB.push([...codesB]);
+      patterns.codesA.push(Array.from(allA.subarray(startA, endA)));
+      patterns.codesB.push(Array.from(allB.subarray(startB, endB)));
       patterns.counts.push(0);
     }
     patterns.counts[pattern]!++;
     patterns.n++;
-  });
+  }
   return patterns;
 }
 

@@ -332,7 +332,7 @@ export async function readCodings(options: ReadCodingsOptions): Promise<ReadCodi
     // name. Checked once per coder here, after the rows, whichever reader took them.
     const wrongName = coderColumn >= 0 ? coderNameProblem(coder) : undefined;
     if (wrongName !== undefined) {
-      const first = builder.linesOf(() => true)[0] ?? 1;
+      const first = builder.firstLine() ?? 1;
       problem(first, `"${coder}" in the coder column cannot be a coder name: ${wrongName}`, 'BAD_CODER');
       continue;
     }
@@ -358,6 +358,8 @@ export async function readCodings(options: ReadCodingsOptions): Promise<ReadCodi
       );
     }
     findings.push(...exclusivityFindings(codings, codebook, units, builder, shownAs));
+    // The rows' lines were kept for these reports only: free them before the next coder's build.
+    builder.release();
     byCoder.set(coder, { codings, memos });
   }
   const own = byCoder.get(options.coder) ?? { codings: Codings.empty(), memos: new Map<number, string>() };
@@ -425,7 +427,7 @@ export function exclusivityFindings(
 
 function lineOf(builder: CodingsBuilder | undefined, unitIndex: number): { line?: number } {
   if (!builder) return {};
-  const lines = builder.linesOf((key) => unpackKey(key).unitIndex === unitIndex);
+  const lines = builder.linesOfUnit(unitIndex);
   return lines.length > 0 ? { line: lines[0]! } : {};
 }
 

@@ -7,6 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { UnitIdPool } from '../core/unit-id-pool.js';
 import { InputError } from '../errors.js';
 import { unitKinds } from '../schema/config.js';
 import {
@@ -438,6 +439,66 @@ export async function* readUnits(paths: CorpusPaths): AsyncGenerator<UnitRecord>
       hash: fields[5]!,
     };
   }
+}
+
+/**
+ * The unit ids of the corpus, in order, as one pool of characters: one streaming pass over
+ * units.csv that cuts no string and makes no record per unit (what opening a study for analysis
+ * needs), with the checks of `readUnits` (header, number of fields).
+ */
+export async function readUnitIdPool(paths: CorpusPaths): Promise<UnitIdPool> {
+  const pool = new UnitIdPool();
+  if (!(await exists(paths.units))) return pool;
+  const handle = await fs.open(paths.units, 'r');
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  const decoder = new Utf8Chunks(false);
+  const header = unitsHeader.join(',');
+  let carry = '';
+  let line = 0;
+  const take = (text: string, start: number, end: number): void => {
+    line++;
+    if (end > start && text.charCodeAt(end - 1) === 13) end--;
+    if (line === 1) {
+      if (text.slice(start, end) !== header) {
+        throw new InputError(`the unit index has an unexpected header: expected ${header}`, {
+          location: { file: paths.units, line },
+        });
+      }
+      return;
+    }
+    if (end === start) return;
+    let fields = 1;
+    let firstComma = -1;
+    for (let at = text.indexOf(',', start); at >= 0 && at < end; at = text.indexOf(',', at + 1)) {
+      if (fields === 1) firstComma = at;
+      fields++;
+    }
+    if (fields !== unitsHeader.length) {
+      throw new InputError(
+        `the unit index is damaged: expected ${unitsHeader.length} fields, found ${fields}`,
+        { location: { file: paths.units, line } },
+      );
+    }
+    pool.add(text, start, firstComma);
+  };
+  try {
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      const text = carry + decoder.decode(buffer.subarray(0, bytesRead));
+      let start = 0;
+      for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', start)) {
+        take(text, start, newline);
+        start = newline + 1;
+      }
+      carry = text.slice(start);
+    }
+    carry += decoder.end();
+    if (carry !== '') take(carry, 0, carry.length);
+  } finally {
+    await handle.close();
+  }
+  return pool;
 }
 
 export interface LoadedCorpus {

@@ -10,13 +10,14 @@ import { z } from 'zod';
 import type { CodebookModel } from '../codebook.js';
 import { sha256 } from '../hash.js';
 
-export const promptTemplateVersion = 1;
+export const promptTemplateVersion = 2;
 
 /** Every fixed piece of text of the prompt; the hash covers all of them. */
 const template = {
   role: 'You are a careful coder in a qualitative content analysis. You assign the codes of a codebook to one coding unit at a time, following the codebook’s definitions and rules exactly.',
   codebookHeading: 'The codebook',
   exclusiveCategory: 'exclusive: at most one code of this category per unit',
+  notCodable: 'a group of the codes below it: never give this id itself',
   exclusiveCodebook: 'The codebook is exclusive as a whole: give at most one code per unit.',
   answer:
     'Answer with a JSON object and nothing else: {"codes": ["code id", …]}, listing the id of every code that applies to the unit. Use only the code ids listed above. {"codes": []} means that no code applies.',
@@ -58,7 +59,7 @@ export function systemMessage(codebook: CodebookModel): string {
     );
     for (const id of category.codeIds) {
       const code = codebook.codeById.get(id)!;
-      lines.push(`- ${code.id}: ${code.label}`);
+      lines.push(`- ${code.id}: ${code.label}${code.codable ? '' : ` (${template.notCodable})`}`);
       lines.push(...line('Definition', code.definition));
       lines.push(...line('Include', code.include));
       lines.push(...line('Exclude', code.exclude));
@@ -108,7 +109,13 @@ export function responseFormat(codebook: CodebookModel, kind: ResponseFormatKind
       schema: {
         type: 'object',
         properties: {
-          codes: { type: 'array', items: { type: 'string', enum: codebook.codes.map((code) => code.id) } },
+          codes: {
+            type: 'array',
+            items: {
+              type: 'string',
+              enum: codebook.codes.filter((code) => code.codable).map((code) => code.id),
+            },
+          },
         },
         required: ['codes'],
         additionalProperties: false,
@@ -128,7 +135,8 @@ function excerpt(text: string): string {
 }
 
 /**
- * Check an answer's content: JSON, `{"codes": [...]}`, every id a code of the codebook, at most
+ * Check an answer's content: JSON, `{"codes": [...]}`, every id a code of the codebook that is
+ * given to units (not a grouping code, `codable: false`), at most
  * one code of an exclusive category (or of an exclusive codebook). Returns the code indices in
  * codebook order (duplicates dropped), or what is wrong.
  */
@@ -152,6 +160,12 @@ export function checkAnswer(content: string, codebook: CodebookModel): AnswerChe
     return {
       ok: false,
       problem: `the answer has codes the codebook does not: ${unknown.map((id) => `"${excerpt(id)}"`).join(', ')}`,
+    };
+  const grouping = shape.data.codes.filter((id) => !codebook.codeById.get(id)!.codable);
+  if (grouping.length > 0)
+    return {
+      ok: false,
+      problem: `the answer gives ${grouping.map((id) => `"${excerpt(id)}"`).join(', ')}, a grouping code that is not given to units (codable: false)`,
     };
   const indices = [...new Set(shape.data.codes.map((id) => codebook.codeById.get(id)!.index))].sort(
     (left, right) => left - right,

@@ -109,6 +109,33 @@ describe('checking an answer', () => {
       problem: 'the answer has 2 codes of the exclusive category tone',
     });
   });
+
+  it('keeps a grouping code (codable: false) out of the schema, marks it in the prompt, and refuses it', () => {
+    const grouped = buildCodebookModel(
+      codebookSchema.parse(
+        parse(
+          fixtureCodebook.replace(
+            '        definition: Rules other than tariffs that hinder trade.\n',
+            '        definition: Rules other than tariffs that hinder trade.\n        codable: false\n        codes:\n          - id: trade.ntb.rules\n            label: Rules of origin\n',
+          ),
+        ),
+      ),
+    );
+    const schema = responseFormat(grouped, 'json_schema') as {
+      json_schema: { schema: { properties: { codes: { items: { enum: string[] } } } } };
+    };
+    const allowed = schema.json_schema.schema.properties.codes.items.enum;
+    expect(allowed).toContain('trade.ntb.rules');
+    expect(allowed).not.toContain('trade.ntb');
+    expect(systemMessage(grouped)).toContain(
+      '- trade.ntb: Non-tariff barriers (a group of the codes below it: never give this id itself)',
+    );
+    expect(checkAnswer('{"codes": ["trade.ntb"]}', grouped)).toEqual({
+      ok: false,
+      problem: 'the answer gives "trade.ntb", a grouping code that is not given to units (codable: false)',
+    });
+    expect(checkAnswer('{"codes": ["trade.ntb.rules"]}', grouped)).toMatchObject({ ok: true });
+  });
 });
 
 describe('the cache key', () => {

@@ -23,6 +23,7 @@ export type RuleCode =
   | 'MISSING_DEFINITION'
   | 'MISSING_INCLUDE'
   | 'MISSING_EXCLUDE'
+  | 'PATTERNS_NOT_CODABLE'
   | 'MISSING_RULES';
 
 /** One problem found by a rule: what (`code`, `message`), how bad, and where (`path`, as segments). */
@@ -137,6 +138,14 @@ export function checkCodebookRules(data: unknown): RuleFinding[] {
         severity: 'warning',
         path: [...path, 'exclude'],
         message: `${shown} has no "exclude" rule; say when not to use it and which code to use instead`,
+      });
+    }
+    if (code['codable'] === false && code['patterns'] !== undefined) {
+      findings.push({
+        code: 'PATTERNS_NOT_CODABLE',
+        severity: 'warning',
+        path: [...path, 'patterns'],
+        message: `${shown} is a grouping code (codable: false), so the dictionary coder does not use its patterns; move them to the sub-code they are for`,
       });
     }
     const children = listAt(code['codes']);

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { checkCodebook } from '../../src/app/codebook.js';
+import { codebookPatterns } from '../../src/core/autocode/codebook-patterns.js';
+import { buildCodebookModel } from '../../src/core/codebook.js';
 import { checkCodebookRules, countCodebook } from '../../src/core/codebook-check.js';
 import { codebookJsonSchemaFile, codebookJsonSchemaText, codebookSchema } from '../../src/schema/codebook.js';
 import { repositoryRoot, temporaryFolder, writeFiles } from '../helpers.js';
@@ -90,6 +92,47 @@ describe('checkCodebookRules', () => {
       ['MISSING_DEFINITION', 'warning'],
       ['MISSING_EXCLUDE', 'warning'],
       ['MISSING_INCLUDE', 'warning'],
+    ]);
+  });
+
+  it('warns that patterns on a grouping code (codable: false) are not used, and builds no dictionary entry for it', () => {
+    const data = {
+      version: 1,
+      name: 'grouped',
+      categories: [
+        {
+          id: 'trade',
+          label: 'Trade',
+          codes: [
+            {
+              id: 'trade.ntb',
+              label: 'Non-tariff barriers',
+              definition: 'd',
+              include: 'i',
+              exclude: 'e',
+              codable: false,
+              patterns: { en: ['barrier'] },
+              codes: [
+                {
+                  id: 'trade.ntb.rules',
+                  label: 'Rules of origin',
+                  definition: 'd',
+                  include: 'i',
+                  exclude: 'e',
+                  patterns: { en: ['rules of origin'] },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    expect(checkCodebookRules(data).map((finding) => [finding.code, finding.path.join('/')])).toEqual([
+      ['PATTERNS_NOT_CODABLE', 'categories/0/codes/0/patterns'],
+    ]);
+    const model = buildCodebookModel(codebookSchema.parse(data));
+    expect(codebookPatterns(model).map((entry) => model.codes[entry.codeIndex]!.id)).toEqual([
+      'trade.ntb.rules',
     ]);
   });
 

@@ -117,7 +117,9 @@ export async function autocodeModel(options: ModelCoderOptions): Promise<ModelCo
     labels: Array.from({ length: codeCount }, () => new Uint8Array(codings.size)),
   };
   for (let position = 0; position < codings.size; position++)
-    for (const code of codings.codesAt(position)) data.labels[code]![position] = 1;
+    // A grouping code (codable: false) is never given: a person's file that has one is not learnt from.
+    for (const code of codings.codesAt(position))
+      if (study.codebook.codes[code]!.codable) data.labels[code]![position] = 1;
   let found = 0;
   for await (const unit of unitTexts(study)) {
     const position = positionOfUnit[unit.unitIndex]!;

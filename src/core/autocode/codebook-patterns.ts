@@ -12,12 +12,15 @@ function toMap(record: Record<string, unknown> | undefined): Map<string, readonl
   return map;
 }
 
-/** Every code with patterns, in codebook order. */
+/**
+ * Every code with patterns, in codebook order; a grouping code (`codable: false`) is never given,
+ * so its patterns are left out (`coding codebook check` warns about them).
+ */
 export function codebookPatterns(model: CodebookModel): CodePatterns[] {
   const result: CodePatterns[] = [];
   const visit = (code: Code): void => {
     const positive = toMap(code.patterns);
-    if (positive.size > 0)
+    if (positive.size > 0 && code.codable !== false)
       result.push({
         codeIndex: model.codeById.get(code.id)!.index,
         positive,

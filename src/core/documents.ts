@@ -53,6 +53,18 @@ export function slugify(name: string): string {
   return slug === '' ? 'document' : slug.slice(0, 200);
 }
 
+/** Dates seen, and whether each is valid: a million statements share a few thousand dates. */
+const knownDates = new Map<string, boolean>();
+
+function validDate(value: string): boolean {
+  let valid = knownDates.get(value);
+  if (valid === undefined) {
+    valid = isIsoDate(value);
+    if (knownDates.size < 100_000) knownDates.set(value, valid);
+  }
+  return valid;
+}
+
 /**
  * Validate an input and build its record and units. Problems come back as findings (the caller
  * collects all of a file's problems before refusing the import).
@@ -94,7 +106,7 @@ export function buildDocument(
   const metadata: RawMetadata = { ...defaults, ...input.metadata };
   for (const field of dateFields) {
     const value = metadata[field];
-    if (value !== undefined && value !== '' && !isIsoDate(value)) {
+    if (value !== undefined && value !== '' && !validDate(value)) {
       error(
         'BAD_DATE',
         `${field} "${value}" is not an ISO 8601 date: write it as YYYY-MM-DD (or YYYY-MM, YYYY, or a date-time)`,
@@ -128,16 +140,18 @@ export function buildDocument(
   record.hash = sha256(input.text);
   record.text = input.text;
   const whole = input.text.length;
-  const codePoints = new CodePointIndex(input.text);
+  // Made only when a unit is not the whole text (one statement per row needs none).
+  let codePoints: CodePointIndex | undefined;
   // The document's own language (its metadata, or --language) chooses the sentence rules.
   const language = metadata['language'] || segmentOptions.language;
   const spans = segment(input.text, input.unit, { ...segmentOptions, language }).map((span) => ({
-    ...span,
+    start: span.start,
+    end: span.end,
     // A unit that is the whole text (one statement per row) has the document's hash.
     hash:
       span.start === 0 && span.end === whole && !/[\uD800-\uDFFF]/.test(input.text)
         ? record.hash.slice(0, 16)
-        : unitHash(codePoints.slice(span.start, span.end)),
+        : unitHash((codePoints ??= new CodePointIndex(input.text)).slice(span.start, span.end)),
   }));
   return { document: { record, spans }, findings };
 }

@@ -74,8 +74,8 @@ function endsWithAbbreviation(segment: string, abbreviations: ReadonlySet<string
   const lastSpace = Math.max(trimmed.lastIndexOf(' '), trimmed.lastIndexOf('\n'), trimmed.lastIndexOf('('));
   const lastWord = trimmed.slice(lastSpace + 1);
   if (abbreviations.has(lastWord)) return true;
-  // A single capital initial such as "J." in "J. Smith".
-  return /^\p{Lu}\.$/u.test(lastWord);
+  // A single capital initial such as "J." in "J. Smith" (one or two code units and the point).
+  return lastWord.length <= 3 && /^\p{Lu}\.$/u.test(lastWord);
 }
 
 /** A question or exclamation opened with "¿" or "¡" is not cut before its closing mark, up to this length. */
@@ -102,14 +102,27 @@ class MarkBalance {
   }
 }
 
+/** The ASCII characters the pattern of `continuesInLowerCase` can end with: ? ! " ' ) ] }. */
+const asciiCloserOrMark = new Set([0x3f, 0x21, 0x22, 0x27, 0x29, 0x5d, 0x7d]);
+
 /**
  * Whether a sentence that ends in "?" or "!" (perhaps with closing quotes or brackets) goes on in
  * lower case after it, as in "¿Habrá aranceles? preguntó un reportero": then it is one sentence.
  */
 function continuesInLowerCase(text: string, wordEnd: number, next: number, end: number): boolean {
+  // Most sentences end in "." or a letter: an ASCII character that is neither "?", "!" nor a
+  // closing quote or bracket cannot end the pattern below.
+  const last = text.charCodeAt(wordEnd - 1);
+  if (last < 0x80 && !asciiCloserOrMark.has(last)) return false;
   if (!/[?!][\p{Pf}\p{Pe}"'»”’]*$/u.test(text.slice(Math.max(0, wordEnd - 8), wordEnd))) return false;
   const after = text.slice(next, Math.min(end, next + 8)).match(/^\s*(\S)/u);
   return after !== null && /\p{Ll}/u.test(after[1]!);
+}
+
+/** Whether `character` occurs in `text[start, end)`. */
+function firstOf(text: string, character: string, start: number, end: number): boolean {
+  const at = text.indexOf(character, start);
+  return at >= 0 && at < end;
 }
 
 /**
@@ -127,10 +140,12 @@ function sentenceRanges(
   const ranges: Array<[number, number]> = [];
   let pendingStart = -1;
   const marks = new MarkBalance();
+  // Without an opening "¿" or "¡" in the block, no mark is ever open: the counting is skipped.
+  const opening = firstOf(text, '¿', start, end) || firstOf(text, '¡', start, end);
   for (const piece of segmentInWindows(segmenter, text, start, end, sentenceWindow)) {
     if (pendingStart < 0) pendingStart = piece.index;
     const pieceEnd = piece.index + piece.length;
-    marks.add(text.slice(piece.index, pieceEnd));
+    if (opening) marks.add(text.slice(piece.index, pieceEnd));
     let wordEnd = pieceEnd;
     while (wordEnd > pendingStart && whitespace.test(text[wordEnd - 1]!)) wordEnd--;
     const tail = text.slice(Math.max(pendingStart, wordEnd - abbreviationTail), wordEnd);

@@ -94,6 +94,9 @@ function hash52(hex: string): number {
   return Number.parseInt(hex.slice(0, 13), 16);
 }
 
+/** What `DocumentLedger.visit` says of a new id (the common case), made once. */
+const neitherSeenNorKnown = Object.freeze({ earlier: undefined, old: undefined });
+
 /**
  * Per document id, the fingerprints of the corpus version and of the version read in this run,
  * and where the latter came from, in growable typed arrays.
@@ -175,16 +178,14 @@ class DocumentLedger {
     this.seenFile[slot] = fileIndex;
     this.seenLine[slot] = location.line ?? 0;
     const unit = this.existingUnit[slot]!;
+    if (unit === -1) return neitherSeenNorKnown;
     return {
       earlier: undefined,
-      old:
-        unit === -1
-          ? undefined
-          : {
-              textHash: this.existingText[slot]!,
-              metadataHash: this.existingMetadata[slot]!,
-              unit: unitKinds[unit]!,
-            },
+      old: {
+        textHash: this.existingText[slot]!,
+        metadataHash: this.existingMetadata[slot]!,
+        unit: unitKinds[unit]!,
+      },
     };
   }
 }

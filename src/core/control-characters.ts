@@ -11,6 +11,9 @@ import { countControlCharacters } from './visible-text.js';
 /** What `countControlCharacters` counts, one character at a time. */
 const control = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
 
+/** The standard fields looked at, in the order they are reported. */
+const checkedFields = ['id', 'title', 'actor', 'source', 'genre', 'date', 'language', 'url', 'accessed'] as const;
+
 export interface ControlCharactersFound {
   count: number;
   /** 1-based positions, in the document, of the units whose text holds them. */
@@ -46,24 +49,26 @@ export function controlCharactersOf(
       position++;
     }
   }
+  // Field by field without building a list of pairs: this runs for every imported document.
   const fields: string[] = [];
-  const metadata: Array<[string, string | undefined]> = [
-    ['id', record.id],
-    ['title', record.title],
-    ['actor', record.actor],
-    ['source', record.source],
-    ['genre', record.genre],
-    ['date', record.date],
-    ['language', record.language],
-    ['url', record.url],
-    ['accessed', record.accessed],
-    ...Object.entries(record.attributes ?? {}),
-  ];
-  for (const [name, value] of metadata) {
-    const found = value === undefined ? 0 : countControlCharacters(value) + countControlCharacters(name);
+  for (const name of checkedFields) {
+    const value = record[name];
+    // The names of standard fields are plain words: only their values can hold control characters.
+    const found = value === undefined ? 0 : countControlCharacters(value);
     if (found > 0) {
       count += found;
       fields.push(name);
+    }
+  }
+  const attributes = record.attributes;
+  if (attributes !== undefined) {
+    for (const name of Object.keys(attributes)) {
+      const value = attributes[name];
+      const found = value === undefined ? 0 : countControlCharacters(value) + countControlCharacters(name);
+      if (found > 0) {
+        count += found;
+        fields.push(name);
+      }
     }
   }
   return count === 0 ? undefined : { count, units, fields, betweenUnits };

@@ -144,7 +144,8 @@ export function buildDocument(
   let codePoints: CodePointIndex | undefined;
   // The document's own language (its metadata, or --language) chooses the sentence rules.
   const language = metadata['language'] || segmentOptions.language;
-  const spans = segment(input.text, input.unit, { ...segmentOptions, language }).map((span) => ({
+  const options = language === segmentOptions.language ? segmentOptions : { ...segmentOptions, language };
+  const spans = segment(input.text, input.unit, options).map((span) => ({
     start: span.start,
     end: span.end,
     // A unit that is the whole text (one statement per row) has the document's hash.

@@ -52,6 +52,13 @@ export async function writeFileAtomic(target: string, content: string | Uint8Arr
 }
 
 /** A streamed file that appears at `target` only on `commit()`; `abort()` removes the temporary file. */
+/**
+ * How much text a stream gathers before handing it on. Small: the gathered pieces die young. With
+ * 1 MiB, a million-document import kept them through several minor collections, promoted them to
+ * the old generation and spent about a tenth of its CPU time more (and 70 MB more memory).
+ */
+const pendingLimit = 1 << 16;
+
 export class AtomicWriteStream {
   /** The file written until `rename()` (the target itself for a device or a pipe). */
   readonly temporaryPath: string;
@@ -61,7 +68,7 @@ export class AtomicWriteStream {
   private done = false;
   /** The first error of the stream (opening it, writing it), thrown by the next call. */
   private failure: unknown;
-  /** Small writes are gathered here and handed to the stream about 1 MiB at a time. */
+  /** Small writes are gathered here and handed to the stream about 64 KiB at a time (see `pendingLimit`). */
   private pending = '';
 
   constructor(
@@ -97,7 +104,7 @@ export class AtomicWriteStream {
   async write(chunk: string): Promise<void> {
     this.check();
     this.pending += chunk;
-    if (this.pending.length >= 1 << 20) await this.flush();
+    if (this.pending.length >= pendingLimit) await this.flush();
   }
 
   /** Write bytes (a binary file such as Parquet), after any text before them; waits like `write`. */

@@ -142,6 +142,10 @@ export function buildDocument(
   const whole = input.text.length;
   // Made only when a unit is not the whole text (one statement per row needs none).
   let codePoints: CodePointIndex | undefined;
+  const unitText = (start: number, end: number): string => {
+    if (codePoints === undefined) codePoints = new CodePointIndex(input.text);
+    return codePoints.slice(start, end);
+  };
   // The document's own language (its metadata, or --language) chooses the sentence rules.
   const language = metadata['language'] || segmentOptions.language;
   const options = language === segmentOptions.language ? segmentOptions : { ...segmentOptions, language };
@@ -152,7 +156,7 @@ export function buildDocument(
     hash:
       span.start === 0 && span.end === whole && !/[\uD800-\uDFFF]/.test(input.text)
         ? record.hash.slice(0, 16)
-        : unitHash((codePoints ??= new CodePointIndex(input.text)).slice(span.start, span.end)),
+        : unitHash(unitText(span.start, span.end)),
   }));
   return { document: { record, spans }, findings };
 }

@@ -33,7 +33,9 @@ function referenceSentences(text: string, language: string): string[] {
     let wordEnd = pieceEnd;
     while (wordEnd > pendingStart && /\s/u.test(text[wordEnd - 1]!)) wordEnd--;
     const tail = text.slice(Math.max(pendingStart, wordEnd - 256), wordEnd).trimEnd();
-    const lastWord = tail.slice(Math.max(tail.lastIndexOf(' '), tail.lastIndexOf('\n'), tail.lastIndexOf('(')) + 1);
+    const lastWord = tail.slice(
+      Math.max(tail.lastIndexOf(' '), tail.lastIndexOf('\n'), tail.lastIndexOf('(')) + 1,
+    );
     const abbreviation = abbreviations.has(lastWord) || /^\p{Lu}\.$/u.test(lastWord);
     const after = text.slice(pieceEnd, Math.min(end, pieceEnd + 8)).match(/^\s*(\S)/u);
     const continues =

@@ -49,6 +49,19 @@ export function* segmentInWindows(
   end: number,
   options: WindowOptions,
 ): Generator<WindowedSegment> {
+  if (end - start <= options.window) {
+    // One window (a statement, a paragraph): each segment ends where the next one starts.
+    let previous = -1;
+    for (const piece of segmenter.segment(
+      start === 0 && end === text.length ? text : text.slice(start, end),
+    )) {
+      const index = start + piece.index;
+      if (previous >= 0) yield { index: previous, length: index - previous };
+      previous = index;
+    }
+    if (previous >= 0) yield { index: previous, length: end - previous };
+    return;
+  }
   let from = start;
   while (from < end) {
     const windowEnd = end - from <= options.window ? end : pairSafe(text, from + options.window);

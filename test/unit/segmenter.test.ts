@@ -49,6 +49,29 @@ describe('segmentInWindows', () => {
     );
   });
 
+  it('gives offsets in the whole text and lengths for a range of it, in one window or in several', () => {
+    fc.assert(
+      fc.property(text, fc.nat(), fc.nat(), (value, a, b) => {
+        const [start, end] = [a % (value.length + 1), b % (value.length + 1)].sort((x, y) => x - y) as [
+          number,
+          number,
+        ];
+        const segmenter = new Intl.Segmenter('es', { granularity: 'sentence' });
+        const expected = [...segmenter.segment(value.slice(start, end))].map((piece) => ({
+          index: start + piece.index,
+          length: piece.segment.length,
+        }));
+        for (const window of [
+          { window: 96, margin: 32 },
+          { window: 1 << 20, margin: 1024 },
+        ]) {
+          expect([...segmentInWindows(segmenter, value, start, end, window)]).toEqual(expected);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('cuts a segment longer than a window at the window, so that the work stays linear', () => {
     const long = 'a'.repeat(1000);
     const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });

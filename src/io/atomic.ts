@@ -126,7 +126,8 @@ export class AtomicWriteStream {
       await new Promise<void>((resolve, reject) => {
         const onError = (error: Error): void => {
           this.stream.off('drain', onDrain);
-          reject(error);
+          // Named like the errors of `write` and `close`: which file could not be written.
+          reject(withFile(error, this.target, 'cannot write'));
         };
         const onDrain = (): void => {
           this.stream.off('error', onError);

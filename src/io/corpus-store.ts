@@ -372,40 +372,96 @@ export async function* wantedUnitsWithDocuments(
   paths: CorpusPaths,
   wanted: (unitIndex: number, unit: UnitRecord) => boolean,
 ): AsyncGenerator<{ unit: UnitRecord; document: DocumentRecord; unitIndex: number }> {
-  const documentLines = (await exists(paths.documents)) ? lines(paths.documents) : undefined;
+  if (!(await exists(paths.units))) return;
+  // Both files are walked a batch of lines at a time, awaiting only when a batch is used up: a
+  // generator step per line (two million of them) cost seconds and kept the report's heap growing.
+  const documentBatches = (await exists(paths.documents)) ? lineBatches(paths.documents) : undefined;
+  let documentBatch: string[] = [];
+  let documentIndex = 0;
+  let documentLine = 0;
   let currentId: string | undefined;
-  let current: { text: string; line: number } | undefined;
+  let currentText = '';
+  let currentLine = 0;
   let parsed: DocumentRecord | undefined;
   let position = 0;
+  let unitLine = 0;
   try {
-    for await (const unit of readUnits(paths)) {
-      const unitIndex = position++;
-      while (currentId !== unit.docId) {
-        const next = documentLines === undefined ? undefined : await documentLines.next();
-        if (next === undefined || next.done)
-          throw new InputError(
-            `the unit index refers to document "${unit.docId}", which is not in documents.jsonl`,
-            { location: { file: paths.units } },
-          );
-        if (next.value.text === '') continue;
-        current = next.value;
-        parsed = undefined;
-        currentId = leadingId(current.text);
-        if (currentId === undefined) {
-          parsed = parseDocumentLine(current.text, paths.documents, current.line);
-          currentId = parsed.id;
+    for await (const batch of lineBatches(paths.units)) {
+      for (const raw of batch) {
+        unitLine++;
+        const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+        if (unitLine === 1) {
+          checkUnitsHeader(text, paths.units);
+          continue;
         }
+        if (text === '') continue;
+        const unit = parseUnitLine(text, paths.units, unitLine);
+        const unitIndex = position++;
+        while (currentId !== unit.docId) {
+          if (documentIndex === documentBatch.length) {
+            const next = documentBatches === undefined ? undefined : await documentBatches.next();
+            if (next === undefined || next.done)
+              throw new InputError(
+                `the unit index refers to document "${unit.docId}", which is not in documents.jsonl`,
+                { location: { file: paths.units } },
+              );
+            documentBatch = next.value;
+            documentIndex = 0;
+            continue;
+          }
+          const line = documentBatch[documentIndex++]!;
+          documentLine++;
+          const lineText = line.endsWith('\r') ? line.slice(0, -1) : line;
+          if (lineText === '') continue;
+          currentText = lineText;
+          currentLine = documentLine;
+          parsed = undefined;
+          currentId = leadingId(currentText);
+          if (currentId === undefined) {
+            parsed = parseDocumentLine(currentText, paths.documents, currentLine);
+            (parsed as DocumentRecord & { line: number }).line = currentLine;
+            currentId = parsed.id;
+          }
+        }
+        if (!wanted(unitIndex, unit)) continue;
+        if (parsed === undefined) {
+          parsed = parseDocumentLine(currentText, paths.documents, currentLine);
+          (parsed as DocumentRecord & { line: number }).line = currentLine;
+        }
+        yield { unit, document: parsed, unitIndex };
       }
-      if (!wanted(unitIndex, unit)) continue;
-      if (parsed === undefined) {
-        parsed = parseDocumentLine(current!.text, paths.documents, current!.line);
-        (parsed as DocumentRecord & { line: number }).line = current!.line;
-      }
-      yield { unit, document: parsed, unitIndex };
     }
   } finally {
-    await documentLines?.return(undefined);
+    await documentBatches?.return(undefined);
   }
+}
+
+function checkUnitsHeader(text: string, file: string): void {
+  if (text !== unitsHeader.join(','))
+    throw new InputError(`the unit index has an unexpected header: expected ${unitsHeader.join(',')}`, {
+      location: { file, line: 1 },
+    });
+}
+
+/** One line of units.csv (not the header). */
+function parseUnitLine(text: string, file: string, line: number): UnitRecord {
+  const fields = text.split(',');
+  if (fields.length !== unitsHeader.length) {
+    throw new InputError(
+      `the unit index is damaged: expected ${unitsHeader.length} fields, found ${fields.length}`,
+      {
+        location: { file, line },
+      },
+    );
+  }
+  return {
+    id: fields[0]!,
+    docId: fields[1]!,
+    ordinal: Number(fields[2]),
+    start: Number(fields[3]),
+    end: Number(fields[4]),
+    hash: fields[5]!,
+  };
 }
 
 /** Every unit of the corpus, in order. */
@@ -413,31 +469,11 @@ export async function* readUnits(paths: CorpusPaths): AsyncGenerator<UnitRecord>
   if (!(await exists(paths.units))) return;
   for await (const { text, line } of lines(paths.units)) {
     if (line === 1) {
-      if (text !== unitsHeader.join(',')) {
-        throw new InputError(`the unit index has an unexpected header: expected ${unitsHeader.join(',')}`, {
-          location: { file: paths.units, line },
-        });
-      }
+      checkUnitsHeader(text, paths.units);
       continue;
     }
     if (text === '') continue;
-    const fields = text.split(',');
-    if (fields.length !== unitsHeader.length) {
-      throw new InputError(
-        `the unit index is damaged: expected ${unitsHeader.length} fields, found ${fields.length}`,
-        {
-          location: { file: paths.units, line },
-        },
-      );
-    }
-    yield {
-      id: fields[0]!,
-      docId: fields[1]!,
-      ordinal: Number(fields[2]),
-      start: Number(fields[3]),
-      end: Number(fields[4]),
-      hash: fields[5]!,
-    };
+    yield parseUnitLine(text, paths.units, line);
   }
 }
 

@@ -2,7 +2,8 @@
  * The report's streaming pieces against the simple forms they replace: `ByteChunks` gives the bytes
  * of `Buffer.from` on each text in turn, and `wantedUnitsWithDocuments` (a batch of lines at a time)
  * gives what filtering `unitsWithDocuments` (a document parsed per unit) gives, across batch
- * boundaries, CRLF lines, blank lines and a line not written by the tool.
+ * boundaries, CRLF lines, blank lines, a byte-order mark, bytes that are not UTF-8 and a line not
+ * written by the tool.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -82,7 +83,12 @@ describe('wantedUnitsWithDocuments', () => {
       }
     }
     const paths = corpusPaths(folder);
-    await writeFile(paths.documents, documentLines.join(''));
+    // A byte-order mark first, and a text with bytes that are not UTF-8 (they become U+FFFD).
+    const bytes = Buffer.from(`\ufeff${documentLines.join('')}`, 'utf8');
+    const broken = bytes.indexOf('Document 40 ');
+    bytes[broken + 3] = 0xff;
+    bytes[broken + 5] = 0xc3;
+    await writeFile(paths.documents, bytes);
     await writeFile(paths.units, unitLines);
   });
   afterAll(async () => {
@@ -103,6 +109,7 @@ describe('wantedUnitsWithDocuments', () => {
     expect(position).toBe(units.length);
     expect(actual.length).toBe(expected.length);
     expect(actual).toEqual(expected);
+    expect(actual.some(({ document }) => document.text.includes('\ufffd'))).toBe(true);
   });
 
   it('says which document is missing when the unit index refers to one not in documents.jsonl', async () => {

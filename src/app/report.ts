@@ -36,7 +36,7 @@ import { toolVersion } from '../version.js';
 import { adjudicationFile } from './adjudicate.js';
 import { machineCoderReports } from './autocode/report-data.js';
 import { mergeCoders } from './merge.js';
-import { gatherMethodsFacts } from './methods-facts.js';
+import { CorpusFacts, gatherMethodsFacts } from './methods-facts.js';
 import { computeReliability } from './reliability.js';
 import { readSample } from './sample.js';
 import { relativeTo } from './study.js';
@@ -115,7 +115,9 @@ export class ByteChunks {
 export async function buildReport(
   options: ReportOptions,
 ): Promise<{ data: ReportData; files: Map<string, FolderContent> }> {
-  const themes = await loadThemeData(options);
+  // The corpus facts of the methods section are gathered in the same pass over the metadata.
+  const corpusFacts = new CorpusFacts();
+  const themes = await loadThemeData(options, (document) => corpusFacts.add(document));
   const { data: analysis, input } = themes;
   const study = analysis.set.study!;
   const { workspace } = study;
@@ -344,6 +346,7 @@ export async function buildReport(
       primary: workspace.config.coders.primary,
       decisions: decided,
       adjudication,
+      corpus: corpusFacts.facts(unitCount),
     }),
   );
   const basis = analysis.coder === 'final' ? 'final codes' : `codes of ${analysis.coder}`;

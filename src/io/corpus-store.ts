@@ -360,7 +360,7 @@ export async function* unitsWithDocuments(
  */
 export async function* wantedUnitsWithDocuments(
   paths: CorpusPaths,
-  wanted: (unitIndex: number, unit: UnitRecord) => boolean,
+  wanted: (unitIndex: number, unitId: string) => boolean,
 ): AsyncGenerator<{ unit: UnitRecord; document: DocumentRecord; unitIndex: number }> {
   if (!(await exists(paths.units))) return;
   // units.csv is walked a batch of lines at a time and documents.jsonl as bytes, awaiting only when
@@ -381,12 +381,17 @@ export async function* wantedUnitsWithDocuments(
           continue;
         }
         if (text === '') continue;
-        const unit = parseUnitLine(text, paths.units, unitLine);
+        // Only the id and the document are cut out of every line; the record is made for the wanted.
+        const first = text.indexOf(',');
+        const second = first < 0 ? -1 : text.indexOf(',', first + 1);
+        // A line without its six fields is refused (by parseUnitLine), wanted or not.
+        if (second < 0 || !hasUnitFieldCount(text, second)) parseUnitLine(text, paths.units, unitLine);
+        const docId = text.slice(first + 1, second);
         const unitIndex = position++;
-        while (currentId !== unit.docId) {
+        while (currentId !== docId) {
           if (documents === undefined || !(await documents.next()))
             throw new InputError(
-              `the unit index refers to document "${unit.docId}", which is not in documents.jsonl`,
+              `the unit index refers to document "${docId}", which is not in documents.jsonl`,
               { location: { file: paths.units } },
             );
           parsed = undefined;
@@ -396,7 +401,8 @@ export async function* wantedUnitsWithDocuments(
             currentId = parsed.id;
           }
         }
-        if (!wanted(unitIndex, unit)) continue;
+        if (!wanted(unitIndex, text.slice(0, first))) continue;
+        const unit = parseUnitLine(text, paths.units, unitLine);
         parsed ??= documents!.parse();
         yield { unit, document: parsed, unitIndex };
       }
@@ -510,6 +516,13 @@ class DocumentLines {
   async close(): Promise<void> {
     await this.handle.close();
   }
+}
+
+/** Whether a line of units.csv has its six fields (`second`: where its second comma is). */
+function hasUnitFieldCount(text: string, second: number): boolean {
+  let commas = 2;
+  for (let at = text.indexOf(',', second + 1); at >= 0; at = text.indexOf(',', at + 1)) commas++;
+  return commas === unitsHeader.length - 1;
 }
 
 function checkUnitsHeader(text: string, file: string): void {

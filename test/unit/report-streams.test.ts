@@ -97,7 +97,11 @@ describe('wantedUnitsWithDocuments', () => {
 
   it('yields the units wanted with their documents, as filtering every unit does', async () => {
     const paths = corpusPaths(folder);
-    const wanted = (unitIndex: number): boolean => unitIndex % 7 === 0 || unitIndex % 11 === 3;
+    const seen: string[] = [];
+    const wanted = (unitIndex: number, unitId?: string): boolean => {
+      if (unitId !== undefined) seen.push(unitId);
+      return unitIndex % 7 === 0 || unitIndex % 11 === 3;
+    };
     const expected: Array<{ unit: UnitRecord; document: DocumentRecord; unitIndex: number }> = [];
     let position = 0;
     for await (const { unit, document } of unitsWithDocuments(paths)) {
@@ -107,9 +111,24 @@ describe('wantedUnitsWithDocuments', () => {
     const actual: typeof expected = [];
     for await (const entry of wantedUnitsWithDocuments(paths, wanted)) actual.push(entry);
     expect(position).toBe(units.length);
+    expect(seen).toEqual(units.map((unit) => unit.id));
     expect(actual.length).toBe(expected.length);
     expect(actual).toEqual(expected);
     expect(actual.some(({ document }) => document.text.includes('\ufffd'))).toBe(true);
+  });
+
+  it('refuses a line of the unit index without its six fields, even for a unit not wanted', async () => {
+    const other = await mkdtemp(path.join(tmpdir(), 'coding-report-streams-'));
+    try {
+      const otherPaths = corpusPaths(other);
+      await writeFile(otherPaths.documents, '');
+      await writeFile(otherPaths.units, `${unitsHeaderLine()}u1,d0,0,0,4\n`);
+      await expect(async () => {
+        for await (const _ of wantedUnitsWithDocuments(otherPaths, () => false)) void _;
+      }).rejects.toThrow('the unit index is damaged: expected 6 fields, found 5');
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
   });
 
   it('says which document is missing when the unit index refers to one not in documents.jsonl', async () => {

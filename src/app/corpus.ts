@@ -102,9 +102,7 @@ export async function* iterateUnits(
   const filter = options.filter;
   if (filter !== undefined && options.docId === undefined) {
     // Only the documents of wanted units are parsed (a report's exemplars and disagreements).
-    for await (const { unit, document } of wantedUnitsWithDocuments(paths, (unitIndex, unit) =>
-      filter(unitIndex, unit.id),
-    ))
+    for await (const { unit, document } of wantedUnitsWithDocuments(paths, filter))
       yield unitRow(unit, document);
     return;
   }

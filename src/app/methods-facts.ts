@@ -7,6 +7,7 @@ import { coderFiles, readMeta } from '../io/annotations.js';
 import { corpusPaths, readDocumentMetadata } from '../io/corpus-store.js';
 import type { FieldCount, MethodsFacts } from '../report/methods-facts.js';
 import type { AdjudicationRecord } from '../schema/adjudication.js';
+import type { DocumentRecord } from '../schema/corpus.js';
 import type { AnnotationSet } from './annotation-set.js';
 import type { readSample } from './sample.js';
 import { relativeTo } from './study.js';
@@ -43,41 +44,52 @@ class Range {
   }
 }
 
+/** The corpus facts, gathered from the documents' metadata one document at a time. */
+export class CorpusFacts {
+  private readonly kinds = new Tally();
+  private readonly languages = new Tally();
+  private readonly sources = new Tally();
+  private readonly genres = new Tally();
+  private readonly roles = new Tally();
+  private readonly dates = new Range();
+  private readonly accessed = new Range();
+  private documents = 0;
+  private undated = 0;
+
+  add(document: DocumentRecord): void {
+    this.documents++;
+    this.kinds.add(document.unit);
+    this.languages.add(document.language);
+    this.sources.add(document.source);
+    this.genres.add(document.genre);
+    this.roles.add(document.role);
+    if (document.date === undefined || document.date === '') this.undated++;
+    this.dates.add(document.date);
+    this.accessed.add(document.accessed);
+  }
+
+  facts(units: number): MethodsFacts['corpus'] {
+    return {
+      documents: this.documents,
+      units,
+      unitKinds: this.kinds.list(),
+      languages: this.languages.list(),
+      dates: this.dates.value(),
+      undated: this.undated,
+      accessed: this.accessed.value(),
+      sources: this.sources.list(),
+      genres: this.genres.list(),
+      roles: this.roles.list(),
+    };
+  }
+}
+
 async function corpusFacts(set: AnnotationSet, units: number): Promise<MethodsFacts['corpus']> {
   const study = set.study!;
-  const kinds = new Tally();
-  const languages = new Tally();
-  const sources = new Tally();
-  const genres = new Tally();
-  const roles = new Tally();
-  const dates = new Range();
-  const accessed = new Range();
-  let documents = 0;
-  let undated = 0;
+  const facts = new CorpusFacts();
   for await (const batch of readDocumentMetadata(corpusPaths(study.workspace.paths.corpus)))
-    for (const document of batch) {
-      documents++;
-      kinds.add(document.unit);
-      languages.add(document.language);
-      sources.add(document.source);
-      genres.add(document.genre);
-      roles.add(document.role);
-      if (document.date === undefined || document.date === '') undated++;
-      dates.add(document.date);
-      accessed.add(document.accessed);
-    }
-  return {
-    documents,
-    units,
-    unitKinds: kinds.list(),
-    languages: languages.list(),
-    dates: dates.value(),
-    undated,
-    accessed: accessed.value(),
-    sources: sources.list(),
-    genres: genres.list(),
-    roles: roles.list(),
-  };
+    for (const document of batch) facts.add(document);
+  return facts.facts(units);
 }
 
 async function coderFacts(set: AnnotationSet, sample: Sample): Promise<MethodsFacts['coders']> {
@@ -128,12 +140,14 @@ export async function gatherMethodsFacts(options: {
   primary: string | undefined;
   decisions: readonly AdjudicationRecord[];
   adjudication: { disagreements: number; decided: number; pending: number };
+  /** The corpus facts when gathered already (the report gathers them as it reads the metadata for the themes). */
+  corpus?: MethodsFacts['corpus'] | undefined;
 }): Promise<MethodsFacts> {
   const { set } = options;
   const study = set.study!;
   const codebook = study.codebook.codebook;
   return {
-    corpus: await corpusFacts(set, options.units),
+    corpus: options.corpus ?? (await corpusFacts(set, options.units)),
     codebook: {
       name: codebook.name,
       title: codebook.title,

@@ -23,6 +23,7 @@ import {
 } from '../core/themes.js';
 import { CodingError, InputError } from '../errors.js';
 import { corpusPaths, readDocumentMetadata } from '../io/corpus-store.js';
+import type { DocumentRecord } from '../schema/corpus.js';
 import { iterateUnits } from './corpus.js';
 import { type AnalysisData, type AnalysisOptions, loadAnalysisData } from './final.js';
 import { computeReliability } from './reliability.js';
@@ -35,13 +36,18 @@ export interface ThemeData {
   texts(unitIds: ReadonlySet<string>): Promise<Map<string, string>>;
 }
 
-export async function loadThemeData(options: AnalysisOptions): Promise<ThemeData> {
+/** `visit` sees every document's metadata as it is read (the report gathers its methods facts so). */
+export async function loadThemeData(
+  options: AnalysisOptions,
+  visit?: (document: DocumentRecord) => void,
+): Promise<ThemeData> {
   const data = await loadAnalysisData(options);
   const study = data.set.study!;
   // The metadata in columns (core/theme-documents.ts), not an object per document.
   const documents = new ThemeDocuments();
   for await (const batch of readDocumentMetadata(corpusPaths(study.workspace.paths.corpus)))
-    for (const document of batch)
+    for (const document of batch) {
+      visit?.(document);
       documents.push({
         id: document.id,
         title: document.title ?? document.id,
@@ -53,6 +59,7 @@ export async function loadThemeData(options: AnalysisOptions): Promise<ThemeData
         language: document.language,
         attributes: document.attributes,
       });
+    }
   if (data.codings.size === 0) {
     throw new InputError(`no unit has been coded${data.coder === 'final' ? '' : ` by ${data.coder}`}`, {
       hint: "bring coders' work in first: coding import --coder NAME FILE",

@@ -17,9 +17,12 @@ import { forgetTemporary, registerTemporary, temporaryPrefix } from './cleanup.j
 import { withFile } from './fs-errors.js';
 import { syncFolder } from './lock.js';
 
+/** A file's content: text, bytes, or bytes in pieces (a large table, written without joining them). */
+export type FolderContent = string | Uint8Array | readonly Uint8Array[];
+
 export interface FolderFile {
   name: string;
-  content: string | Uint8Array;
+  content: FolderContent;
 }
 
 /** The names of the files a manifest lists (`files[].name`); empty when there is none. */
@@ -48,10 +51,14 @@ function siblingName(folder: string, what: string): string {
   );
 }
 
-async function writeDurably(file: string, content: string | Uint8Array): Promise<void> {
+async function writeDurably(file: string, content: FolderContent): Promise<void> {
   const handle = await fs.open(file, 'wx');
   try {
-    await handle.writeFile(content);
+    if (Array.isArray(content)) {
+      for (const piece of content as readonly Uint8Array[])
+        for (let offset = 0; offset < piece.length; )
+          offset += (await handle.write(piece, offset, piece.length - offset)).bytesWritten;
+    } else await handle.writeFile(content as string | Uint8Array);
     await handle.sync();
   } finally {
     await handle.close();
@@ -125,8 +132,13 @@ async function replaceInPlace(
   manifest: FolderFile,
 ): Promise<void> {
   const batch = new AtomicBatch();
-  for (const file of files) batch.add(path.join(folder, file.name), file.content);
-  batch.add(path.join(folder, manifest.name), manifest.content);
+  // The pieces are joined here only: this path is taken for a folder shared with other files.
+  const joined = (content: FolderContent): string | Uint8Array =>
+    Array.isArray(content)
+      ? Buffer.concat(content as readonly Uint8Array[])
+      : (content as string | Uint8Array);
+  for (const file of files) batch.add(path.join(folder, file.name), joined(file.content));
+  batch.add(path.join(folder, manifest.name), joined(manifest.content));
   await batch.commit({
     // Every new file is written by now; from here until the manifest is renamed last, the folder has none.
     beforeRename: async () => {

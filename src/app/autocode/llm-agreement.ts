@@ -20,6 +20,7 @@ export async function humanAgreement(
   study: Study,
   machine: string,
   codings: Codings,
+  load: (coder: string) => ReturnType<typeof loadCoder> = (coder) => loadCoder(study, coder),
 ): Promise<LlmAgreement[]> {
   const machines = new Set(await machineCoders(study.workspace.paths.annotations));
   const humans = (await codersWithAnnotations(study)).filter(
@@ -27,7 +28,7 @@ export async function humanAgreement(
   );
   const result: LlmAgreement[] = [];
   for (const human of humans) {
-    const loaded = await loadCoder(study, human);
+    const loaded = await load(human);
     const report = twoCoderReliability([human, machine], loaded!.codings, codings, study.codebook, {
       overall: 'pooled',
     });

@@ -1,9 +1,8 @@
 /** What report.html says about the machine coders of a study: agreement with people, and provenance. */
 import fs from 'node:fs/promises';
-import { twoCoderReliability } from '../../core/reliability.js';
 import type { MachineCoderReport } from '../../report/html/machine-coders.js';
 import { codersWithAnnotations, loadCoder, type Study } from '../study.js';
-import { runStability } from './llm-agreement.js';
+import { humanAgreement, runStability } from './llm-agreement.js';
 import { machineCoderFiles, machineCoders } from './store.js';
 
 function flatten(value: unknown, prefix: string, into: Array<[string, string]>): void {
@@ -21,7 +20,6 @@ export async function machineCoderReports(study: Study): Promise<MachineCoderRep
   const machines = await machineCoders(annotations);
   if (machines.length === 0) return [];
   const available = await codersWithAnnotations(study);
-  const humans = available.filter((coder) => !machines.includes(coder));
   const loaded = new Map<string, Awaited<ReturnType<typeof loadCoder>>>();
   const load = async (coder: string) => {
     if (!loaded.has(coder)) loaded.set(coder, await loadCoder(study, coder));
@@ -37,28 +35,18 @@ export async function machineCoderReports(study: Study): Promise<MachineCoderRep
     ) as Record<string, unknown>;
     const provenance: Array<[string, string]> = [];
     flatten(record, '', provenance);
-    const comparisons: MachineCoderReport['comparisons'] = [];
-    for (const human of humans) {
-      const report = twoCoderReliability(
-        [human, machine],
-        (await load(human))!.codings,
-        (await load(machine))!.codings,
-        study.codebook,
-        { overall: 'pooled' },
-      );
-      if (report.n_units === 0) continue;
-      comparisons.push({
-        human,
-        n: report.n_units,
-        pooled_kappa: report.overall?.kappa ?? null,
-        codes: report.codes.map((code) => ({
-          code: code.code,
-          kappa: code.kappa,
-          ci_low: code.ci_low,
-          ci_high: code.ci_high,
-        })),
-      });
-    }
+    const agreement = await humanAgreement(study, machine, (await load(machine))!.codings, load);
+    const comparisons: MachineCoderReport['comparisons'] = agreement.map((row) => ({
+      human: row.human,
+      n: row.n,
+      pooled_kappa: row.pooledKappa,
+      codes: row.codes.map((code) => ({
+        code: code.code,
+        kappa: code.kappa,
+        ci_low: code.ciLow,
+        ci_high: code.ciHigh,
+      })),
+    }));
     reports.push({ coder: machine, method: String(record['method'] ?? ''), provenance, comparisons });
     if (record['method'] === 'llm' && typeof record['family'] === 'string' && Number(record['runs']) > 1)
       families.set(machine, record['family']);

@@ -3,6 +3,8 @@
  * their nesting, top-level codes without sub-codes gather in a category "Codes"; ids come from our
  * `Id:` lines when present, else from names; every adaptation is a warning.
  */
+
+import type { Finding } from '../errors.js';
 import {
   type Category,
   type Code,
@@ -16,6 +18,21 @@ import type { QdcReadOptions } from './qdc-read.js';
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export type Warn = (code: string, message: string, where?: string) => void;
+
+/** A list of warnings about `file`, and the `Warn` that adds to it (with the element path, when given). */
+export function warningsOf(file: string): { warnings: Finding[]; warn: Warn } {
+  const warnings: Finding[] = [];
+  const warn: Warn = (code, message, where) => {
+    warnings.push({
+      code,
+      severity: 'warning',
+      file,
+      ...(where === undefined ? {} : { path: where }),
+      message,
+    });
+  };
+  return { warnings, warn };
+}
 
 const codeFieldLabels = ['Include', 'Exclude', 'Example', 'Id'] as const;
 const categoryFieldLabels = ['Exclusive', 'Id'] as const;

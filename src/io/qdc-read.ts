@@ -19,7 +19,7 @@ import {
   qdcPreReleaseNamespace,
   slugifyName,
 } from './qdc.js';
-import { buildCodebook, type Metadata, type QdcNode, type Warn } from './qdc-build.js';
+import { buildCodebook, type Metadata, type QdcNode, type Warn, warningsOf } from './qdc-build.js';
 import { decodeText } from './text.js';
 import { childElements, localName, maxXmlDepth, textOf, type XmlNode } from './xml.js';
 import { checkRefiXml } from './xml-check.js';
@@ -178,16 +178,7 @@ function readCodeNode(node: XmlNode, where: string, warn: Warn): QdcNode {
  */
 export function parseQdc(text: string, file: string, options: QdcReadOptions): QdcImport {
   const { document, rootName, rootNode, namespace } = parseQdcXml(text, file);
-  const warnings: Finding[] = [];
-  const warn: Warn = (code, message, where) => {
-    warnings.push({
-      code,
-      severity: 'warning',
-      file,
-      ...(where === undefined ? {} : { path: where }),
-      message,
-    });
-  };
+  const { warnings, warn } = warningsOf(file);
   checkCodebookRoot(rootName, rootNode, namespace, file, warn);
   const origin = typeof rootNode['origin'] === 'string' ? rootNode['origin'] : undefined;
 

@@ -4,8 +4,9 @@
  * `<Sets>` of codes are handed on as a `.qdc` document for the codebook reader.
  */
 import { XMLParser } from 'fast-xml-parser';
-import { type Finding, InputError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { normaliseGuid, qdaProjectNamespace, qdcNamespace } from './qdc.js';
+import { type Warn, warningsOf } from './qdc-build.js';
 import { leftOutElements } from './qde-inventory.js';
 import {
   codebookCommentPrefix,
@@ -34,8 +35,6 @@ import {
   type XmlNode,
 } from './xml.js';
 import { checkRefiXml } from './xml-check.js';
-
-type Warn = (code: string, message: string, where?: string) => void;
 
 function child(node: XmlNode, name: string): XmlNode | undefined {
   return childElements(node, name)[0];
@@ -407,16 +406,7 @@ function readSets(rootNode: XmlNode): QdeSet[] {
  *   is not a REFI-QDA `<Project>`
  */
 export function parseProject(text: string, file: string): QdeProject {
-  const warnings: Finding[] = [];
-  const warn: Warn = (code, message, where) => {
-    warnings.push({
-      code,
-      severity: 'warning',
-      file,
-      ...(where === undefined ? {} : { path: where }),
-      message,
-    });
-  };
+  const { warnings, warn } = warningsOf(file);
   const { document, rootNode } = parseProjectXml(text, file, warn);
   const { marker, codebookComment } = readComments(document, rootNode, warn);
   const cases = readCases(rootNode);

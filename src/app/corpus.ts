@@ -4,14 +4,8 @@ import { pageOf } from '../core/page-text.js';
 import { sliceCodePoints } from '../core/segment.js';
 import { didYouMean } from '../core/suggest.js';
 import { InputError } from '../errors.js';
-import {
-  corpusPaths,
-  readDocuments,
-  readManifest,
-  readUnits,
-  unitsWithDocuments,
-  wantedUnitsWithDocuments,
-} from '../io/corpus-store.js';
+import { corpusPaths, readDocuments, readManifest, readUnits } from '../io/corpus-store.js';
+import { unitsWithDocuments, wantedUnitsWithDocuments } from '../io/corpus-walk.js';
 import { openWorkspace } from '../io/workspace.js';
 import type { DocumentRecord, UnitRecord } from '../schema/corpus.js';
 

@@ -11,14 +11,8 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ByteChunks } from '../../src/app/report.js';
-import {
-  corpusPaths,
-  serializeDocument,
-  serializeUnit,
-  unitsHeaderLine,
-  unitsWithDocuments,
-  wantedUnitsWithDocuments,
-} from '../../src/io/corpus-store.js';
+import { corpusPaths, serializeDocument, serializeUnit, unitsHeaderLine } from '../../src/io/corpus-store.js';
+import { unitsWithDocuments, wantedUnitsWithDocuments } from '../../src/io/corpus-walk.js';
 import type { DocumentRecord, UnitRecord } from '../../src/schema/corpus.js';
 
 describe('ByteChunks', () => {

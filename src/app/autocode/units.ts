@@ -1,6 +1,7 @@
 /** The units of a study's corpus with their text and language, streamed, for the machine coders. */
 import { sliceCodePoints } from '../../core/segment.js';
-import { corpusPaths, unitsWithDocuments } from '../../io/corpus-store.js';
+import { corpusPaths } from '../../io/corpus-store.js';
+import { unitsWithDocuments } from '../../io/corpus-walk.js';
 import type { Study } from '../study.js';
 
 export interface UnitText {

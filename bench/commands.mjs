@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { benchCodes, writeAnnotations } from './generate.mjs';
+import { benchCodes, useBenchCoders, writeAnnotations } from './generate.mjs';
 import { writeMixedStatements } from './statements-mixed.mjs';
 
 /** CPU time of the command ÷ CPU time of the floor scanner on the same bytes; peak RSS in MiB. */
@@ -74,38 +74,20 @@ export async function commandsBench({ root, cli, node, dataFolder, size }) {
     );
   };
 
-  const setUp = (workspace) => {
+  const setUp = async (workspace) => {
     rmSync(workspace, { recursive: true, force: true });
     timed(node, [cli, 'init', workspace], root);
-    const settings = path.join(workspace, 'coding.yaml');
-    writeFileSync(
-      settings,
-      readFileSync(settings, 'utf8')
-        .replace('primary: coder1', 'primary: a')
-        .replace('names: [coder1, coder2]', 'names: [a, b]'),
-    );
-    writeFileSync(
-      path.join(workspace, 'codebooks', 'codebook.yaml'),
-      `version: 1\nname: bench\ncategories:\n${['trade', 'security', 'rhetoric']
-        .map(
-          (category) =>
-            `  - id: ${category}\n    label: ${category}\n    codes:\n${benchCodes
-              .filter((code) => code.startsWith(`${category}.`))
-              .map((code) => `      - id: ${code}\n        label: ${code}\n        definition: ${code}\n`)
-              .join('')}`,
-        )
-        .join('')}`,
-    );
+    await useBenchCoders(workspace);
   };
 
   // Import: one unit per statement (the study measured below), then sentence units in a second
   // workspace; each beside the scanner reading the CSV.
   const workspace = path.join(folder, 'workspace');
-  setUp(workspace);
+  await setUp(workspace);
   const imported = timed(node, [cli, 'import', statements], workspace);
   line('import', imported, timed(node, [scanner, statements], folder), commandTargets.import);
   const sentences = path.join(folder, 'workspace-sentences');
-  setUp(sentences);
+  await setUp(sentences);
   const segmented = timed(node, [cli, 'import', '--unit', 'sentence', statements], sentences);
   line(
     'import --unit sentence',

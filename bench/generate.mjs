@@ -153,6 +153,23 @@ export async function writeAnnotations(files, count, seed, idOf = statementUnitI
 }
 
 /** The bench codebook: three categories of three codes each (`benchCodes`), as codebooks/codebook.yaml. */
+/**
+ * Make an initialised workspace the bench's: coders a (primary) and b in coding.yaml and, unless
+ * `codebook` is false, the bench codebook (`benchCodebookText`).
+ */
+export async function useBenchCoders(workspace, { codebook = true } = {}) {
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const path = await import('node:path');
+  const settings = path.join(workspace, 'coding.yaml');
+  writeFileSync(
+    settings,
+    readFileSync(settings, 'utf8')
+      .replace('primary: coder1', 'primary: a')
+      .replace('names: [coder1, coder2]', 'names: [a, b]'),
+  );
+  if (codebook) writeFileSync(path.join(workspace, 'codebooks', 'codebook.yaml'), benchCodebookText());
+}
+
 export function benchCodebookText() {
   return `version: 1\nname: bench\ncategories:\n${['trade', 'security', 'rhetoric']
     .map(

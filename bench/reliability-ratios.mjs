@@ -6,10 +6,16 @@
 // the medians are compared: run in the same minutes, they share the machine's load. The verdict
 // uses CPU time (user + system), which a loaded machine inflates far less than wall time; both
 // are printed.
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { documentSentenceIds, statementUnitId, writeAnnotations, writeStudy } from './generate.mjs';
+import {
+  documentSentenceIds,
+  statementUnitId,
+  useBenchCoders,
+  writeAnnotations,
+  writeStudy,
+} from './generate.mjs';
 
 export const targets = { pandas: 1.0, scanner: 1.5, peakMib: 400, tenMillionBytes: 1e9 };
 
@@ -47,13 +53,7 @@ async function ratioInputs(context, units) {
   if (!existsSync(path.join(study, 'annotations', 'b.csv'))) {
     rmSync(study, { recursive: true, force: true });
     context.measure(process.execPath, [context.cli, 'init', study], context.root);
-    const settings = path.join(study, 'coding.yaml');
-    writeFileSync(
-      settings,
-      readFileSync(settings, 'utf8')
-        .replace('primary: coder1', 'primary: a')
-        .replace('names: [coder1, coder2]', 'names: [a, b]'),
-    );
+    await useBenchCoders(study, { codebook: false });
     await writeStudy(study, units, 5);
   }
   const codes = context.benchCodes.join(',');

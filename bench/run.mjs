@@ -23,7 +23,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchAutocode } from './autocode.mjs';
 import { commandsBench } from './commands.mjs';
-import { benchCodes, documentSentenceIds, writeAnnotations, writeStatements } from './generate.mjs';
+import {
+  benchCodes,
+  documentSentenceIds,
+  useBenchCoders,
+  writeAnnotations,
+  writeStatements,
+} from './generate.mjs';
 import { manyCodesStudy } from './many-codes.mjs';
 import { nvivoMacShapedProject } from './qdpx-project.mjs';
 import { reliabilityRatios, reliabilityTenMillion } from './reliability-ratios.mjs';
@@ -124,25 +130,7 @@ for (const size of sizes) {
     rmSync(workspace, { recursive: true, force: true });
     measure(node, [cli, 'init', workspace], root);
     // The bench's two coders are a (primary) and b.
-    const settings = path.join(workspace, 'coding.yaml');
-    writeFileSync(
-      settings,
-      readFileSync(settings, 'utf8')
-        .replace('primary: coder1', 'primary: a')
-        .replace('names: [coder1, coder2]', 'names: [a, b]'),
-    );
-    writeFileSync(
-      path.join(workspace, 'codebooks', 'codebook.yaml'),
-      `version: 1\nname: bench\ncategories:\n${['trade', 'security', 'rhetoric']
-        .map(
-          (category) =>
-            `  - id: ${category}\n    label: ${category}\n    codes:\n${benchCodes
-              .filter((code) => code.startsWith(`${category}.`))
-              .map((code) => `      - id: ${code}\n        label: ${code}\n        definition: ${code}\n`)
-              .join('')}`,
-        )
-        .join('')}`,
-    );
+    await useBenchCoders(workspace);
     report(
       'import',
       `statements CSV (${mib(statements)} MiB)`,
@@ -299,13 +287,7 @@ if (only.includes('codes')) {
     mkdirSync(path.dirname(path.join(folder, name)), { recursive: true });
     writeFileSync(path.join(folder, name), text);
   }
-  const settings = path.join(folder, 'coding.yaml');
-  writeFileSync(
-    settings,
-    readFileSync(settings, 'utf8')
-      .replace('primary: coder1', 'primary: a')
-      .replace('names: [coder1, coder2]', 'names: [a, b]'),
-  );
+  await useBenchCoders(folder, { codebook: false });
   measure(node, [cli, 'import', 'statements.csv'], folder);
   measure(node, [cli, 'import', '--coder', 'a', 'a.csv'], folder);
   measure(node, [cli, 'import', '--coder', 'b', 'b.csv'], folder);

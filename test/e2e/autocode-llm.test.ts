@@ -59,6 +59,26 @@ async function codesByUnit(file: string): Promise<Map<string, Set<string>>> {
 
 let study: string;
 let server: ChatServer;
+
+/** `coding autocode` as the bundled study's LLM coder `llm` runs it against the test server. */
+function llmArguments(): string[] {
+  return [
+    'autocode',
+    '--method',
+    'llm',
+    '--as',
+    'llm',
+    '--endpoint',
+    server.url,
+    '--model',
+    'test-model',
+    '--timeout',
+    '1',
+    '--format',
+    'json',
+  ];
+}
+
 let first: { code: number; stdout: string; stderr: string };
 /** The units whose first request got a bad answer, in order: malformed, unknown code, 429, 500, hang. */
 const troubled: string[] = [];
@@ -94,24 +114,7 @@ beforeAll(async () => {
     }
     return good(request);
   });
-  first = await runCli(
-    [
-      'autocode',
-      '--method',
-      'llm',
-      '--as',
-      'llm',
-      '--endpoint',
-      server.url,
-      '--model',
-      'test-model',
-      '--timeout',
-      '1',
-      '--format',
-      'json',
-    ],
-    { cwd: study, env: { OPENAI_API_KEY: key } },
-  );
+  first = await runCli(llmArguments(), { cwd: study, env: { OPENAI_API_KEY: key } });
 }, 120_000);
 
 afterAll(async () => {
@@ -213,24 +216,7 @@ describe('coding autocode --method llm', () => {
   it('asks nothing when run again, and writes the same bytes', async () => {
     const before = await snapshot(path.join(study, 'annotations'));
     const asked = server.requests.length;
-    const again = await runCli(
-      [
-        'autocode',
-        '--method',
-        'llm',
-        '--as',
-        'llm',
-        '--endpoint',
-        server.url,
-        '--model',
-        'test-model',
-        '--timeout',
-        '1',
-        '--format',
-        'json',
-      ],
-      { cwd: study, env: { OPENAI_API_KEY: key } },
-    );
+    const again = await runCli(llmArguments(), { cwd: study, env: { OPENAI_API_KEY: key } });
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ calls: 0, cache_hits: 326 });
     expect(server.requests.length).toBe(asked);

@@ -321,6 +321,7 @@ if (only.includes('qdpx')) {
   // selections, 150 codes), then texts 4 and 16 times as long, to show that the time is linear.
   const folder = path.join(dataFolder, 'qdpx');
   mkdirSync(folder, { recursive: true });
+  const importCpu = [];
   for (const [name, textLength] of [
     ['NVivo for Mac shape, 2 × 600,000 chars', 600_000],
     ['2 × 2.4 M chars', 2_400_000],
@@ -335,6 +336,7 @@ if (only.includes('qdpx')) {
     report('qdpx', name, JSON.parse(measured.stdout).documents.units.total, measured, {
       characters: 2 * textLength,
     });
+    importCpu.push(measured.cpu ?? measured.seconds);
     // And back (issue 20): the imported selections as they were, positions as NVivo counts them.
     const exported = measure(
       node,
@@ -345,6 +347,13 @@ if (only.includes('qdpx')) {
       characters: 2 * textLength,
     });
   }
+  // Linear means 4 times the text takes about 4 times as long; start-up weighs on the smallest, so
+  // each step may take up to 6 times (a quadratic step takes 16).
+  const steps = importCpu.slice(1).map((cpu, index) => cpu / importCpu[index]);
+  const linear = steps.every((step) => step <= 6);
+  console.log(
+    `${linear ? 'PASS' : 'FAIL'} qdpx import linear in the text: CPU time × ${steps.map((step) => step.toFixed(2)).join(' and × ')} for 4 times the text (each ≤ 6)`,
+  );
 }
 // Issue 14: reliability at 1M units against pandas and the scanner, and the 10M memory line.
 const ratioContext = { measure, results, root, cli, dataFolder, hasPandas, benchCodes };

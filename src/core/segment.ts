@@ -119,10 +119,16 @@ function continuesInLowerCase(text: string, wordEnd: number, next: number, end: 
   return after !== null && /\p{Ll}/u.test(after[1]!);
 }
 
-/** Whether `character` occurs in `text[start, end)`. */
-function firstOf(text: string, character: string, start: number, end: number): boolean {
-  const at = text.indexOf(character, start);
-  return at >= 0 && at < end;
+/**
+ * Whether "¿" or "¡" occurs in `text[start, end)`. Looks at that range only: `indexOf` would search
+ * on to the end of the text, once per block — quadratic in a long text of many paragraphs.
+ */
+function holdsOpeningMark(text: string, start: number, end: number): boolean {
+  for (let index = start; index < end; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 0xbf || code === 0xa1) return true;
+  }
+  return false;
 }
 
 /**
@@ -141,7 +147,7 @@ function sentenceRanges(
   let pendingStart = -1;
   const marks = new MarkBalance();
   // Without an opening "¿" or "¡" in the block, no mark is ever open: the counting is skipped.
-  const opening = firstOf(text, '¿', start, end) || firstOf(text, '¡', start, end);
+  const opening = holdsOpeningMark(text, start, end);
   for (const piece of segmentInWindows(segmenter, text, start, end, sentenceWindow)) {
     if (pendingStart < 0) pendingStart = piece.index;
     const pieceEnd = piece.index + piece.length;

@@ -42,9 +42,41 @@ export function runCli(
   });
 }
 
-/** A fresh temporary folder. */
+/** The temporary folders this test file made, removed after its tests (test/setup.ts). */
+const madeFolders: string[] = [];
+
+/** A fresh temporary folder, removed when the test file's tests are done. */
 export async function temporaryFolder(prefix = 'coding-test-'): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  const folder = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  madeFolders.push(folder);
+  return folder;
+}
+
+/**
+ * Remove the temporary folders of this test file (`CODING_KEEP_TEMP=1` keeps them, to look at
+ * after a failure). A folder a test left read-only is made writable first; one that still cannot
+ * be removed (a mount that would not come off) is named on stderr, and the tests do not fail.
+ */
+export async function removeTemporaryFolders(): Promise<void> {
+  if (process.env['CODING_KEEP_TEMP'] === '1') return;
+  for (const folder of madeFolders.splice(0)) {
+    try {
+      await fs.rm(folder, { recursive: true, force: true });
+    } catch {
+      try {
+        await makeWritable(folder);
+        await fs.rm(folder, { recursive: true, force: true });
+      } catch (error) {
+        console.warn(`could not remove the temporary folder ${folder}: ${(error as Error).message}`);
+      }
+    }
+  }
+}
+
+async function makeWritable(folder: string): Promise<void> {
+  await fs.chmod(folder, 0o700);
+  for (const entry of await fs.readdir(folder, { withFileTypes: true }))
+    if (entry.isDirectory()) await makeWritable(path.join(folder, entry.name));
 }
 
 /** Folders built once per test file, each copied for every test that asks for one (see `fromTemplate`). */

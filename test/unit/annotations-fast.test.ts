@@ -5,13 +5,13 @@
  * quoted fields, wrong field counts), both give the same codings, memos, findings and errors.
  */
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { modelFromCodeList } from '../../src/core/codebook.js';
 import { FixedUnitIndex, GrowingUnitIndex } from '../../src/core/units.js';
 import { readCodings } from '../../src/io/annotations.js';
+import { temporaryFolder } from '../helpers.js';
 
 const units = ['D0000001-s001', 'D0000001-s002', 'D0000002-s001', 'doc:10', 'doc:9'];
 const codes = ['trade.ntb', 'trade.tariffs', 'security.drugs'];
@@ -27,7 +27,7 @@ async function readBoth(
   text: string,
   options: { codebook: boolean; coderColumn: boolean; onlyCoder: boolean },
 ) {
-  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'coding-fast-'));
+  const folder = await temporaryFolder('coding-fast-');
   const file = path.join(folder, 'long.csv');
   await fs.writeFile(file, text);
   const read = async (fastPath: boolean) => {

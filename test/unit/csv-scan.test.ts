@@ -3,14 +3,13 @@
  * fixture and on random files, whatever mix of plain and quoted records they hold.
  */
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scanCsv } from '../../src/io/csv-scan.js';
 import { csvLine } from '../../src/io/csv-write.js';
-import { repositoryRoot } from '../helpers.js';
+import { repositoryRoot, temporaryFolder } from '../helpers.js';
 
 async function scanned(file: string, delimiter?: string): Promise<string[][]> {
   const rows: string[][] = [];
@@ -40,7 +39,7 @@ function reference(text: string, delimiter = ','): string[][] {
 }
 
 async function temporaryFile(text: string | Buffer): Promise<string> {
-  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'coding-csv-'));
+  const folder = await temporaryFolder('coding-csv-');
   const file = path.join(folder, 'data.csv');
   await fs.writeFile(file, text);
   return file;

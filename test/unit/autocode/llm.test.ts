@@ -2,7 +2,6 @@
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -22,6 +21,7 @@ import { type CacheEntry, LlmCacheWriter, readLlmCache } from '../../../src/io/l
 import { chatCompletionsUrl, sendChat } from '../../../src/io/llm-http.js';
 import { codebookSchema } from '../../../src/schema/codebook.js';
 import { fixtureCodebook } from '../../fixtures/study.js';
+import { temporaryFolder } from '../../helpers.js';
 
 const codebook = buildCodebookModel(
   codebookSchema.parse(
@@ -225,7 +225,7 @@ describe('the cache file', () => {
   });
 
   it('skips a torn last line, cuts it off before appending, and refuses a bad line in the middle', async () => {
-    const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'coding-llm-cache-'));
+    const folder = await temporaryFolder('coding-llm-cache-');
     const file = path.join(folder, 'llm-cache.jsonl');
     await fs.writeFile(file, `${JSON.stringify(entry('a'))}\n{"format":"coding-llm`);
     const read = await readLlmCache(file, 'llm-cache.jsonl');

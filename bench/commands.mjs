@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { benchCodes, useBenchCoders, writeAnnotations } from './generate.mjs';
+import { useBenchCoders, writeAnnotations } from './generate.mjs';
 import { writeMixedStatements } from './statements-mixed.mjs';
 
 /** CPU time of the command ÷ CPU time of the floor scanner on the same bytes; peak RSS in MiB. */

@@ -5,40 +5,29 @@
  * journal before the next screen; the journal is folded into `annotations/<coder>.csv` through
  * `storeCodings` when the session ends and when the next one starts.
  */
+
 import {
   assignCodeKeys,
   CodingSession,
-  type JournalRecord,
-  latestDecisions,
   type MessageTone,
   type SessionCommand,
   type SessionEffect,
   startPosition,
-  stoppedAt,
   type UnitDecision,
   unitMemo,
 } from '../core/code-session.js';
 import { type SessionSnapshot, snapshotOf } from '../core/code-view.js';
-import { Codings, packKey } from '../core/codings.js';
+import type { CodebookModel } from '../core/codebook.js';
+import type { Codings } from '../core/codings.js';
 import { sliceCodePoints } from '../core/segment.js';
-import { closest, didYouMean } from '../core/suggest.js';
 import { type Finding, InputError, UsageError } from '../errors.js';
-import { coderFiles, exclusivityFindings } from '../io/annotations.js';
+import { coderFiles } from '../io/coder-files.js';
 import { corpusPaths, loadCorpus } from '../io/corpus-store.js';
 import { isSystemError, systemErrorCause } from '../io/fs-errors.js';
-import {
-  acquireLock,
-  type HeldLock,
-  JournalWriter,
-  journalLine,
-  readJournal,
-  rewriteJournal,
-  sessionFiles,
-} from '../io/journal.js';
-import { withWorkspaceLock } from '../io/workspace-lock.js';
-import { storeCodings } from './import-annotations.js';
+import { acquireLock, type HeldLock, JournalWriter, journalLine, sessionFiles } from '../io/journal.js';
+import { type FoldResult, foldUnderLock, memoKeys, timestamp, unknownUnitMessage } from './journal-fold.js';
 import { readSample } from './sample.js';
-import { checkCoderName, documentOfUnit, loadCoder, openStudy, relativeTo, type Study } from './study.js';
+import { checkCoderName, loadCoder, openStudy, relativeTo, type Study } from './study.js';
 
 export interface CodeSessionOptions {
   cwd: string;
@@ -66,16 +55,6 @@ export interface UnitView {
   before: string;
   text: string;
   after: string;
-}
-
-type StoreResult = Awaited<ReturnType<typeof storeCodings>>;
-
-export interface FoldResult {
-  /** Units whose decisions the journal held. */
-  units: number;
-  /** What storing them did (undefined when the journal held no decision). */
-  stored: StoreResult | undefined;
-  warnings: Finding[];
 }
 
 /** What a command did, once its effects are on disk. */
@@ -129,177 +108,11 @@ export interface OpenedCodeSession {
   releaseSync(): void;
 }
 
-const timestamp = (now: () => Date): string => now().toISOString();
-
-function memoKeys(unitIndex: number, codes: ArrayLike<number>): number[] {
-  return codes.length === 0
-    ? [packKey(unitIndex, -1)]
-    : Array.from(codes, (code) => packKey(unitIndex, code));
-}
-
-/**
- * Why a unit id is not in the corpus: the range of units of its document, or the closest unit id
- * ("did you mean").
- */
-export function unknownUnitMessage(study: Study, unitId: string): string {
-  const highest = new Map<string, number>();
-  for (let index = 0; index < study.units.size; index++) {
-    const id = study.units.idAt(index);
-    const document = documentOfUnit(id);
-    highest.set(document, Math.max(highest.get(document) ?? 0, Number(id.slice(document.length + 1))));
-  }
-  const document = unitId.includes(':') ? documentOfUnit(unitId) : unitId;
-  const count = highest.get(document);
-  if (count !== undefined)
-    return `no unit "${unitId}" in the corpus (document ${document} has units ${document}:1 to ${document}:${count})`;
-  const closeDocument = closest(document, highest.keys());
-  let suggestion: string | undefined;
-  if (closeDocument !== undefined) {
-    const ordinal = unitId.includes(':') ? unitId.slice(document.length + 1) : '1';
-    suggestion =
-      study.units.indexOf(`${closeDocument}:${ordinal}`) >= 0
-        ? `${closeDocument}:${ordinal}`
-        : `${closeDocument}:1`;
-  }
-  return `no unit "${unitId}" in the corpus${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`;
-}
-
-/**
- * Fold a coder's journal into `annotations/<coder>.csv`: the last decision of each unit, as an
- * explicit change (`replace`, so the old file is backed up once), then rewrite the journal to its
- * header and where the session stopped. Lines cut off by a kill are ignored with a warning.
- *
- * @throws InputError when a decision names a unit or code that the corpus or codebook no longer has
- */
-export async function foldJournal(
+/** The units a session may show (the corpus or the sample, in corpus order), checked with --from. */
+async function sessionScope(
   study: Study,
-  coder: string,
-  now: () => Date = () => new Date(),
-): Promise<FoldResult & { stopped: ReturnType<typeof stoppedAt> }> {
-  const files = sessionFiles(study.workspace.paths.annotations, coder);
-  const shownAs = relativeTo(study.workspace, files.journal);
-  const journal = await readJournal(files.journal, shownAs, coder);
-  if (journal === undefined) return { units: 0, stored: undefined, warnings: [], stopped: undefined };
-  const warnings = [...journal.warnings];
-  const latest = latestDecisions(journal.records);
-  const stopped = stoppedAt(journal.records);
-  if (latest.size > 0 && journal.header && journal.header.codebook_hash !== study.codebook.hash) {
-    warnings.push({
-      code: 'CODEBOOK_CHANGED',
-      severity: 'warning',
-      file: shownAs,
-      message: `these decisions were made with another version of the codebook (${study.codebookFile} changed since); check that the codes still mean what they meant`,
-    });
-  }
-  let stored: StoreResult | undefined;
-  if (latest.size > 0) {
-    const problems: Finding[] = [];
-    const keys: number[] = [];
-    const decisions: Array<{
-      unitIndex: number;
-      codes: number[];
-      record: Extract<JournalRecord, { kind: 'decision' }>;
-    }> = [];
-    for (const record of latest.values()) {
-      const unitIndex = study.units.indexOf(record.unitId);
-      if (unitIndex < 0) {
-        problems.push({
-          code: 'UNKNOWN_UNIT',
-          severity: 'error',
-          file: shownAs,
-          line: record.line,
-          message: unknownUnitMessage(study, record.unitId),
-        });
-        continue;
-      }
-      const codes: number[] = [];
-      for (const id of record.codes) {
-        const code = study.codebook.codeById.get(id);
-        if (code === undefined) {
-          problems.push({
-            code: 'UNKNOWN_CODE',
-            severity: 'error',
-            file: shownAs,
-            line: record.line,
-            message: `unit ${record.unitId}: unknown code "${id}"${didYouMean(id, study.codebook.codeById.keys())}`,
-          });
-        } else if (!codes.includes(code.index)) codes.push(code.index);
-      }
-      codes.sort((left, right) => left - right);
-      decisions.push({ unitIndex, codes, record });
-    }
-    if (problems.length > 0) {
-      throw new InputError(
-        `cannot fold ${shownAs} into annotations/${coder}.csv: it names units or codes the study no longer has`,
-        {
-          findings: problems,
-          hint: `put the codes back in the codebook (or the documents in the corpus), or delete those lines from ${shownAs}; the other decisions are kept until then.`,
-        },
-      );
-    }
-    decisions.sort((left, right) => left.unitIndex - right.unitIndex);
-    const previous = await loadCoder(study, coder, { required: false });
-    const memos = new Map<number, string>();
-    for (const { unitIndex, codes, record } of decisions) {
-      if (codes.length === 0) keys.push(packKey(unitIndex, -1));
-      for (const code of codes) keys.push(packKey(unitIndex, code));
-      const newKeys = memoKeys(unitIndex, codes);
-      const oldCodes = previous?.codings.codesOf(unitIndex);
-      const oldKeys = oldCodes === undefined ? [] : memoKeys(unitIndex, oldCodes);
-      const oldMemos = previous?.memos ?? new Map<number, string>();
-      const shownBefore = unitMemo(oldKeys.map((key) => oldMemos.get(key) ?? ''));
-      let carried = false;
-      if (record.memo === shownBefore) {
-        // The memo was not edited: keep the memos of the codes that are still applied, where they were.
-        for (const key of newKeys) {
-          const memo = oldMemos.get(key);
-          if (memo !== undefined && memo !== '') {
-            memos.set(key, memo);
-            carried = true;
-          }
-        }
-      }
-      if (!carried && record.memo !== '') memos.set(newKeys[0]!, record.memo);
-    }
-    const codings = Codings.fromSortedKeys(Float64Array.from(keys));
-    const exclusive = exclusivityFindings(codings, study.codebook, study.units, undefined, shownAs);
-    if (exclusive.length > 0) {
-      throw new InputError(`cannot fold ${shownAs}: decisions break the codebook's exclusive categories`, {
-        findings: exclusive,
-        hint: `the codebook changed during the session; delete those lines from ${shownAs}, then code the units again.`,
-      });
-    }
-    stored = await storeCodings(study, { coder, codings, memos, shownAs, replace: true });
-  }
-  const position =
-    stopped === undefined
-      ? undefined
-      : { unitId: stopped.unitId, ...(stopped.after ? { after: true } : {}), time: timestamp(now) };
-  await rewriteJournal(files.journal, { coder, codebook_hash: study.codebook.hash }, position);
-  return { units: latest.size, stored, warnings, stopped };
-}
-
-/** Fold the journal holding the workspace's write lock: the coder's file is changed like any other write. */
-function foldUnderLock(study: Study, coder: string, now: () => Date): ReturnType<typeof foldJournal> {
-  return withWorkspaceLock(study.workspace.root, `coding code --coder ${coder} (saving the journal)`, () =>
-    foldJournal(study, coder, now),
-  );
-}
-
-export async function openCodeSession(options: CodeSessionOptions): Promise<OpenedCodeSession> {
-  const now = options.now ?? (() => new Date());
-  checkCoderName(options.coder);
-  const study = await openStudy(options);
-  const { coder } = options;
-  const annotations = study.workspace.paths.annotations;
-  const files = { ...sessionFiles(annotations, coder), csv: coderFiles(annotations, coder).csv };
-  const shown = {
-    csv: relativeTo(study.workspace, files.csv),
-    journal: relativeTo(study.workspace, files.journal),
-    lock: relativeTo(study.workspace, files.lock),
-  };
-
-  // Everything that can be refused is checked before the lock is taken and anything is written.
+  options: CodeSessionOptions,
+): Promise<{ scopeUnits: string[]; inScope: (unitId: string) => boolean }> {
   let scopeUnits: string[];
   let inScope: (unitId: string) => boolean;
   if (options.sample) {
@@ -337,7 +150,156 @@ export async function openCodeSession(options: CodeSessionOptions): Promise<Open
         hint: `the sample begins with ${scopeUnits[0]}; leave out --sample to code units outside it.`,
       });
   }
+  return { scopeUnits, inScope };
+}
 
+/** The coder's decision on each unit reviewed before, as the session shows it (codes and memo). */
+function decidedUnits(
+  study: Study,
+  previous: { codings: Codings; memos: ReadonlyMap<number, string> } | undefined,
+): Map<string, UnitDecision> {
+  const decided = new Map<string, UnitDecision>();
+  if (previous === undefined) return decided;
+  const { codings, memos } = previous;
+  for (let position = 0; position < codings.size; position++) {
+    const unitIndex = codings.units[position]!;
+    const codes = Array.from(codings.codesAt(position));
+    const memo = unitMemo(memoKeys(unitIndex, codes).map((key) => memos.get(key) ?? ''));
+    decided.set(study.units.idAt(unitIndex), { codes, memo });
+  }
+  return decided;
+}
+
+/** What the screen shows of a unit: its document's metadata, its text and its neighbours' texts. */
+function unitViewer(corpus: Awaited<ReturnType<typeof loadCorpus>>): (unitId: string) => UnitView {
+  const positionInDocument = new Map<string, number>();
+  for (const units of corpus.unitsByDocument.values())
+    for (const [index, unit] of units.entries()) positionInDocument.set(unit.id, index);
+  return (unitId) => {
+    const unit = corpus.unitById.get(unitId);
+    if (unit === undefined) throw new Error(`unit ${unitId} is not in the loaded corpus`);
+    const document = corpus.documentById.get(unit.docId)!;
+    const siblings = corpus.unitsByDocument.get(unit.docId)!;
+    const index = positionInDocument.get(unitId)!;
+    const textOf = (other: { start: number; end: number } | undefined): string =>
+      other === undefined ? '' : sliceCodePoints(document.text, other.start, other.end);
+    return {
+      unitId,
+      docId: document.id,
+      title: document.title ?? document.id,
+      actor: document.actor ?? '',
+      date: document.date ?? '',
+      role: document.role ?? '',
+      genre: document.genre ?? '',
+      before: textOf(siblings[index - 1]),
+      text: textOf(unit),
+      after: textOf(siblings[index + 1]),
+    };
+  };
+}
+
+/**
+ * The session's journal: each command's effects appended (on the disk when `record` resolves),
+ * reopened after a fold replaced the file, closed at the end.
+ */
+class JournalRecorder {
+  decisionsMade = 0;
+  finished = false;
+
+  private constructor(
+    private writer: JournalWriter,
+    private readonly file: string,
+    private readonly header: { coder: string; codebook_hash: string },
+    private readonly context: { codebook: CodebookModel; shownAs: string; now: () => Date },
+  ) {}
+
+  static async open(
+    file: string,
+    header: { coder: string; codebook_hash: string },
+    context: { codebook: CodebookModel; shownAs: string; now: () => Date },
+  ): Promise<JournalRecorder> {
+    return new JournalRecorder(await JournalWriter.open(file, header), file, header, context);
+  }
+
+  async record(effects: readonly SessionEffect[]): Promise<void> {
+    if (effects.length === 0) return;
+    if (this.finished) throw new Error('the coding session has ended');
+    const time = timestamp(this.context.now);
+    let text = '';
+    for (const effect of effects) {
+      if (effect.kind === 'decide') {
+        text += journalLine({
+          kind: 'decision',
+          unitId: effect.unitId,
+          codes: effect.decision.codes.map((code) => this.context.codebook.codes[code]!.id),
+          memo: effect.decision.memo,
+          time,
+        });
+        this.decisionsMade++;
+      } else text += journalLine({ kind: 'at', unitId: effect.unitId, time });
+    }
+    try {
+      await this.writer.append(text);
+    } catch (error) {
+      throw this.notSaved(effects, error);
+    }
+  }
+
+  /** Close the journal while `fold` replaces it, then append to the new file. */
+  async around<T>(fold: () => Promise<T>): Promise<T> {
+    await this.writer.close();
+    try {
+      return await fold();
+    } finally {
+      this.writer = await JournalWriter.open(this.file, this.header);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.finished = true;
+    await this.writer.close();
+  }
+
+  /** Which decision was not saved, why, and that the ones before it are (each was on the disk before the next screen). */
+  private notSaved(effects: readonly SessionEffect[], error: unknown): InputError {
+    const { codebook, shownAs } = this.context;
+    const decisions = effects.flatMap((effect) => (effect.kind === 'decide' ? [effect] : []));
+    const what =
+      decisions.length > 0
+        ? decisions
+            .map(
+              (effect) =>
+                `the decision on ${effect.unitId} (${effect.decision.codes.length === 0 ? 'no code applies' : effect.decision.codes.map((code) => codebook.codes[code]!.id).join(', ')})`,
+            )
+            .join(' and ')
+        : `the position (unit ${effects[0]?.kind === 'at' ? (effects[0].unitId ?? 'end') : '?'} on screen)`;
+    const cause = isSystemError(error)
+      ? systemErrorCause(error)
+      : error instanceof Error
+        ? error.message
+        : String(error);
+    return new InputError(`${what} was NOT saved: cannot write ${shownAs}: ${cause}`, {
+      hint: `every decision before it is saved in ${shownAs}. ${isSystemError(error) && error.code === 'ENOSPC' ? 'Free space on the disk' : "Fix the cause (disk space, the folder's permissions)"}, then run coding code --coder ${this.header.coder} again and decide that unit again.`,
+      cause: error,
+    });
+  }
+}
+
+export async function openCodeSession(options: CodeSessionOptions): Promise<OpenedCodeSession> {
+  const now = options.now ?? (() => new Date());
+  checkCoderName(options.coder);
+  const study = await openStudy(options);
+  const { coder } = options;
+  const annotations = study.workspace.paths.annotations;
+  const files = { ...sessionFiles(annotations, coder), csv: coderFiles(annotations, coder).csv };
+  const shown = {
+    csv: relativeTo(study.workspace, files.csv),
+    journal: relativeTo(study.workspace, files.journal),
+    lock: relativeTo(study.workspace, files.lock),
+  };
+
+  // Everything that can be refused is checked before the lock is taken and anything is written.
+  const { scopeUnits, inScope } = await sessionScope(study, options);
   const lock: HeldLock = await acquireLock(files.lock, shown.lock, coder, { now: now() });
   try {
     const notices: string[] = [];
@@ -355,22 +317,10 @@ export async function openCodeSession(options: CodeSessionOptions): Promise<Open
     }
     const previous = await loadCoder(study, coder, { required: false });
     const warnings = [...startFold.warnings, ...(previous?.warnings ?? [])];
-    const decided = new Map<string, UnitDecision>();
-    if (previous) {
-      const { codings, memos } = previous;
-      for (let position = 0; position < codings.size; position++) {
-        const unitIndex = codings.units[position]!;
-        const codes = Array.from(codings.codesAt(position));
-        const memo = unitMemo(memoKeys(unitIndex, codes).map((key) => memos.get(key) ?? ''));
-        decided.set(study.units.idAt(unitIndex), { codes, memo });
-      }
-    }
+    const decided = decidedUnits(study, previous);
     const listed = options.uncoded ? scopeUnits.filter((unit) => !decided.has(unit)) : scopeUnits;
     const members = new Set(listed);
-    const corpus = await loadCorpus(corpusPaths(study.workspace.paths.corpus));
-    const positionInDocument = new Map<string, number>();
-    for (const units of corpus.unitsByDocument.values())
-      for (const [index, unit] of units.entries()) positionInDocument.set(unit.id, index);
+    const view = unitViewer(await loadCorpus(corpusPaths(study.workspace.paths.corpus)));
 
     const session = new CodingSession({
       codebook: study.codebook,
@@ -391,78 +341,13 @@ export async function openCodeSession(options: CodeSessionOptions): Promise<Open
       },
     });
 
-    const header = { coder, codebook_hash: study.codebook.hash };
-    let writer = await JournalWriter.open(files.journal, header);
-    let decisionsMade = 0;
-    let finished = false;
-    const record = async (effects: readonly SessionEffect[]): Promise<void> => {
-      if (effects.length === 0) return;
-      if (finished) throw new Error('the coding session has ended');
-      const time = timestamp(now);
-      let text = '';
-      for (const effect of effects) {
-        if (effect.kind === 'decide') {
-          text += journalLine({
-            kind: 'decision',
-            unitId: effect.unitId,
-            codes: effect.decision.codes.map((code) => study.codebook.codes[code]!.id),
-            memo: effect.decision.memo,
-            time,
-          });
-          decisionsMade++;
-        } else text += journalLine({ kind: 'at', unitId: effect.unitId, time });
-      }
-      try {
-        await writer.append(text);
-      } catch (error) {
-        throw notSaved(effects, error);
-      }
-    };
-    /** Which decision was not saved, why, and that the ones before it are (each was on the disk before the next screen). */
-    const notSaved = (effects: readonly SessionEffect[], error: unknown): InputError => {
-      const decisions = effects.flatMap((effect) => (effect.kind === 'decide' ? [effect] : []));
-      const what =
-        decisions.length > 0
-          ? decisions
-              .map(
-                (effect) =>
-                  `the decision on ${effect.unitId} (${effect.decision.codes.length === 0 ? 'no code applies' : effect.decision.codes.map((code) => study.codebook.codes[code]!.id).join(', ')})`,
-              )
-              .join(' and ')
-          : `the position (unit ${effects[0]?.kind === 'at' ? (effects[0].unitId ?? 'end') : '?'} on screen)`;
-      const cause = isSystemError(error)
-        ? systemErrorCause(error)
-        : error instanceof Error
-          ? error.message
-          : String(error);
-      return new InputError(`${what} was NOT saved: cannot write ${shown.journal}: ${cause}`, {
-        hint: `every decision before it is saved in ${shown.journal}. ${isSystemError(error) && error.code === 'ENOSPC' ? 'Free space on the disk' : "Fix the cause (disk space, the folder's permissions)"}, then run coding code --coder ${coder} again and decide that unit again.`,
-        cause: error,
-      });
-    };
+    const journal = await JournalRecorder.open(
+      files.journal,
+      { coder, codebook_hash: study.codebook.hash },
+      { codebook: study.codebook, shownAs: shown.journal, now },
+    );
+    const record = (effects: readonly SessionEffect[]): Promise<void> => journal.record(effects);
     await record(session.enter().effects);
-
-    const view = (unitId: string): UnitView => {
-      const unit = corpus.unitById.get(unitId);
-      if (unit === undefined) throw new Error(`unit ${unitId} is not in the loaded corpus`);
-      const document = corpus.documentById.get(unit.docId)!;
-      const siblings = corpus.unitsByDocument.get(unit.docId)!;
-      const index = positionInDocument.get(unitId)!;
-      const textOf = (other: { start: number; end: number } | undefined): string =>
-        other === undefined ? '' : sliceCodePoints(document.text, other.start, other.end);
-      return {
-        unitId,
-        docId: document.id,
-        title: document.title ?? document.id,
-        actor: document.actor ?? '',
-        date: document.date ?? '',
-        role: document.role ?? '',
-        genre: document.genre ?? '',
-        before: textOf(siblings[index - 1]),
-        text: textOf(unit),
-        after: textOf(siblings[index + 1]),
-      };
-    };
 
     const act = async (command: SessionCommand): Promise<ActResult> => {
       const outcome = session.apply(command);
@@ -478,6 +363,10 @@ export async function openCodeSession(options: CodeSessionOptions): Promise<Open
     const snapshot = (): SessionSnapshot & { unit: UnitView | undefined } => {
       const state = snapshotOf(session, study.codebook);
       return { ...state, unit: state.unitId === null ? undefined : view(state.unitId) };
+    };
+    const fold = async (): Promise<FoldResult> => {
+      const { stopped: _stopped, ...result } = await foldUnderLock(study, coder, now);
+      return result;
     };
 
     return {
@@ -496,26 +385,18 @@ export async function openCodeSession(options: CodeSessionOptions): Promise<Open
       act,
       snapshot,
       get decisionsMade() {
-        return decisionsMade;
+        return journal.decisionsMade;
       },
       async checkpoint() {
-        if (finished) throw new Error('the coding session has ended');
+        if (journal.finished) throw new Error('the coding session has ended');
         // The fold replaces the journal by a new file: the writer must append to that one after it.
-        await writer.close();
-        try {
-          const { stopped: _stopped, ...result } = await foldUnderLock(study, coder, now);
-          return result;
-        } finally {
-          writer = await JournalWriter.open(files.journal, header);
-        }
+        return journal.around(fold);
       },
       async finish() {
-        if (finished) throw new Error('the coding session has already ended');
-        finished = true;
+        if (journal.finished) throw new Error('the coding session has already ended');
         try {
-          await writer.close();
-          const { stopped: _stopped, ...result } = await foldUnderLock(study, coder, now);
-          return result;
+          await journal.close();
+          return await fold();
         } finally {
           await lock.release();
         }

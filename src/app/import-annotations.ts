@@ -8,8 +8,9 @@
 import path from 'node:path';
 import { Codings, packKey } from '../core/codings.js';
 import { type Finding, InputError } from '../errors.js';
-import { addCoderFiles, coderFiles, type Layout, metaText, readCodings } from '../io/annotations.js';
+import { type Layout, readCodings } from '../io/annotations.js';
 import { AtomicBatch, backupPath, exists, writeFileAtomic } from '../io/atomic.js';
+import { addCoderFiles, coderFiles, metaText } from '../io/coder-files.js';
 import { refuseWhileCoding, sessionFiles } from '../io/journal.js';
 import { checkCoderName, loadCoder, openStudy, relativeTo, type Study } from './study.js';
 

@@ -9,12 +9,8 @@
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ControlCharacterWarnings } from '../core/control-characters.js';
 import {
-  type BuiltDocument,
-  buildDocument,
   type DocumentInput,
-  freshUnits,
   metadataSignature,
   type RawMetadata,
   type Reconciliation,
@@ -22,7 +18,7 @@ import {
 } from '../core/documents.js';
 import { sha256 } from '../core/hash.js';
 import type { SegmentOptions } from '../core/segment.js';
-import { type Finding, InputError } from '../errors.js';
+import type { Finding } from '../errors.js';
 import { AtomicBatch, AtomicWriteStream } from '../io/atomic.js';
 import {
   type CorpusPaths,
@@ -36,16 +32,15 @@ import {
   serializeUnit,
   unitsHeaderLine,
 } from '../io/corpus-store.js';
-import { columnIndex } from '../io/csv.js';
-import { scanCsv } from '../io/csv-scan.js';
 import { readRichSource, type SourceNote } from '../io/sources/rich.js';
 import { expandSources, readTableSource, readTextSource } from '../io/sources.js';
 import { openWorkspace, type Workspace } from '../io/workspace.js';
 import type { UnitKind } from '../schema/config.js';
 import type { DocumentRecord, UnitRecord } from '../schema/corpus.js';
+import { Intake, maxFindings } from './document-intake.js';
 import { settleLanguage } from './document-language.js';
 import { DocumentLedger, hash52 } from './document-ledger.js';
-import { journalReferences } from './unit-references.js';
+import { findUnitReferences } from './unit-references.js';
 
 export interface ImportDocumentsOptions {
   cwd: string;
@@ -86,9 +81,6 @@ export interface ImportDocumentsResult {
   sources?: SourceNote[];
   written: boolean;
 }
-
-/** How many findings are collected before the import stops reading (a broken million-row file). */
-const maxFindings = 100;
 
 export async function importDocuments(options: ImportDocumentsOptions): Promise<ImportDocumentsResult> {
   const notes: SourceNote[] = [];
@@ -156,30 +148,11 @@ export type DocumentProducer = (
   context: { workspace: Workspace; paths: CorpusPaths; stopped: () => boolean },
 ) => Promise<{ files: number }>;
 
-/**
- * Documents into the corpus from any producer (files, a REFI-QDA project…): each is validated,
- * compared with the corpus by id and content hash, and the corpus is rewritten only when every
- * document was valid.
- */
-export async function ingestDocuments(
-  options: IngestOptions,
-  produce: DocumentProducer,
-): Promise<ImportDocumentsResult> {
-  const workspace = await openWorkspace(options);
-  const paths = corpusPaths(workspace.paths.corpus);
-  const manifest = await readManifest(paths);
-  const segmentOptions: SegmentOptions = {
-    language: workspace.config.segmentation.language,
-    ...(workspace.config.segmentation.abbreviations
-      ? { abbreviations: workspace.config.segmentation.abbreviations }
-      : {}),
-  };
-
-  // What is known of each document id, in typed arrays rather than an object per document, so
-  // that a million statements fit in about 100 MB.
+/** What the corpus knows of each document id (from its metadata lines), and how many there are. */
+async function readLedger(paths: CorpusPaths): Promise<{ ledger: DocumentLedger; documents: number }> {
+  // In typed arrays rather than an object per document, so that a million statements fit in about 100 MB.
   const ledger = new DocumentLedger();
-  const existingUnits = manifest?.units ?? 0;
-  let existingDocuments = 0;
+  let documents = 0;
   for await (const batch of readDocumentMetadata(paths))
     for (const record of batch) {
       ledger.addExisting(
@@ -188,89 +161,17 @@ export async function ingestDocuments(
         hash52(sha256(metadataSignature(record))),
         record.unit,
       );
-      existingDocuments++;
+      documents++;
     }
+  return { ledger, documents };
+}
 
-  // A dry run writes nothing, not even scratch files (the workspace may be read-only).
-  const discard = options.dryRun === true;
-  if (!discard) await fs.mkdir(paths.folder, { recursive: true });
-  // New documents and units are written as they are read: straight into the corpus files of a
-  // new corpus, else into scratch files that are appended after the existing documents.
-  const fresh = existingDocuments === 0;
-  const scratchDocuments = new AtomicWriteStream(
-    fresh ? paths.documents : path.join(paths.folder, 'new-documents.jsonl'),
-    { discard },
-  );
-  const scratchUnits = new AtomicWriteStream(fresh ? paths.units : path.join(paths.folder, 'new-units.csv'), {
-    discard,
-  });
-  if (fresh) await scratchUnits.write(unitsHeaderLine());
-  const findings: Finding[] = [];
-  const warnings: Finding[] = [];
-  const controlCharacters = new ControlCharacterWarnings();
-  const replaced = new Map<string, BuiltDocument>();
-  const metadataUpdated: string[] = [];
-  const counts = { added: 0, unchanged: 0, unitsAdded: 0, unitsUnchanged: 0 };
-  let read = 0;
-
-  const accept = async (input: DocumentInput): Promise<void> => {
-    read++;
-    if (options.progress && read % 10000 === 0) options.progress(read);
-    const built = buildDocument(input, options.metadata, segmentOptions);
-    findings.push(...built.findings);
-    const document = built.document;
-    if (!document) return;
-    const { record } = document;
-    const textHash = hash52(record.hash);
-    const { earlier, old } = ledger.visit(record.id, textHash, input.location);
-    if (earlier) {
-      if (earlier.textHash === textHash) {
-        warnings.push({
-          code: 'DUPLICATE_DOCUMENT',
-          severity: 'warning',
-          ...input.location,
-          message: `document "${record.id}" was already read from ${earlier.origin} with the same text; imported once`,
-        });
-      } else {
-        findings.push({
-          code: 'DUPLICATE_ID',
-          severity: 'error',
-          ...input.location,
-          message: `document id "${record.id}" is also used by ${earlier.origin}, with different text`,
-        });
-      }
-      return;
-    }
-    controlCharacters.add(record, document.spans, input.location);
-    if (!old) {
-      counts.added++;
-      counts.unitsAdded += document.spans.length;
-      await scratchDocuments.write(serializeDocument(record));
-      for (const unit of freshUnits(record.id, document.spans)) await scratchUnits.write(serializeUnit(unit));
-      return;
-    }
-    if (old.textHash === textHash && old.unit === record.unit) {
-      counts.unchanged++;
-      counts.unitsUnchanged += document.spans.length;
-      if (old.metadataHash !== hash52(sha256(metadataSignature(record)))) {
-        metadataUpdated.push(record.id);
-        replaced.set(record.id, document);
-      }
-      return;
-    }
-    replaced.set(record.id, document);
-  };
-
-  let files = 0;
-  try {
-    ({ files } = await produce(accept, { workspace, paths, stopped: () => findings.length >= maxFindings }));
-  } catch (error) {
-    await scratchDocuments.abort();
-    await scratchUnits.abort();
-    throw error;
-  }
-
-  // Documents whose text (or segmentation) changed: match their new units to the old ones.
+/** Documents whose text (or segmentation) changed, with their new units matched to the old ones. */
+async function reconcileChanged(
+  paths: CorpusPaths,
+  intake: Intake,
+): Promise<{ changed: ChangedDocument[]; reconciliations: Map<string, Reconciliation> }> {
+  const { replaced, metadataUpdated } = intake;
   const changedIds = [...replaced.keys()].filter((id) => !metadataUpdated.includes(id));
   const reconciliations = new Map<string, Reconciliation>();
   if (changedIds.length > 0) {
@@ -296,8 +197,21 @@ export async function ingestDocuments(
       unitsRemoved: reconciliation.removed.map((unit) => unit.id),
     };
   });
+  return { changed, reconciliations };
+}
 
-  if (!options.update) {
+/**
+ * Refuse the import when a document was invalid, when a text changed without --update, or when
+ * --update would drop units that annotations or session journals refer to.
+ */
+async function refuseProblems(
+  intake: Intake,
+  changed: readonly ChangedDocument[],
+  workspace: Workspace,
+  update: boolean,
+): Promise<void> {
+  const { findings } = intake;
+  if (!update) {
     for (const document of changed) {
       findings.push({
         code: 'TEXT_CHANGED',
@@ -310,97 +224,52 @@ export async function ingestDocuments(
       });
     }
   }
-
-  const fail = async (summary: string, hint?: string): Promise<never> => {
-    await scratchDocuments.abort();
-    await scratchUnits.abort();
-    throw new InputError(summary, { findings: findings.slice(0, maxFindings), ...(hint ? { hint } : {}) });
-  };
   if (findings.length > 0) {
     const textChanged = findings.some((finding) => finding.code === 'TEXT_CHANGED');
-    await fail(
+    await intake.fail(
       `nothing imported: ${findings.length >= maxFindings ? `at least ${maxFindings}` : findings.length} problem${findings.length === 1 ? '' : 's'} found`,
       textChanged
         ? 're-run with --update to re-segment the changed documents; units whose text is unchanged keep their ids.'
         : undefined,
     );
   }
-
-  if (options.update) {
-    const removed = new Set(changed.flatMap((document) => document.unitsRemoved));
-    if (removed.size > 0) {
-      const references = await findUnitReferences(workspace, removed);
-      if (references.length > 0) {
-        for (const reference of references) {
-          findings.push({
-            code: 'UNIT_IN_USE',
-            severity: 'error',
-            file: reference.file,
-            line: reference.line,
-            message: `unit ${reference.unitId} would disappear from the corpus, but this file refers to it${reference.note ? `: ${reference.note}` : ''}`,
-          });
-        }
-        await fail(
-          'nothing imported: the update would drop units that annotations refer to',
-          'keep those sentences in the document, or remove their annotations (and sample rows) first; unit ids are never silently re-mapped.',
-        );
-      }
-    }
+  if (!update) return;
+  const removed = new Set(changed.flatMap((document) => document.unitsRemoved));
+  if (removed.size === 0) return;
+  const references = await findUnitReferences(workspace, removed);
+  if (references.length === 0) return;
+  for (const reference of references) {
+    findings.push({
+      code: 'UNIT_IN_USE',
+      severity: 'error',
+      file: reference.file,
+      line: reference.line,
+      message: `unit ${reference.unitId} would disappear from the corpus, but this file refers to it${reference.note ? `: ${reference.note}` : ''}`,
+    });
   }
+  await intake.fail(
+    'nothing imported: the update would drop units that annotations refer to',
+    'keep those sentences in the document, or remove their annotations (and sample rows) first; unit ids are never silently re-mapped.',
+  );
+}
 
-  const unitsRemoved = changed.reduce((sum, document) => sum + document.unitsRemoved.length, 0);
-  const unitsAddedByChange = changed.reduce((sum, document) => sum + document.unitsAdded.length, 0);
-  const unitsKeptByChange = changed.reduce((sum, document) => sum + document.unitsKept, 0);
-  const nothingToWrite = counts.added === 0 && replaced.size === 0;
-  warnings.push(...controlCharacters.findings());
-  const result: ImportDocumentsResult = {
-    workspace: workspace.root,
-    files,
-    documents: {
-      added: counts.added,
-      unchanged: counts.unchanged,
-      metadataUpdated: metadataUpdated.length,
-      changed: changed.length,
-      total: existingDocuments + counts.added,
-    },
-    units: {
-      added: counts.unitsAdded + unitsAddedByChange,
-      unchanged: counts.unitsUnchanged + unitsKeptByChange,
-      removed: unitsRemoved,
-      total: existingUnits + counts.unitsAdded + unitsAddedByChange - unitsRemoved,
-    },
-    changed,
-    metadataUpdated,
-    warnings,
-    written: false,
-  };
-  if (nothingToWrite || options.dryRun) {
-    await scratchDocuments.abort();
-    await scratchUnits.abort();
-    return result;
-  }
-
-  if (fresh) {
-    const batch = new AtomicBatch();
-    batch.adopt(scratchDocuments);
-    batch.adopt(scratchUnits);
-    batch.add(paths.manifest, manifestText(result.documents.total, result.units.total));
-    try {
-      await batch.commit();
-    } catch (error) {
-      await batch.abort();
-      throw error;
-    }
-    result.written = true;
-    return result;
-  }
-
+/**
+ * Rewrite the corpus in one batch of atomic writes: old documents in their order (changed ones in
+ * place), then the new ones from the scratch file; the same for the units.
+ */
+async function rewriteCorpus(
+  paths: CorpusPaths,
+  intake: Intake,
+  reconciliations: ReadonlyMap<string, Reconciliation>,
+  manifest: string,
+): Promise<void> {
+  const { scratch, replaced } = intake;
   const newUnitsById = new Map<string, UnitRecord[]>();
   for (const [id, reconciliation] of reconciliations) newUnitsById.set(id, reconciliation.units);
   const batch = new AtomicBatch();
   try {
-    await scratchDocuments.close();
-    await scratchUnits.close();
+    await scratch.documents.close();
+    await scratch.units.close();
     const documentsOut = await batch.stream(paths.documents);
     for await (const { line: _line, ...record } of readDocuments(paths)) {
       const replacement = replaced.get(record.id);
@@ -408,7 +277,7 @@ export async function ingestDocuments(
         serializeDocument(replacement ? replacement.record : (record as DocumentRecord)),
       );
     }
-    await copyLines(scratchDocuments.temporaryPath, documentsOut);
+    await copyLines(scratch.documents.temporaryPath, documentsOut);
     const unitsOut = await batch.stream(paths.units);
     await unitsOut.write(unitsHeaderLine());
     for await (const unit of readUnits(paths)) {
@@ -421,16 +290,113 @@ export async function ingestDocuments(
         newUnitsById.set(unit.docId, []);
       }
     }
-    await copyLines(scratchUnits.temporaryPath, unitsOut);
-    batch.add(paths.manifest, manifestText(result.documents.total, result.units.total));
+    await copyLines(scratch.units.temporaryPath, unitsOut);
+    batch.add(paths.manifest, manifest);
     await batch.commit();
   } catch (error) {
     await batch.abort();
     throw error;
   } finally {
-    await scratchDocuments.abort();
-    await scratchUnits.abort();
+    await intake.abort();
   }
+}
+
+/** A new corpus: the scratch files are the corpus files; they and the manifest are committed together. */
+async function commitFresh(paths: CorpusPaths, intake: Intake, manifest: string): Promise<void> {
+  const batch = new AtomicBatch();
+  batch.adopt(intake.scratch.documents);
+  batch.adopt(intake.scratch.units);
+  batch.add(paths.manifest, manifest);
+  try {
+    await batch.commit();
+  } catch (error) {
+    await batch.abort();
+    throw error;
+  }
+}
+
+/**
+ * Documents into the corpus from any producer (files, a REFI-QDA project…): each is validated,
+ * compared with the corpus by id and content hash, and the corpus is rewritten only when every
+ * document was valid.
+ */
+export async function ingestDocuments(
+  options: IngestOptions,
+  produce: DocumentProducer,
+): Promise<ImportDocumentsResult> {
+  const workspace = await openWorkspace(options);
+  const paths = corpusPaths(workspace.paths.corpus);
+  const manifest = await readManifest(paths);
+  const segmentOptions: SegmentOptions = {
+    language: workspace.config.segmentation.language,
+    ...(workspace.config.segmentation.abbreviations
+      ? { abbreviations: workspace.config.segmentation.abbreviations }
+      : {}),
+  };
+  const { ledger, documents: existingDocuments } = await readLedger(paths);
+  const existingUnits = manifest?.units ?? 0;
+
+  // A dry run writes nothing, not even scratch files (the workspace may be read-only).
+  const discard = options.dryRun === true;
+  if (!discard) await fs.mkdir(paths.folder, { recursive: true });
+  // New documents and units are written as they are read: straight into the corpus files of a
+  // new corpus, else into scratch files that are appended after the existing documents.
+  const fresh = existingDocuments === 0;
+  const scratch = {
+    documents: new AtomicWriteStream(
+      fresh ? paths.documents : path.join(paths.folder, 'new-documents.jsonl'),
+      {
+        discard,
+      },
+    ),
+    units: new AtomicWriteStream(fresh ? paths.units : path.join(paths.folder, 'new-units.csv'), { discard }),
+  };
+  if (fresh) await scratch.units.write(unitsHeaderLine());
+  const intake = new Intake(ledger, scratch, options, segmentOptions);
+  let files = 0;
+  try {
+    ({ files } = await produce(intake.accept, { workspace, paths, stopped: intake.stopped }));
+  } catch (error) {
+    await intake.abort();
+    throw error;
+  }
+
+  const { changed, reconciliations } = await reconcileChanged(paths, intake);
+  await refuseProblems(intake, changed, workspace, options.update);
+
+  const sum = (count: (document: ChangedDocument) => number): number =>
+    changed.reduce((total, document) => total + count(document), 0);
+  const unitsRemoved = sum((document) => document.unitsRemoved.length);
+  const unitsAddedByChange = sum((document) => document.unitsAdded.length);
+  const { counts, metadataUpdated } = intake;
+  const result: ImportDocumentsResult = {
+    workspace: workspace.root,
+    files,
+    documents: {
+      added: counts.added,
+      unchanged: counts.unchanged,
+      metadataUpdated: metadataUpdated.length,
+      changed: changed.length,
+      total: existingDocuments + counts.added,
+    },
+    units: {
+      added: counts.unitsAdded + unitsAddedByChange,
+      unchanged: counts.unitsUnchanged + sum((document) => document.unitsKept),
+      removed: unitsRemoved,
+      total: existingUnits + counts.unitsAdded + unitsAddedByChange - unitsRemoved,
+    },
+    changed,
+    metadataUpdated,
+    warnings: intake.allWarnings(),
+    written: false,
+  };
+  if ((counts.added === 0 && intake.replaced.size === 0) || options.dryRun) {
+    await intake.abort();
+    return result;
+  }
+  const manifestLine = manifestText(result.documents.total, result.units.total);
+  if (fresh) await commitFresh(paths, intake, manifestLine);
+  else await rewriteCorpus(paths, intake, reconciliations, manifestLine);
   result.written = true;
   return result;
 }
@@ -445,45 +411,4 @@ function abbreviateList(items: string[], shown = 5): string {
   return items.length <= shown
     ? items.join(', ')
     : `${items.slice(0, shown).join(', ')} and ${items.length - shown} more`;
-}
-
-export interface UnitReference {
-  file: string;
-  line: number;
-  unitId: string;
-  note?: string;
-}
-
-/**
- * Where annotation files (any CSV under annotations/ with a unit_id column) and the pending
- * journals of coding sessions refer to the given units.
- */
-export async function findUnitReferences(
-  workspace: Workspace,
-  unitIds: ReadonlySet<string>,
-): Promise<UnitReference[]> {
-  const references: UnitReference[] = [];
-  let entries: string[];
-  try {
-    entries = (await fs.readdir(workspace.paths.annotations)).filter((name) => name.endsWith('.csv')).sort();
-  } catch {
-    return references;
-  }
-  for (const name of entries) {
-    const file = path.join(workspace.paths.annotations, name);
-    const shownAs = path.relative(workspace.root, file).split(path.sep).join('/');
-    let column = -1;
-    await scanCsv(file, {
-      shownAs,
-      onHeader(header) {
-        column = columnIndex(header, 'unit_id');
-      },
-      onRow(fields, line) {
-        if (column >= 0 && unitIds.has(fields[column]!))
-          references.push({ file: shownAs, line, unitId: fields[column]! });
-      },
-    });
-  }
-  references.push(...(await journalReferences(workspace, unitIds)));
-  return references;
 }

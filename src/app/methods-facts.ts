@@ -3,7 +3,7 @@
  * (metadata only), the codebook, the sample's sidecar, each coder's annotations and their
  * recorded codebook hash, and the adjudication decisions. Nothing here is a reliability figure.
  */
-import { coderFiles, readMeta } from '../io/annotations.js';
+import { coderFiles, readMeta } from '../io/coder-files.js';
 import { corpusPaths, readDocumentMetadata } from '../io/corpus-store.js';
 import type { FieldCount, MethodsFacts } from '../report/methods-facts.js';
 import type { AdjudicationRecord } from '../schema/adjudication.js';

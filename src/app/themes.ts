@@ -3,6 +3,7 @@
  * of exemplar units read from the corpus only for the units shown.
  */
 
+import { type ExemplarRow, exemplars } from '../core/exemplars.js';
 import { codeCautions, type GateResult } from '../core/gates.js';
 import { didYouMean } from '../core/suggest.js';
 import { ThemeDocuments } from '../core/theme-documents.js';
@@ -12,8 +13,6 @@ import {
   byFields,
   cooccurrence,
   crossTable,
-  type ExemplarRow,
-  exemplars,
   frequencies,
   type GroupField,
   type Period,

@@ -1,11 +1,14 @@
 /**
- * Decisions of `coding code` sessions that are not yet in a coder's file: a session killed or
- * crashed leaves them in `annotations/<coder>.journal`, and the next `coding code` folds them in.
- * An update of the corpus that drops a unit must see them like rows of an annotation file, or the
- * journal could no longer be folded.
+ * Where the workspace refers to units: rows of annotation files, and the decisions of `coding code`
+ * sessions not yet in a coder's file (a session killed or crashed leaves them in
+ * `annotations/<coder>.journal`, and the next `coding code` folds them in). An update of the corpus
+ * that drops a unit must see both, or an annotation would lose its unit or a journal could no
+ * longer be folded.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { columnIndex } from '../io/csv.js';
+import { scanCsv } from '../io/csv-scan.js';
 import { readJournal } from '../io/journal.js';
 import type { Workspace } from '../io/workspace.js';
 import { coderNameProblem } from '../schema/config.js';
@@ -49,5 +52,46 @@ export async function journalReferences(
       });
     }
   }
+  return references;
+}
+
+export interface UnitReference {
+  file: string;
+  line: number;
+  unitId: string;
+  note?: string;
+}
+
+/**
+ * Where annotation files (any CSV under annotations/ with a unit_id column) and the pending
+ * journals of coding sessions refer to the given units.
+ */
+export async function findUnitReferences(
+  workspace: Workspace,
+  unitIds: ReadonlySet<string>,
+): Promise<UnitReference[]> {
+  const references: UnitReference[] = [];
+  let entries: string[];
+  try {
+    entries = (await fs.readdir(workspace.paths.annotations)).filter((name) => name.endsWith('.csv')).sort();
+  } catch {
+    return references;
+  }
+  for (const name of entries) {
+    const file = path.join(workspace.paths.annotations, name);
+    const shownAs = path.relative(workspace.root, file).split(path.sep).join('/');
+    let column = -1;
+    await scanCsv(file, {
+      shownAs,
+      onHeader(header) {
+        column = columnIndex(header, 'unit_id');
+      },
+      onRow(fields, line) {
+        if (column >= 0 && unitIds.has(fields[column]!))
+          references.push({ file: shownAs, line, unitId: fields[column]! });
+      },
+    });
+  }
+  references.push(...(await journalReferences(workspace, unitIds)));
   return references;
 }

@@ -1,29 +1,18 @@
 /**
  * Reading a coder's work in any of the accepted layouts — long (`unit_id,code[,memo]`), wide (one
  * column per code) or a filled coding sheet (wide, with text columns) — validating every row
- * against the corpus and the codebook, and writing a coder's stored file.
+ * against the corpus and the codebook (a coder's stored files: io/coder-files.ts).
  */
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { CodebookModel } from '../core/codebook.js';
 import { Codings, CodingsBuilder, packKey, unpackKey } from '../core/codings.js';
 import { didYouMean } from '../core/suggest.js';
 import { ownString, type UnitIndex } from '../core/units.js';
 import { type Finding, InputError } from '../errors.js';
-import {
-  type AnnotationsMeta,
-  absentMarks,
-  annotationsFormatVersion,
-  annotationsMetaSchema,
-  presentMarks,
-  sheetColumns,
-  storedAnnotationsHeader,
-} from '../schema/annotations.js';
+import { absentMarks, presentMarks, sheetColumns } from '../schema/annotations.js';
 import { coderNameProblem } from '../schema/config.js';
 import { longLineReader } from './annotations-fast.js';
-import { type AtomicBatch, exists } from './atomic.js';
 import { scanCsv } from './csv-scan.js';
-import { csvLine, restoreFormula } from './csv-write.js';
+import { restoreFormula } from './csv-write.js';
 
 export const layouts = ['long', 'wide', 'sheet'] as const;
 export type Layout = (typeof layouts)[number];
@@ -94,54 +83,14 @@ const listOf = (header: readonly string[]): string => header.map((column) => `"$
  */
 export async function readCodings(options: ReadCodingsOptions): Promise<ReadCodings> {
   const { codebook, units, shownAs } = options;
-  const findings: Finding[] = [];
-  const builders = new Map<string, { builder: CodingsBuilder; memos: Map<number, string> }>();
-  const builderOf = (coder: string): { builder: CodingsBuilder; memos: Map<number, string> } => {
-    let entry = builders.get(coder);
-    if (!entry) {
-      entry = { builder: new CodingsBuilder(), memos: new Map() };
-      builders.set(ownString(coder), entry);
-    }
-    return entry;
-  };
-  const problem = (line: number, message: string, code = 'BAD_ROW'): void => {
-    if (findings.length < maxFindings)
-      findings.push({ code, severity: 'error', file: shownAs, line, message });
-  };
+  const read = new FileRows(units, shownAs);
+  const { builderOf } = read;
+  const problem = read.problem.bind(read);
   const codeIds = (): string[] => codebook.codes.map((code) => code.id);
-  // A short list of ids is searched faster by comparing strings than by hashing each new one.
-  const shortList = codebook.codes.length <= 32 ? codebook.codes.map((code) => code.id) : undefined;
-  const codeIndexOf = (id: string): number => {
-    if (shortList) {
-      for (let index = 0; index < shortList.length; index++) if (shortList[index] === id) return index;
-    } else {
-      const code = codebook.codeById.get(id);
-      if (code !== undefined) return code.index;
-    }
-    return options.discoverCodes ? options.discoverCodes(id) : -1;
-  };
-  let documents: Map<string, number> | undefined;
-  const unknownUnit = (id: string, line: number): void => {
-    documents ??= unitsPerDocument(units);
-    const separator = id.lastIndexOf(':');
-    const document = separator > 0 ? id.slice(0, separator) : id;
-    const count = documents.get(document);
-    let hint = '';
-    if (count !== undefined) hint = ` (document ${document} has units ${document}:1 to ${document}:${count})`;
-    else {
-      const suggestion = didYouMean(document, documents.keys());
-      if (suggestion !== '') hint = ` (no document "${document}"${suggestion})`;
-    }
-    problem(line, `unknown unit id "${id}"${hint}`, 'UNKNOWN_UNIT');
-  };
+  const codeIndexOf = codeFinder(codebook, options.discoverCodes);
 
-  let layout: Layout = 'long';
-  let unitColumn = -1;
-  let codeColumn = -1;
-  let memoColumn = -1;
-  let coderColumn = -1;
-  let noneColumn = -1;
-  let codeColumns: Array<{ column: number; codeIndex: number }> = [];
+  let columns: HeaderColumns = { layout: 'long', unit: -1, code: -1, memo: -1, coder: -1, none: -1 };
+  let codeColumns: CodeColumn[] = [];
   let rows = 0;
   let lastUnitId = '';
   let lastUnitIndex = -1;
@@ -156,80 +105,29 @@ export async function readCodings(options: ReadCodingsOptions): Promise<ReadCodi
       return true;
     },
     onHeader(header, delimiter) {
-      const lower = header.map((column) => column.toLowerCase());
-      const detected = options.layout ?? detectLayout(header);
-      if (detected === undefined) {
-        throw new InputError(
-          `cannot tell the layout of this file: it has no "unit_id" column; the columns are ${listOf(header)}`,
-          {
-            location: { file: shownAs, line: 1 },
-            hint: 'a long file has the columns unit_id,code[,memo] (and coder, for several coders); a wide file or coding sheet has unit_id and one column per code.',
-          },
-        );
-      }
-      layout = detected;
-      unitColumn = lower.indexOf('unit_id');
-      memoColumn = lower.indexOf('memo');
-      coderColumn = lower.indexOf('coder');
-      if (unitColumn < 0) {
-        throw new InputError(`no "unit_id" column; the columns are ${listOf(header)}`, {
-          location: { file: shownAs, line: 1 },
+      columns = readHeader(header, options.layout, shownAs);
+      if (columns.layout !== 'long') codeColumns = wideCodeColumns(header, codeIndexOf, codeIds, shownAs);
+      else if (options.fastPath !== false)
+        fastLine = longLineReader({
+          delimiter,
+          width: header.length,
+          unitColumn: columns.unit,
+          codeColumn: columns.code,
+          coderColumn: columns.coder,
+          memoColumn: columns.memo,
+          units,
+          coder: options.coder,
+          onlyCoder: options.onlyCoder ?? false,
+          codeIds: codeIds(),
+          codeIndexOf,
+          builderOf,
         });
-      }
-      if (layout === 'long') {
-        codeColumn = lower.indexOf('code');
-        if (codeColumn < 0) {
-          throw new InputError(`a long file needs a "code" column; the columns are ${listOf(header)}`, {
-            location: { file: shownAs, line: 1 },
-            hint: 'use --layout wide for a file with one column per code.',
-          });
-        }
-        if (options.fastPath !== false)
-          fastLine = longLineReader({
-            delimiter,
-            width: header.length,
-            unitColumn,
-            codeColumn,
-            coderColumn,
-            memoColumn,
-            units,
-            coder: options.coder,
-            onlyCoder: options.onlyCoder ?? false,
-            codeIds: codeIds(),
-            codeIndexOf,
-            builderOf,
-          });
-        return;
-      }
-      noneColumn = lower.indexOf('none');
-      const headerFindings: Finding[] = [];
-      codeColumns = [];
-      for (const [column, name] of header.entries()) {
-        if ((sheetColumns as readonly string[]).includes(name.toLowerCase()) || name === '') continue;
-        const id = codeOfHeader(name);
-        const codeIndex = codeIndexOf(id);
-        if (codeIndex < 0) {
-          headerFindings.push({
-            code: 'UNKNOWN_CODE_COLUMN',
-            severity: 'error',
-            file: shownAs,
-            line: 1,
-            message: `column "${name}" is neither a code of the codebook nor a known column${didYouMean(id, codeIds())}`,
-          });
-        } else codeColumns.push({ column, codeIndex });
-      }
-      if (headerFindings.length > 0) {
-        throw new InputError('the header names codes the codebook does not have', {
-          findings: headerFindings,
-          hint: `the codes are ${codeIds().join(', ')}; other columns allowed: ${sheetColumns.join(', ')}.`,
-        });
-      }
     },
     onRow(fields, line) {
       rows++;
       let coder = options.coder;
-      if (coderColumn >= 0) {
-        const named = fields[coderColumn]!.trim();
+      if (columns.coder >= 0) {
+        const named = fields[columns.coder]!.trim();
         if (options.onlyCoder && named !== options.coder) {
           problem(line, `this row belongs to coder "${named}", not "${options.coder}"`, 'OTHER_CODER');
           return;
@@ -240,104 +138,268 @@ export async function readCodings(options: ReadCodingsOptions): Promise<ReadCodi
         }
         coder = named;
       }
-      const unitId = fields[unitColumn]!.trim();
+      const unitId = fields[columns.unit]!.trim();
       if (unitId === '') {
         problem(line, 'the unit_id is empty');
         return;
       }
       // Rows of one unit usually follow each other: look the id up only when it changes.
-      let unitIndex: number;
-      if (unitId === lastUnitId) unitIndex = lastUnitIndex;
-      else {
-        unitIndex = units.indexOf(unitId);
+      if (unitId !== lastUnitId) {
+        lastUnitIndex = units.indexOf(unitId);
         lastUnitId = unitId;
-        lastUnitIndex = unitIndex;
       }
+      const unitIndex = lastUnitIndex;
       if (unitIndex < 0) {
-        unknownUnit(unitId, line);
+        read.unknownUnit(unitId, line);
         return;
       }
-      const memo = memoColumn >= 0 ? restoreFormula(fields[memoColumn]!) : '';
-      if (layout === 'long') {
-        const codeId = fields[codeColumn]!.trim();
-        const { builder, memos } = builderOf(coder);
-        if (codeId === '') {
-          builder.add(unitIndex, -1, line);
-          if (memo !== '') memos.set(packKey(unitIndex, -1), memo);
-          return;
-        }
+      const memo = columns.memo >= 0 ? restoreFormula(fields[columns.memo]!) : '';
+      if (columns.layout === 'long') {
+        builderOf(coder); // a coder named in a row is one of the file's coders, even if the row is refused
+        const codeId = fields[columns.code]!.trim();
+        if (codeId === '') return read.add(coder, unitIndex, [], memo, line);
         const codeIndex = codeIndexOf(codeId);
-        if (codeIndex < 0) {
-          problem(
+        if (codeIndex < 0)
+          return problem(
             line,
             `unit ${unitId}: unknown code "${codeId}"${didYouMean(codeId, codeIds())}`,
             'UNKNOWN_CODE',
           );
-          return;
-        }
-        builder.add(unitIndex, codeIndex, line);
-        if (memo !== '') memos.set(packKey(unitIndex, codeIndex), memo);
-        return;
+        return read.add(coder, unitIndex, [codeIndex], memo, line);
       }
-      let reviewed = false;
-      const marked: number[] = [];
-      for (const { column, codeIndex } of codeColumns) {
-        const cell = fields[column]!;
-        const mark = readMark(cell);
-        if (mark === undefined) {
-          problem(
-            line,
-            `"${cell}" in column ${codebook.codes[codeIndex]?.id ?? codeIndex} is not a mark: use 1, x, yes or true for "applies" and 0, no, false or nothing for "does not"`,
-            'BAD_MARK',
-          );
-          return;
-        }
-        if (cell.trim() !== '') reviewed = true;
-        if (mark) marked.push(codeIndex);
-      }
-      let none = false;
-      if (noneColumn >= 0) {
-        const cell = fields[noneColumn]!;
-        const mark = readMark(cell);
-        if (mark === undefined) {
-          problem(line, `"${cell}" in column none is not a mark`, 'BAD_MARK');
-          return;
-        }
-        none = mark;
-        if (cell.trim() !== '') reviewed = true;
-      }
-      if (none && marked.length > 0) {
-        problem(
-          line,
-          `the unit is marked "none" and also ${marked.map((index) => codebook.codes[index]?.id ?? index).join(', ')}: choose one`,
-          'CONTRADICTION',
-        );
-        return;
-      }
-      if (!reviewed && memo.trim() === '') return; // not reviewed: no row
-      const { builder, memos } = builderOf(coder);
-      if (marked.length === 0) {
-        builder.add(unitIndex, -1, line);
-        if (memo !== '') memos.set(packKey(unitIndex, -1), memo);
-        return;
-      }
-      for (const codeIndex of marked) builder.add(unitIndex, codeIndex, line);
-      if (memo !== '') memos.set(packKey(unitIndex, marked[0]!), memo);
+      const row = readWideRow(fields, codeColumns, columns.none, codebook);
+      if ('message' in row) return problem(line, row.message, row.code);
+      // A row with no mark and no memo was not reviewed: it gives no row.
+      if (row.reviewed || memo.trim() !== '') read.add(coder, unitIndex, row.marked, memo, line);
     },
   });
 
+  const { findings } = read;
+  const byCoder = buildCoders(read.builders, {
+    codebook,
+    units,
+    shownAs,
+    coderColumn: columns.coder >= 0,
+    problem,
+    findings,
+  });
+  const own = byCoder.get(options.coder) ?? { codings: Codings.empty(), memos: new Map<number, string>() };
+  return { ...own, byCoder, layout: columns.layout, rows, findings: findings.slice(0, maxFindings) };
+}
+
+type CoderBuilder = { builder: CodingsBuilder; memos: Map<number, string> };
+
+/** The rows of a file so far, per coder, and the problems found in them (the first 100). */
+class FileRows {
+  readonly builders = new Map<string, CoderBuilder>();
+  readonly findings: Finding[] = [];
+  /** Units per document, for the message about an unknown unit (made at the first one). */
+  private documents: Map<string, number> | undefined;
+
+  constructor(
+    private readonly units: UnitIndex,
+    private readonly shownAs: string,
+  ) {}
+
+  /** A coder's builder, made at its first row (a function of its own: the fast reader calls it). */
+  readonly builderOf = (coder: string): CoderBuilder => {
+    let entry = this.builders.get(coder);
+    if (!entry) {
+      entry = { builder: new CodingsBuilder(), memos: new Map() };
+      this.builders.set(ownString(coder), entry);
+    }
+    return entry;
+  };
+
+  problem(line: number, message: string, code = 'BAD_ROW'): void {
+    if (this.findings.length < maxFindings)
+      this.findings.push({ code, severity: 'error', file: this.shownAs, line, message });
+  }
+
+  unknownUnit(id: string, line: number): void {
+    this.documents ??= unitsPerDocument(this.units);
+    this.problem(line, unknownUnitMessage(id, this.documents), 'UNKNOWN_UNIT');
+  }
+
+  /** One unit's codes (none: "reviewed, no code") and its memo, kept on the first code. */
+  add(coder: string, unitIndex: number, codes: readonly number[], memo: string, line: number): void {
+    const { builder, memos } = this.builderOf(coder);
+    if (codes.length === 0) builder.add(unitIndex, -1, line);
+    for (const codeIndex of codes) builder.add(unitIndex, codeIndex, line);
+    if (memo !== '') memos.set(packKey(unitIndex, codes[0] ?? -1), memo);
+  }
+}
+type CodeColumn = { column: number; codeIndex: number };
+
+/** The columns of a file (−1 where absent) and its layout. */
+interface HeaderColumns {
+  layout: Layout;
+  unit: number;
+  code: number;
+  memo: number;
+  coder: number;
+  none: number;
+}
+
+/** A code id's index: a short list is searched faster by comparing strings than by hashing each id. */
+function codeFinder(
+  codebook: CodebookModel,
+  discover: ((id: string) => number) | undefined,
+): (id: string) => number {
+  const shortList = codebook.codes.length <= 32 ? codebook.codes.map((code) => code.id) : undefined;
+  return (id) => {
+    if (shortList) {
+      for (let index = 0; index < shortList.length; index++) if (shortList[index] === id) return index;
+    } else {
+      const code = codebook.codeById.get(id);
+      if (code !== undefined) return code.index;
+    }
+    return discover ? discover(id) : -1;
+  };
+}
+
+/** The layout (given, or told from the header) and where each known column is. */
+function readHeader(header: readonly string[], given: Layout | undefined, shownAs: string): HeaderColumns {
+  const lower = header.map((column) => column.toLowerCase());
+  const layout = given ?? detectLayout(header);
+  if (layout === undefined) {
+    throw new InputError(
+      `cannot tell the layout of this file: it has no "unit_id" column; the columns are ${listOf(header)}`,
+      {
+        location: { file: shownAs, line: 1 },
+        hint: 'a long file has the columns unit_id,code[,memo] (and coder, for several coders); a wide file or coding sheet has unit_id and one column per code.',
+      },
+    );
+  }
+  const columns: HeaderColumns = {
+    layout,
+    unit: lower.indexOf('unit_id'),
+    code: layout === 'long' ? lower.indexOf('code') : -1,
+    memo: lower.indexOf('memo'),
+    coder: lower.indexOf('coder'),
+    none: layout === 'long' ? -1 : lower.indexOf('none'),
+  };
+  if (columns.unit < 0) {
+    throw new InputError(`no "unit_id" column; the columns are ${listOf(header)}`, {
+      location: { file: shownAs, line: 1 },
+    });
+  }
+  if (layout === 'long' && columns.code < 0) {
+    throw new InputError(`a long file needs a "code" column; the columns are ${listOf(header)}`, {
+      location: { file: shownAs, line: 1 },
+      hint: 'use --layout wide for a file with one column per code.',
+    });
+  }
+  return columns;
+}
+
+/** The code columns of a wide file or coding sheet; every other column must be a known one. */
+function wideCodeColumns(
+  header: readonly string[],
+  codeIndexOf: (id: string) => number,
+  codeIds: () => string[],
+  shownAs: string,
+): CodeColumn[] {
+  const headerFindings: Finding[] = [];
+  const codeColumns: CodeColumn[] = [];
+  for (const [column, name] of header.entries()) {
+    if ((sheetColumns as readonly string[]).includes(name.toLowerCase()) || name === '') continue;
+    const id = codeOfHeader(name);
+    const codeIndex = codeIndexOf(id);
+    if (codeIndex < 0) {
+      headerFindings.push({
+        code: 'UNKNOWN_CODE_COLUMN',
+        severity: 'error',
+        file: shownAs,
+        line: 1,
+        message: `column "${name}" is neither a code of the codebook nor a known column${didYouMean(id, codeIds())}`,
+      });
+    } else codeColumns.push({ column, codeIndex });
+  }
+  if (headerFindings.length > 0) {
+    throw new InputError('the header names codes the codebook does not have', {
+      findings: headerFindings,
+      hint: `the codes are ${codeIds().join(', ')}; other columns allowed: ${sheetColumns.join(', ')}.`,
+    });
+  }
+  return codeColumns;
+}
+
+/** The codes a row of a wide file marks, and whether any cell was filled in; or what is wrong. */
+function readWideRow(
+  fields: readonly string[],
+  codeColumns: readonly CodeColumn[],
+  noneColumn: number,
+  codebook: CodebookModel,
+): { marked: number[]; reviewed: boolean } | { message: string; code: string } {
+  let reviewed = false;
+  const marked: number[] = [];
+  for (const { column, codeIndex } of codeColumns) {
+    const cell = fields[column]!;
+    const mark = readMark(cell);
+    if (mark === undefined)
+      return {
+        message: `"${cell}" in column ${codebook.codes[codeIndex]?.id ?? codeIndex} is not a mark: use 1, x, yes or true for "applies" and 0, no, false or nothing for "does not"`,
+        code: 'BAD_MARK',
+      };
+    if (cell.trim() !== '') reviewed = true;
+    if (mark) marked.push(codeIndex);
+  }
+  if (noneColumn < 0) return { marked, reviewed };
+  const cell = fields[noneColumn]!;
+  const none = readMark(cell);
+  if (none === undefined) return { message: `"${cell}" in column none is not a mark`, code: 'BAD_MARK' };
+  if (cell.trim() !== '') reviewed = true;
+  if (none && marked.length > 0)
+    return {
+      message: `the unit is marked "none" and also ${marked.map((index) => codebook.codes[index]?.id ?? index).join(', ')}: choose one`,
+      code: 'CONTRADICTION',
+    };
+  return { marked, reviewed };
+}
+
+/** Why a unit id is unknown: the units its document has, or the document id it may have meant. */
+function unknownUnitMessage(id: string, documents: ReadonlyMap<string, number>): string {
+  const separator = id.lastIndexOf(':');
+  const document = separator > 0 ? id.slice(0, separator) : id;
+  const count = documents.get(document);
+  let hint = '';
+  if (count !== undefined) hint = ` (document ${document} has units ${document}:1 to ${document}:${count})`;
+  else {
+    const suggestion = didYouMean(document, documents.keys());
+    if (suggestion !== '') hint = ` (no document "${document}"${suggestion})`;
+  }
+  return `unknown unit id "${id}"${hint}`;
+}
+
+/**
+ * Each coder's codings, built from the rows read, with what only the whole file shows: a coder
+ * name that is not allowed, duplicate rows, contradictions, two codes of an exclusive category.
+ */
+function buildCoders(
+  builders: ReadonlyMap<string, CoderBuilder>,
+  context: {
+    codebook: CodebookModel;
+    units: UnitIndex;
+    shownAs: string;
+    coderColumn: boolean;
+    problem: (line: number, message: string, code: string) => void;
+    findings: Finding[];
+  },
+): Map<string, CoderCodings> {
+  const { codebook, units, problem } = context;
   const byCoder = new Map<string, CoderCodings>();
   for (const [coder, { builder, memos }] of builders) {
     // A name from a coder column is printed and may become a file name: the rule of every coder
     // name. Checked once per coder here, after the rows, whichever reader took them.
-    const wrongName = coderColumn >= 0 ? coderNameProblem(coder) : undefined;
+    const wrongName = context.coderColumn ? coderNameProblem(coder) : undefined;
     if (wrongName !== undefined) {
       const first = builder.firstLine() ?? 1;
       problem(first, `"${coder}" in the coder column cannot be a coder name: ${wrongName}`, 'BAD_CODER');
       continue;
     }
     const { codings, duplicates, contradictions } = builder.build();
-    const who = builders.size > 1 || coderColumn >= 0 ? ` (coder ${coder})` : '';
+    const who = builders.size > 1 || context.coderColumn ? ` (coder ${coder})` : '';
     for (const duplicate of duplicates) {
       const { unitIndex, codeIndex } = unpackKey(duplicate.key);
       const what =
@@ -357,13 +419,12 @@ export async function readCodings(options: ReadCodingsOptions): Promise<ReadCodi
         'CONTRADICTION',
       );
     }
-    findings.push(...exclusivityFindings(codings, codebook, units, builder, shownAs));
+    context.findings.push(...exclusivityFindings(codings, codebook, units, builder, context.shownAs));
     // The rows' lines were kept for these reports only: free them before the next coder's build.
     builder.release();
     byCoder.set(coder, { codings, memos });
   }
-  const own = byCoder.get(options.coder) ?? { codings: Codings.empty(), memos: new Map<number, string>() };
-  return { ...own, byCoder, layout, rows, findings: findings.slice(0, maxFindings) };
+  return byCoder;
 }
 
 /** Number of units per document id (the highest unit number, for messages). */
@@ -429,91 +490,4 @@ function lineOf(builder: CodingsBuilder | undefined, unitIndex: number): { line?
   if (!builder) return {};
   const lines = builder.linesOfUnit(unitIndex);
   return lines.length > 0 ? { line: lines[0]! } : {};
-}
-
-/** Where a coder's files live in a workspace. */
-export function coderFiles(annotationsFolder: string, coder: string): { csv: string; meta: string } {
-  return {
-    csv: path.join(annotationsFolder, `${coder}.csv`),
-    meta: path.join(annotationsFolder, `${coder}.meta.json`),
-  };
-}
-
-/** The stored long CSV of a coder, line by line: units in corpus order, codes in codebook order, memos kept. */
-export function* storedAnnotationLines(
-  codings: Codings,
-  memos: ReadonlyMap<number, string>,
-  units: UnitIndex,
-  codebook: CodebookModel,
-): Generator<string> {
-  yield csvLine(storedAnnotationsHeader);
-  for (let position = 0; position < codings.size; position++) {
-    const unitIndex = codings.units[position]!;
-    const unitId = units.idAt(unitIndex);
-    const codes = codings.codesAt(position);
-    if (codes.length === 0) {
-      yield csvLine([unitId, '', memos.get(packKey(unitIndex, -1)) ?? '']);
-      continue;
-    }
-    for (const codeIndex of codes) {
-      yield csvLine([unitId, codebook.codes[codeIndex]!.id, memos.get(packKey(unitIndex, codeIndex)) ?? '']);
-    }
-  }
-}
-
-export function metaText(meta: Omit<AnnotationsMeta, 'format' | 'version'>): string {
-  const full: AnnotationsMeta = { format: 'coding-annotations', version: annotationsFormatVersion, ...meta };
-  return `${JSON.stringify(full, null, 2)}\n`;
-}
-
-/** Read a coder's sidecar metadata; undefined when there is none. */
-export async function readMeta(file: string, shownAs: string): Promise<AnnotationsMeta | undefined> {
-  if (!(await exists(file))) return undefined;
-  let data: unknown;
-  try {
-    data = JSON.parse(await fs.readFile(file, 'utf8'));
-  } catch (error) {
-    throw new InputError('the file is not valid JSON', { location: { file: shownAs }, cause: error });
-  }
-  const version = (data as { version?: unknown }).version;
-  if (version !== annotationsFormatVersion) {
-    throw new InputError(
-      `unknown annotations format version: expected ${annotationsFormatVersion}, received ${String(version)}`,
-      { location: { file: shownAs } },
-    );
-  }
-  const result = annotationsMetaSchema.safeParse(data);
-  if (!result.success)
-    throw new InputError(`the file is malformed: ${result.error.issues[0]?.message}`, {
-      location: { file: shownAs },
-    });
-  return result.data;
-}
-
-/** Write a coder's stored files as members of a batch of atomic writes (streamed: a million units never form one string). */
-export async function addCoderFiles(
-  batch: AtomicBatch,
-  files: { csv: string; meta: string },
-  content: {
-    codings: Codings;
-    memos: ReadonlyMap<number, string>;
-    units: UnitIndex;
-    codebook: CodebookModel;
-    coder: string;
-    codebookFile: string;
-  },
-): Promise<void> {
-  const output = await batch.stream(files.csv);
-  for (const line of storedAnnotationLines(content.codings, content.memos, content.units, content.codebook))
-    await output.write(line);
-  batch.add(
-    files.meta,
-    metaText({
-      coder: content.coder,
-      codebook: content.codebookFile,
-      codebook_hash: content.codebook.hash,
-      units_reviewed: content.codings.size,
-      codings: content.codings.pairs,
-    }),
-  );
 }

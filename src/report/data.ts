@@ -1,12 +1,12 @@
 /** Everything `coding report` shows, gathered once: the input of the CSV files and of report.html. */
 
+import type { ExemplarRow } from '../core/exemplars.js';
 import type { MachinePrimary } from '../core/machine-primary.js';
 import type { ReliabilityReport } from '../core/reliability.js';
 import type {
   ActorTableRow,
   CooccurrenceRow,
   CrossTable,
-  ExemplarRow,
   FrequencyRow,
   TriangulationRow,
 } from '../core/themes.js';

@@ -3,12 +3,13 @@
  * (`renderTable`), as Markdown or as LaTeX (`paper-table.ts`). `coding report` writes the LaTeX
  * ones beside the CSV files.
  */
+
+import type { ExemplarRow } from '../core/exemplars.js';
 import { cautionText } from '../core/gates.js';
 import type {
   ActorTableRow,
   CooccurrenceRow,
   CrossTable,
-  ExemplarRow,
   FrequencyRow,
   TriangulationRow,
 } from '../core/themes.js';

@@ -1,11 +1,11 @@
 /** Theme tables as CSV (stable columns, shares to 4 decimals) and as terminal tables. */
 
+import type { ExemplarRow } from '../core/exemplars.js';
 import { cautionText, type GateResult } from '../core/gates.js';
 import type {
   ActorTableRow,
   CooccurrenceRow,
   CrossTable,
-  ExemplarRow,
   FrequencyRow,
   TriangulationRow,
 } from '../core/themes.js';

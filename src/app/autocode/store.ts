@@ -12,8 +12,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Codings } from '../../core/codings.js';
 import { UsageError } from '../../errors.js';
-import { addCoderFiles, coderFiles, metaText, storedAnnotationLines } from '../../io/annotations.js';
 import { AtomicBatch, backupPath, exists } from '../../io/atomic.js';
+import { addCoderFiles, coderFiles, metaText, storedAnnotationLines } from '../../io/coder-files.js';
 import { refuseWhileCoding, sessionFiles } from '../../io/journal.js';
 import { checkCoderName, relativeTo, type Study } from '../study.js';
 

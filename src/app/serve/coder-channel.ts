@@ -17,7 +17,8 @@ import { keyAction } from '../../core/code-view.js';
 import type { CodebookModel } from '../../core/codebook.js';
 import { visibleText } from '../../core/visible-text.js';
 import { CodingError, InputError } from '../../errors.js';
-import type { FoldResult, OpenedCodeSession, UnitView } from '../code-session.js';
+import type { OpenedCodeSession, UnitView } from '../code-session.js';
+import type { FoldResult } from '../journal-fold.js';
 
 /** A command as the page sends it: codes by id, not by index. */
 export type PageCommand =

@@ -7,7 +7,8 @@
 import os from 'node:os';
 import chalk from 'chalk';
 import type { Command } from 'commander';
-import { type FoldResult, type OpenedCodeSession, openCodeSession } from '../../app/code-session.js';
+import { type OpenedCodeSession, openCodeSession } from '../../app/code-session.js';
+import type { FoldResult } from '../../app/journal-fold.js';
 import { InputError } from '../../errors.js';
 import { runLines } from '../code/lines.js';
 import { type Ending, type Stopper, scopeLabel } from '../code/session-model.js';

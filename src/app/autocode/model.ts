@@ -91,27 +91,17 @@ function formatProbability(value: number): string {
   return value.toFixed(6);
 }
 
-export async function autocodeModel(options: ModelCoderOptions): Promise<ModelCoderResult> {
-  const study = await openStudy(options);
-  await checkMachineCoder(study, options.coder, 'model');
-  const { codings, source } = await trainingCodings(study, options);
-  if (codings.size < 2 * options.folds)
-    throw new InputError(
-      `the model needs at least ${2 * options.folds} coded units to learn from with ${options.folds} folds; ${source} cover ${codings.size}`,
-      { hint: 'code more units first (coding sample, coding code), or lower --folds.' },
-    );
-  const settings: ModelOptions = {
-    ...defaultModelOptions,
-    folds: options.folds,
-    seed: options.seed,
-    logistic: { ...defaultModelOptions.logistic, inverseRegularisation: options.regularisation },
-  };
-  const codeCount = study.codebook.codes.length;
-  const positionOfUnit = new Int32Array(study.units.size).fill(-1);
-  for (let position = 0; position < codings.size; position++)
-    positionOfUnit[codings.units[position]!] = position;
+function kappaText(value: number | null): string {
+  return value === null ? '' : value.toFixed(4);
+}
 
-  // First pass: the terms of the units people coded.
+/** The first pass over the corpus: the terms of the units people coded, and their codes as labels. */
+async function readTrainingData(
+  study: Study,
+  codings: Codings,
+  positionOfUnit: Int32Array,
+): Promise<TrainingData> {
+  const codeCount = study.codebook.codes.length;
   const data: TrainingData = {
     terms: new Array<string[]>(codings.size),
     labels: Array.from({ length: codeCount }, () => new Uint8Array(codings.size)),
@@ -128,42 +118,75 @@ export async function autocodeModel(options: ModelCoderOptions): Promise<ModelCo
     // The rest of the corpus is read in the second pass anyway.
     if (++found === codings.size) break;
   }
+  return data;
+}
 
-  const groups = exclusiveGroups(study.codebook);
-  const fold = assignFolds(codings.size, settings.folds, settings.seed);
+/**
+ * Cross-fitting at each fraction of the training units (the learning curve); the probabilities at
+ * the full fraction code the people's units, and their agreement with people is the coder's figure.
+ */
+function crossFitted(
+  data: TrainingData,
+  context: {
+    study: Study;
+    fold: Int32Array;
+    settings: ModelOptions;
+    groups: ReturnType<typeof exclusiveGroups>;
+  },
+): {
+  learningCurve: LearningCurvePoint[];
+  probabilities: Float64Array;
+  agreement: ReturnType<typeof agreement>;
+} {
+  const { study, fold, settings, groups } = context;
+  const codeCount = study.codebook.codes.length;
+  const units = data.terms.length;
   const allCodes = study.codebook.codes.map((code) => code.index);
-  const learningCurve: LearningCurvePoint[] = [];
-  let crossFitted: Float64Array | undefined;
-  for (const fraction of settings.learningCurve) {
-    const probabilities = crossFit(data, fold, settings, fraction);
-    const chosen = Array.from({ length: codings.size }, (_, unit) =>
+  const choose = (probabilities: Float64Array): number[][] =>
+    Array.from({ length: units }, (_, unit) =>
       chooseCodes(probabilities.subarray(unit * codeCount, (unit + 1) * codeCount), groups),
     );
-    const result = agreement(data, chosen, study.codebook, allCodes);
+  const learningCurve: LearningCurvePoint[] = [];
+  let full: Float64Array | undefined;
+  for (const fraction of settings.learningCurve) {
+    const probabilities = crossFit(data, fold, settings, fraction);
+    const result = agreement(data, choose(probabilities), study.codebook, allCodes);
     learningCurve.push({
-      trainingUnits: Math.round((fraction * codings.size * (settings.folds - 1)) / settings.folds),
+      trainingUnits: Math.round((fraction * units * (settings.folds - 1)) / settings.folds),
       pooledKappa: result.pooledKappa,
       codes: result.codes.map((row) => ({ code: row.code, kappa: row.kappa })),
     });
-    if (fraction === 1) crossFitted = probabilities;
+    if (fraction === 1) full = probabilities;
   }
-  crossFitted ??= crossFit(data, fold, settings, 1);
-  const finalAgreement = agreement(
-    data,
-    Array.from({ length: codings.size }, (_, unit) =>
-      chooseCodes(crossFitted!.subarray(unit * codeCount, (unit + 1) * codeCount), groups),
-    ),
-    study.codebook,
-    allCodes,
-  );
+  full ??= crossFit(data, fold, settings, 1);
+  return {
+    learningCurve,
+    probabilities: full,
+    agreement: agreement(data, choose(full), study.codebook, allCodes),
+  };
+}
 
-  // Second pass: the model on every coded unit codes the others.
-  const everything = trainModel(
-    data,
-    Array.from({ length: codings.size }, (_, index) => index),
-    settings,
-  );
-  const predictor = new Predictor(everything);
+/**
+ * The second pass: every unit's codes — people's units from their cross-fitted probabilities, the
+ * others from the model trained on all of them — with a memo saying which, and every probability.
+ */
+async function codeEveryUnit(
+  study: Study,
+  context: {
+    positionOfUnit: Int32Array;
+    crossFitted: Float64Array;
+    predictor: Predictor;
+    fold: ArrayLike<number>;
+    groups: ReturnType<typeof exclusiveGroups>;
+  },
+): Promise<{
+  codings: Codings;
+  memos: Map<number, string>;
+  probabilities: Float32Array;
+  codedByFullModel: number;
+}> {
+  const { positionOfUnit, crossFitted, predictor, fold, groups } = context;
+  const codeCount = study.codebook.codes.length;
   const probabilities = new Float32Array(study.units.size * codeCount);
   const keys: number[] = [];
   const memos = new Map<number, string>();
@@ -194,64 +217,147 @@ export async function autocodeModel(options: ModelCoderOptions): Promise<ModelCo
       memos.set(key, shared);
     }
   }
-  const machineCodings = CodingsClass.fromSortedKeys(Float64Array.from(keys));
-  const codeIds = study.codebook.codes.map((code) => code.id);
-  function* probabilityLines(): Generator<string> {
-    yield csvLine(['unit_id', 'fold', ...codeIds]);
-    for (let unitIndex = 0; unitIndex < study.units.size; unitIndex++) {
-      const position = positionOfUnit[unitIndex]!;
-      const cells = [study.units.idAt(unitIndex), position >= 0 ? String(fold[position]! + 1) : ''];
-      for (let code = 0; code < codeCount; code++)
-        cells.push(formatProbability(probabilities[unitIndex * codeCount + code]!));
-      yield csvLine(cells);
-    }
+  return {
+    codings: CodingsClass.fromSortedKeys(Float64Array.from(keys)),
+    memos,
+    probabilities,
+    codedByFullModel,
+  };
+}
+
+/** `NAME.probabilities.csv`: every unit's probability of every code, and the fold that held it out. */
+function* probabilityLines(
+  study: Study,
+  positionOfUnit: Int32Array,
+  fold: ArrayLike<number>,
+  probabilities: Float32Array,
+): Generator<string> {
+  const codeCount = study.codebook.codes.length;
+  yield csvLine(['unit_id', 'fold', ...study.codebook.codes.map((code) => code.id)]);
+  for (let unitIndex = 0; unitIndex < study.units.size; unitIndex++) {
+    const position = positionOfUnit[unitIndex]!;
+    const cells = [study.units.idAt(unitIndex), position >= 0 ? String(fold[position]! + 1) : ''];
+    for (let code = 0; code < codeCount; code++)
+      cells.push(formatProbability(probabilities[unitIndex * codeCount + code]!));
+    yield csvLine(cells);
   }
-  const curveLines = [csvLine(['training_units', 'code', 'kappa'])];
+}
+
+/** `NAME.learning-curve.csv`: κ per code and pooled at each number of training units. */
+function learningCurveText(learningCurve: readonly LearningCurvePoint[]): string {
+  const lines = [csvLine(['training_units', 'code', 'kappa'])];
   for (const point of learningCurve) {
-    curveLines.push(csvLine([String(point.trainingUnits), '(pooled)', kappaText(point.pooledKappa)]));
+    lines.push(csvLine([String(point.trainingUnits), '(pooled)', kappaText(point.pooledKappa)]));
     for (const row of point.codes)
-      curveLines.push(csvLine([String(point.trainingUnits), row.code, kappaText(row.kappa)]));
+      lines.push(csvLine([String(point.trainingUnits), row.code, kappaText(row.kappa)]));
   }
+  return lines.join('');
+}
+
+/** What `annotations/NAME.autocode.json` records of a model coder: its settings, data and agreement. */
+function modelRecord(
+  study: Study,
+  options: ModelCoderOptions,
+  fit: {
+    settings: ModelOptions;
+    source: string;
+    trainingUnits: number;
+    vocabulary: number;
+    codedByFullModel: number;
+    learningCurve: readonly LearningCurvePoint[];
+    agreement: ReturnType<typeof agreement>;
+  },
+): Record<string, unknown> {
+  return {
+    coder: options.coder,
+    method: 'model',
+    codebook: study.codebookFile,
+    codebook_hash: study.codebook.hash,
+    parameters: {
+      classifier: 'L2-regularised logistic regression per code, truncated Newton to |gradient| < 1e-10',
+      features: 'tf-idf (smooth idf, L2 norm) of case-folded Intl.Segmenter words and adjacent word pairs',
+      min_document_frequency: fit.settings.minDocumentFrequency,
+      max_terms: fit.settings.maxTerms,
+      C: options.regularisation,
+      folds: fit.settings.folds,
+      seed: fit.settings.seed,
+      threshold: 0.5,
+    },
+    trained_on: fit.source,
+    training_units: fit.trainingUnits,
+    vocabulary: fit.vocabulary,
+    units: study.units.size,
+    coded_by_full_model: fit.codedByFullModel,
+    cross_fitted: {
+      pooled_kappa: fit.agreement.pooledKappa,
+      codes: fit.agreement.codes.map((row) => ({ code: row.code, kappa: row.kappa, table: row.table })),
+    },
+    learning_curve: fit.learningCurve.map((point) => ({
+      training_units: point.trainingUnits,
+      pooled_kappa: point.pooledKappa,
+    })),
+    files: {
+      probabilities: `${options.coder}.probabilities.csv`,
+      learning_curve: `${options.coder}.learning-curve.csv`,
+    },
+  };
+}
+
+export async function autocodeModel(options: ModelCoderOptions): Promise<ModelCoderResult> {
+  const study = await openStudy(options);
+  await checkMachineCoder(study, options.coder, 'model');
+  const { codings, source } = await trainingCodings(study, options);
+  if (codings.size < 2 * options.folds)
+    throw new InputError(
+      `the model needs at least ${2 * options.folds} coded units to learn from with ${options.folds} folds; ${source} cover ${codings.size}`,
+      { hint: 'code more units first (coding sample, coding code), or lower --folds.' },
+    );
+  const settings: ModelOptions = {
+    ...defaultModelOptions,
+    folds: options.folds,
+    seed: options.seed,
+    logistic: { ...defaultModelOptions.logistic, inverseRegularisation: options.regularisation },
+  };
+  const positionOfUnit = new Int32Array(study.units.size).fill(-1);
+  for (let position = 0; position < codings.size; position++)
+    positionOfUnit[codings.units[position]!] = position;
+
+  const data = await readTrainingData(study, codings, positionOfUnit);
+  const groups = exclusiveGroups(study.codebook);
+  const fold = assignFolds(codings.size, settings.folds, settings.seed);
+  const fitted = crossFitted(data, { study, fold, settings, groups });
+  const everything = trainModel(
+    data,
+    Array.from({ length: codings.size }, (_, index) => index),
+    settings,
+  );
+  const coded = await codeEveryUnit(study, {
+    positionOfUnit,
+    crossFitted: fitted.probabilities,
+    predictor: new Predictor(everything),
+    fold,
+    groups,
+  });
+  const { learningCurve, agreement: finalAgreement } = fitted;
   const backup = await (options.sink ?? writeMachineCoder)(study, {
     coder: options.coder,
-    codings: machineCodings,
-    memos,
-    record: {
-      coder: options.coder,
-      method: 'model',
-      codebook: study.codebookFile,
-      codebook_hash: study.codebook.hash,
-      parameters: {
-        classifier: 'L2-regularised logistic regression per code, truncated Newton to |gradient| < 1e-10',
-        features: 'tf-idf (smooth idf, L2 norm) of case-folded Intl.Segmenter words and adjacent word pairs',
-        min_document_frequency: settings.minDocumentFrequency,
-        max_terms: settings.maxTerms,
-        C: options.regularisation,
-        folds: settings.folds,
-        seed: settings.seed,
-        threshold: 0.5,
-      },
-      trained_on: source,
-      training_units: codings.size,
+    codings: coded.codings,
+    memos: coded.memos,
+    record: modelRecord(study, options, {
+      settings,
+      source,
+      trainingUnits: codings.size,
       vocabulary: everything.vocabulary.terms.length,
-      units: study.units.size,
-      coded_by_full_model: codedByFullModel,
-      cross_fitted: {
-        pooled_kappa: finalAgreement.pooledKappa,
-        codes: finalAgreement.codes.map((row) => ({ code: row.code, kappa: row.kappa, table: row.table })),
-      },
-      learning_curve: learningCurve.map((point) => ({
-        training_units: point.trainingUnits,
-        pooled_kappa: point.pooledKappa,
-      })),
-      files: {
-        probabilities: `${options.coder}.probabilities.csv`,
-        learning_curve: `${options.coder}.learning-curve.csv`,
-      },
-    },
+      codedByFullModel: coded.codedByFullModel,
+      learningCurve,
+      agreement: finalAgreement,
+    }),
     sideFiles: new Map<string, string | Iterable<string>>([
-      [`${options.coder}.probabilities.csv`, probabilityLines()],
-      [`${options.coder}.learning-curve.csv`, curveLines.join('')],
+      [
+        `${options.coder}.probabilities.csv`,
+        probabilityLines(study, positionOfUnit, fold, coded.probabilities),
+      ],
+      [`${options.coder}.learning-curve.csv`, learningCurveText(learningCurve)],
     ]),
   });
   return {
@@ -263,13 +369,9 @@ export async function autocodeModel(options: ModelCoderOptions): Promise<ModelCo
     backup,
     trainedOn: source,
     trainingUnits: codings.size,
-    codedByFullModel,
+    codedByFullModel: coded.codedByFullModel,
     vocabulary: everything.vocabulary.terms.length,
     crossFitted: { pooledKappa: finalAgreement.pooledKappa, codes: finalAgreement.codes },
     learningCurve,
   };
-}
-
-function kappaText(value: number | null): string {
-  return value === null ? '' : value.toFixed(4);
 }

@@ -1,5 +1,6 @@
 /** What `coding autocode --method llm` prints (a module of its own: src/cli/commands holds one file per command). */
 import type { LlmCoderResult, LlmDryRun } from '../app/autocode/llm.js';
+import { agreementJson } from '../app/autocode/llm-agreement.js';
 import { count, renderTable, visibleBlock, visibleLine, writeErr, writeOut } from './output.js';
 
 function fixed(value: number | null): string {
@@ -58,17 +59,7 @@ function resultJson(result: LlmCoderResult): unknown {
       coded_units: run.codedUnits,
       failed_units: run.failedUnits,
       codes: run.perCode,
-      agreement: run.agreement.map((row) => ({
-        human: row.human,
-        n: row.n,
-        pooled_kappa: row.pooledKappa,
-        codes: row.codes.map((code) => ({
-          code: code.code,
-          kappa: code.kappa,
-          ci_low: code.ciLow,
-          ci_high: code.ciHigh,
-        })),
-      })),
+      agreement: run.agreement.map(agreementJson),
     })),
     failures: result.failures.map((failure) => ({
       unit_id: failure.unitId,

@@ -6,23 +6,14 @@
  */
 import type { Finding, Location } from '../errors.js';
 import type { DocumentRecord } from '../schema/corpus.js';
+import { textFields } from '../schema/fields.js';
 import { countControlCharacters } from './visible-text.js';
 
 /** What `countControlCharacters` counts, one character at a time. */
 const control = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
 
 /** The standard fields looked at, in the order they are reported. */
-const checkedFields = [
-  'id',
-  'title',
-  'actor',
-  'source',
-  'genre',
-  'date',
-  'language',
-  'url',
-  'accessed',
-] as const;
+const checkedFields = ['id', ...textFields] as const;
 
 export interface ControlCharactersFound {
   count: number;

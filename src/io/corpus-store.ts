@@ -21,6 +21,7 @@ import {
   type UnitRecord,
   unitsHeader,
 } from '../schema/corpus.js';
+import { textFields } from '../schema/fields.js';
 import { exists } from './atomic.js';
 import { Utf8Chunks } from './utf8-chunks.js';
 
@@ -156,16 +157,6 @@ async function* lines(file: string): AsyncGenerator<{ text: string; line: number
   }
 }
 
-const optionalTextFields = [
-  'title',
-  'actor',
-  'source',
-  'genre',
-  'date',
-  'language',
-  'url',
-  'accessed',
-] as const;
 const recordKeys = new Set<string>(documentRecordSchema.keyof().options);
 
 /**
@@ -182,7 +173,7 @@ function looksLikeDocumentRecord(data: unknown): data is DocumentRecord {
   if (!(unitKinds as readonly unknown[]).includes(record['unit'])) return false;
   if (record['role'] !== undefined && record['role'] !== 'primary' && record['role'] !== 'secondary')
     return false;
-  for (const field of optionalTextFields)
+  for (const field of textFields)
     if (record[field] !== undefined && typeof record[field] !== 'string') return false;
   const attributes = record['attributes'];
   if (attributes === null || typeof attributes !== 'object' || Array.isArray(attributes)) return false;

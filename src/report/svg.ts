@@ -233,6 +233,13 @@ export function svgChart(options: {
   );
 }
 
+/** Attributes as written in an element: numbers through `coordinate`, text escaped. */
+function svgAttributes(attributes: Record<string, string | number>): string {
+  return Object.entries(attributes)
+    .map(([name, value]) => ` ${name}="${typeof value === 'number' ? coordinate(value) : escapeHtml(value)}"`)
+    .join('');
+}
+
 /** An SVG <text> element; `attributes` are written as given (numbers through `coordinate`). */
 export function svgText(
   x: number,
@@ -241,9 +248,7 @@ export function svgText(
   attributes: Record<string, string | number> = {},
   tooltip?: string,
 ): string {
-  const extra = Object.entries(attributes)
-    .map(([name, value]) => ` ${name}="${typeof value === 'number' ? coordinate(value) : escapeHtml(value)}"`)
-    .join('');
+  const extra = svgAttributes(attributes);
   const title = tooltip !== undefined && tooltip !== text ? `<title>${escapeHtml(tooltip)}</title>` : '';
   return `<text x="${coordinate(x)}" y="${coordinate(y)}"${extra}>${title}${escapeHtml(text)}</text>`;
 }
@@ -257,9 +262,7 @@ export function svgRect(
   attributes: Record<string, string | number> = {},
   tooltip?: string,
 ): string {
-  const extra = Object.entries(attributes)
-    .map(([name, value]) => ` ${name}="${typeof value === 'number' ? coordinate(value) : escapeHtml(value)}"`)
-    .join('');
+  const extra = svgAttributes(attributes);
   const open = `<rect x="${coordinate(x)}" y="${coordinate(y)}" width="${coordinate(Math.max(0, width))}" height="${coordinate(Math.max(0, height))}"${extra}`;
   return tooltip === undefined ? `${open}/>` : `${open}><title>${escapeHtml(tooltip)}</title></rect>`;
 }
@@ -272,8 +275,6 @@ export function svgLine(
   y2: number,
   attributes: Record<string, string | number> = {},
 ): string {
-  const extra = Object.entries(attributes)
-    .map(([name, value]) => ` ${name}="${typeof value === 'number' ? coordinate(value) : escapeHtml(value)}"`)
-    .join('');
+  const extra = svgAttributes(attributes);
   return `<line x1="${coordinate(x1)}" y1="${coordinate(y1)}" x2="${coordinate(x2)}" y2="${coordinate(y2)}"${extra}/>`;
 }

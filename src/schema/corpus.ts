@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { unitKinds } from './config.js';
+import { textFields } from './fields.js';
 
 export const corpusFormatVersion = 1;
 
@@ -14,17 +15,7 @@ export const roles = ['primary', 'secondary'] as const;
 export type Role = (typeof roles)[number];
 
 /** Metadata fields with a meaning of their own; any other field is kept under `attributes`. */
-export const standardFields = [
-  'title',
-  'actor',
-  'source',
-  'genre',
-  'date',
-  'language',
-  'url',
-  'accessed',
-  'role',
-] as const;
+export const standardFields = [...textFields, 'role'] as const;
 export type StandardField = (typeof standardFields)[number];
 
 export const documentRecordSchema = z

@@ -15,6 +15,26 @@ export interface LlmAgreement {
   codes: Array<{ code: string; kappa: number | null; ciLow: number | null; ciHigh: number | null }>;
 }
 
+/** An agreement as the JSON outputs write it (the report's data, `coding autocode --format json`). */
+export function agreementJson(row: LlmAgreement): {
+  human: string;
+  n: number;
+  pooled_kappa: number | null;
+  codes: Array<{ code: string; kappa: number | null; ci_low: number | null; ci_high: number | null }>;
+} {
+  return {
+    human: row.human,
+    n: row.n,
+    pooled_kappa: row.pooledKappa,
+    codes: row.codes.map((code) => ({
+      code: code.code,
+      kappa: code.kappa,
+      ci_low: code.ciLow,
+      ci_high: code.ciHigh,
+    })),
+  };
+}
+
 /** The machine coder against every human coder (a coder without an autocode record) it shares units with. */
 export async function humanAgreement(
   study: Study,

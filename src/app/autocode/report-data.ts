@@ -2,7 +2,7 @@
 import fs from 'node:fs/promises';
 import type { MachineCoderReport } from '../../report/html/machine-coders.js';
 import { codersWithAnnotations, loadCoder, type Study } from '../study.js';
-import { humanAgreement, runStability } from './llm-agreement.js';
+import { agreementJson, humanAgreement, runStability } from './llm-agreement.js';
 import { machineCoderFiles, machineCoders } from './store.js';
 
 function flatten(value: unknown, prefix: string, into: Array<[string, string]>): void {
@@ -36,17 +36,7 @@ export async function machineCoderReports(study: Study): Promise<MachineCoderRep
     const provenance: Array<[string, string]> = [];
     flatten(record, '', provenance);
     const agreement = await humanAgreement(study, machine, (await load(machine))!.codings, load);
-    const comparisons: MachineCoderReport['comparisons'] = agreement.map((row) => ({
-      human: row.human,
-      n: row.n,
-      pooled_kappa: row.pooledKappa,
-      codes: row.codes.map((code) => ({
-        code: code.code,
-        kappa: code.kappa,
-        ci_low: code.ciLow,
-        ci_high: code.ciHigh,
-      })),
-    }));
+    const comparisons: MachineCoderReport['comparisons'] = agreement.map(agreementJson);
     reports.push({ coder: machine, method: String(record['method'] ?? ''), provenance, comparisons });
     if (record['method'] === 'llm' && typeof record['family'] === 'string' && Number(record['runs']) > 1)
       families.set(machine, record['family']);

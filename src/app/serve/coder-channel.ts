@@ -60,18 +60,8 @@ export interface PageCodebook {
   }>;
 }
 
-export interface PageUnit {
-  id: string;
-  document: string;
-  title: string;
-  actor: string;
-  date: string;
-  role: string;
-  genre: string;
-  before: string;
-  text: string;
-  after: string;
-}
+/** A unit as the page gets it: the session's view of it, with its ids named for the page. */
+export type PageUnit = Omit<UnitView, 'unitId' | 'docId'> & { id: string; document: string };
 
 /** What the page draws: the session's state (the coder's own codes only). */
 export interface PageState {

@@ -50,14 +50,17 @@ export function parquetColumnsOf(
       { name: 'doc_id', type: 'STRING', nullable: false },
       { name: 'coder', type: 'STRING', nullable: false },
       { name: 'code', type: 'STRING', nullable: true },
+      { name: 'basis', type: 'STRING', nullable: false },
     ];
-    return { columns, typed: (row) => [row[0]!, row[1]!, row[2]!, blankIsNull(row[3]!)] };
+    return { columns, typed: (row) => [row[0]!, row[1]!, row[2]!, blankIsNull(row[3]!), row[4]!] };
   }
   const dateAsDays = datesAreCalendarDates(table.documents ?? new Map());
-  const coderIndex = table.header.indexOf('coder');
+  // The columns: unit_id, doc_id, metadata, attributes, coder, basis, then the codes (0/1).
+  const firstCode = table.firstCodeColumn!;
   const columns = table.header.map((name, index): ParquetColumn => {
-    if (index < 2 || index === coderIndex) return { name, type: 'STRING', nullable: false };
-    if (index > coderIndex) return { name, type: 'INT32', nullable: false };
+    if (index < 2 || index === firstCode - 2 || index === firstCode - 1)
+      return { name, type: 'STRING', nullable: false };
+    if (index >= firstCode) return { name, type: 'INT32', nullable: false };
     if (name === 'date' && index < 2 + wideMetadataColumns.length && dateAsDays)
       return { name, type: 'DATE', nullable: true };
     return { name, type: 'STRING', nullable: true };

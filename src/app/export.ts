@@ -11,19 +11,25 @@ import { documentOfUnit } from './study.js';
 export const exportLayouts = ['long', 'wide'] as const;
 export type ExportLayout = (typeof exportLayouts)[number];
 
-export const longColumns = ['unit_id', 'doc_id', 'coder', 'code'] as const;
+export const longColumns = ['unit_id', 'doc_id', 'coder', 'code', 'basis'] as const;
 /** Document fields in the wide layout, before any user-defined attributes and the code columns. */
 export const wideMetadataColumns = ['actor', 'source', 'genre', 'date', 'role', 'language', 'title'] as const;
 
 export interface ExportTable {
   data: AnalysisData;
   header: string[];
+  /** Index of the first code column of the wide layout (the columns before it are text). */
+  firstCodeColumn?: number;
   rows(): Generator<Array<string | number>>;
   /** The wide layout's documents (metadata, no text), for typed exports. */
   documents?: ReadonlyMap<string, DocumentRecord>;
 }
 
-/** The long table: unit_id, doc_id, coder (`final` or the coder's name), code (empty: reviewed, no code). */
+/**
+ * The long table: unit_id, doc_id, coder (`final` or the coder's name), code (empty: reviewed, no
+ * code), basis (where the unit's final codes come from — `adjudicated`, `agreed`, `single`,
+ * `primary`, `other` or `machine` — or `coder` for one coder's codes).
+ */
 export function longTable(data: AnalysisData): ExportTable {
   const { codings, set } = data;
   return {
@@ -32,16 +38,17 @@ export function longTable(data: AnalysisData): ExportTable {
     *rows() {
       for (let position = 0; position < codings.size; position++) {
         const unitId = set.units.idAt(codings.units[position]!);
+        const basis = data.sources[position]!;
         const codes = codings.codesAt(position);
-        if (codes.length === 0) yield [unitId, documentOfUnit(unitId), data.coder, ''];
+        if (codes.length === 0) yield [unitId, documentOfUnit(unitId), data.coder, '', basis];
         for (const code of codes)
-          yield [unitId, documentOfUnit(unitId), data.coder, set.codebook.codes[code]!.id];
+          yield [unitId, documentOfUnit(unitId), data.coder, set.codebook.codes[code]!.id, basis];
       }
     },
   };
 }
 
-/** The wide table: one row per reviewed unit, the metadata of its document, a 0/1 column per code. */
+/** The wide table: one row per reviewed unit, the metadata of its document, coder and basis (as in the long table), a 0/1 column per code. */
 export async function wideTable(data: AnalysisData): Promise<ExportTable> {
   const { codings, set } = data;
   const documents = new Map<string, DocumentRecord>();
@@ -55,10 +62,12 @@ export async function wideTable(data: AnalysisData): Promise<ExportTable> {
     ...new Set([...documents.values()].flatMap((document) => Object.keys(document.attributes))),
   ].sort();
   const codeIds = set.codebook.codes.map((code) => code.id);
+  const textColumns = ['unit_id', 'doc_id', ...wideMetadataColumns, ...attributes, 'coder', 'basis'];
   return {
     data,
     documents,
-    header: ['unit_id', 'doc_id', ...wideMetadataColumns, ...attributes, 'coder', ...codeIds],
+    header: [...textColumns, ...codeIds],
+    firstCodeColumn: textColumns.length,
     *rows() {
       for (let position = 0; position < codings.size; position++) {
         const unitId = set.units.idAt(codings.units[position]!);
@@ -72,6 +81,7 @@ export async function wideTable(data: AnalysisData): Promise<ExportTable> {
           ...wideMetadataColumns.map((field) => document?.[field] ?? ''),
           ...attributes.map((name) => document?.attributes[name] ?? ''),
           data.coder,
+          data.sources[position]!,
           ...present,
         ];
       }

@@ -58,7 +58,7 @@ describe('coding export --format parquet', () => {
     expectSameValues(csv, parquet);
     expect(parquet.some((row) => row['code'] === null)).toBe(true);
     expect(parquet.some((row) => typeof row['code'] === 'string' && row['code'] !== '')).toBe(true);
-    for (const name of ['unit_id', 'doc_id', 'coder', 'code']) {
+    for (const name of ['unit_id', 'doc_id', 'coder', 'code', 'basis']) {
       expect(schemaOf(metadata, name).type).toBe('BYTE_ARRAY');
       expect(schemaOf(metadata, name).converted_type).toBe('UTF8');
     }
@@ -73,6 +73,9 @@ describe('coding export --format parquet', () => {
     expect(parquet[0]!['date']).toBeInstanceOf(Date);
     expect(schemaOf(metadata, 'trade.ntb')).toMatchObject({ type: 'INT32', repetition_type: 'REQUIRED' });
     expect(schemaOf(metadata, 'actor')).toMatchObject({ type: 'BYTE_ARRAY', converted_type: 'UTF8' });
+    // Where each unit's final codes come from: text, never null; the bundled study has adjudicated units.
+    expect(schemaOf(metadata, 'basis')).toMatchObject({ type: 'BYTE_ARRAY', repetition_type: 'REQUIRED' });
+    expect(new Set(parquet.map((row) => row['basis']))).toContain('adjudicated');
     // The bundled study's documents have attributes of their own (audience, note, …): columns too.
     expect(Object.keys(parquet[0]!)).toContain('note');
     expect(parquet.some((row) => row['audience'] === null)).toBe(true);

@@ -200,6 +200,12 @@ describe('coders.primary naming a machine coder', () => {
     }
     // The machine disagrees with people on some of their units, and loses there.
     expect(differing).toBeGreaterThan(5);
+    // The exports say the same, unit by unit, in their basis column.
+    const wide = await runCli(['export', '--layout', 'wide'], { cwd: study });
+    expect(wide.code, wide.stderr).toBe(0);
+    const exported = parse(wide.stdout, { columns: true }) as Array<Record<string, string>>;
+    expect(exported).toHaveLength(final.size);
+    for (const row of exported) expect(row['basis'], row['unit_id']).toBe(final.get(row['unit_id']!)!.source);
   });
 
   it('labels every theme table with the κ and n worked out from the annotation files', async () => {

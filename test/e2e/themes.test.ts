@@ -242,22 +242,42 @@ describe('coding themes and coding report: bad input', () => {
 describe('coding export', () => {
   it('writes the final codes long and wide', async () => {
     const long = await runCli(['export'], { cwd: workspace });
+    // basis: both coders gave the same codes (agreed), they disagreed and coder1 is primary
+    // (primary), or only coder1 reviewed the unit (single).
     expect(long.stdout.split('\n').slice(0, 5)).toEqual([
-      'unit_id,doc_id,coder,code',
-      'call:1,call,final,tone.positive',
-      'call:2,call,final,trade.tariffs',
-      'call:3,call,final,trade.ntb',
-      'call:4,call,final,',
+      'unit_id,doc_id,coder,code,basis',
+      'call:1,call,final,tone.positive,agreed',
+      'call:2,call,final,trade.tariffs,agreed',
+      'call:3,call,final,trade.ntb,agreed',
+      'call:4,call,final,,primary',
     ]);
     const wide = await runCli(['export', '--layout', 'wide'], { cwd: workspace });
     const lines = wide.stdout.trim().split('\n');
     expect(lines[0]).toBe(
-      'unit_id,doc_id,actor,source,genre,date,role,language,title,language_detected,coder,trade.ntb,trade.tariffs,tone.positive,tone.negative',
+      'unit_id,doc_id,actor,source,genre,date,role,language,title,language_detected,coder,basis,trade.ntb,trade.tariffs,tone.positive,tone.negative',
     );
     // coding init detects each document's language (segmentation.language: auto), and says it was detected.
     expect(lines[7]).toBe(
-      'presser:3,presser,Sheinbaum,,press conference,2026-01-27,primary,en,,true,final,0,1,0,1',
+      'presser:3,presser,Sheinbaum,,press conference,2026-01-27,primary,en,,true,final,agreed,0,1,0,1',
     );
     expect(lines).toHaveLength(13);
+    const basis = Object.fromEntries(lines.slice(1).map((line) => [line.split(',')[0], line.split(',')[11]]));
+    expect(basis).toEqual({
+      'call:1': 'agreed',
+      'call:2': 'agreed',
+      'call:3': 'agreed',
+      'call:4': 'primary',
+      'presser:1': 'agreed',
+      'presser:2': 'primary',
+      'presser:3': 'agreed',
+      'presser:4': 'single',
+      'wire:1': 'single',
+      'wire:2': 'single',
+      'wire:3': 'single',
+      'wire:4': 'single',
+    });
+    // One coder's codes: basis coder.
+    const one = await runCli(['export', '--coder', 'coder2'], { cwd: workspace });
+    expect(one.stdout.split('\n')[1]).toBe('call:1,call,coder2,tone.positive,coder');
   });
 });

@@ -29,9 +29,7 @@ import { readSample } from './sample.js';
 import { relativeTo } from './study.js';
 import { loadThemeData, type ThemeData } from './themes.js';
 
-// The pieces of the report live beside this file, by what they make; these stay importable from here.
-export { ByteChunks, maxDisagreementsInReport } from './report-reliability.js';
-export { maxDocumentsInReport } from './report-themes.js';
+// The pieces of the report live beside this file, by what they make (report-*.ts).
 
 export interface ReportOptions {
   cwd: string;

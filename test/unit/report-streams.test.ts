@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ByteChunks } from '../../src/app/report.js';
+import { ByteChunks } from '../../src/app/report-reliability.js';
 import { corpusPaths, serializeDocument, serializeUnit, unitsHeaderLine } from '../../src/io/corpus-store.js';
 import { unitsWithDocuments, wantedUnitsWithDocuments } from '../../src/io/corpus-walk.js';
 import type { DocumentRecord, UnitRecord } from '../../src/schema/corpus.js';

@@ -2,7 +2,13 @@ import chalk from 'chalk';
 import { type Command, Option } from 'commander';
 import { checkGate, computeReliability, headlineKappa } from '../../app/reliability.js';
 import type { GateResult } from '../../core/gates.js';
-import type { FigureSet, ReliabilityReport } from '../../core/reliability.js';
+import type {
+  CategoryReliability,
+  FigureSet,
+  MultiReliability,
+  OverallReliability,
+  ReliabilityReport,
+} from '../../core/reliability.js';
 import { overallDefinitions } from '../../core/reliability.js';
 import {
   type AlphaBootstrap,
@@ -120,159 +126,86 @@ function footnotes(items: Array<{ name: string; figures: FigureSet }>): string[]
   return lines;
 }
 
+/** The reliability report as text for a terminal: three or more coders, or a pair. */
 function renderTerminal(report: ReliabilityReport): string {
-  const out: string[] = [];
-  if (report.multi) {
-    const multi = report.multi;
-    out.push(
-      chalk.bold(
-        `${report.coders.length} coders (${report.coders.join(', ')}): ${report.n_units} units coded by two or more, ${report.units_not_shared} not by all`,
-      ),
-    );
-    const headline =
-      multi.fleiss_kappa_gwet === null || multi.fleiss_kappa_gwet === undefined
-        ? `undefined (${multi.reasons['fleiss_kappa_gwet']})`
-        : `${show(multi.fleiss_kappa_gwet)} ${chalk.dim(`[${landisKoch(multi.fleiss_kappa_gwet)}]`)}, ${intervalLabel(report, multi.n)} ${interval(multi.fleiss_kappa_gwet_ci_low, multi.fleiss_kappa_gwet_ci_high)}`;
-    out.push(`${chalk.bold(`overall Fleiss' κ (${multi.definition})`)} = ${headline}`);
-    out.push(
-      chalk.dim(
-        `  Fleiss' κ generalised to missing ratings (Gwet 2014) over the ${multi.n} units coded by two or more; Fleiss' κ on the ${multi.fleiss_n} units coded by all ${show(multi.fleiss_kappa)}`,
-      ),
-      `  Krippendorff's α ${show(multi.krippendorff_alpha)}, Gwet's AC1 ${show(multi.gwet_ac1)}`,
-      ...alphaBootstrapLine(
-        multi.krippendorff_alpha_bootstrap,
-        multi.reasons['krippendorff_alpha_bootstrap'],
-      ),
-      '',
-    );
-    out.push(
-      renderTable(
-        [
-          'code',
-          'n',
-          'Fleiss κ',
-          'SE',
-          'Fleiss κ (all coders)',
-          'Krippendorff α',
-          'Gwet AC1',
-          ...(report.gate ? ['verdict'] : []),
-        ],
-        multi.codes.map((code) => [
-          code.code,
-          code.n,
-          show(code.fleiss_kappa_gwet),
-          show(code.fleiss_kappa_gwet_se),
-          show(code.fleiss_kappa),
-          show(code.krippendorff_alpha),
-          show(code.gwet_ac1),
-          ...(report.gate ? [verdictText(code.gate)] : []),
-        ]),
-        { right: new Set([1, 2, 3, 4, 5, 6]) },
-      ),
-    );
-    const gated = gateLines(report, [
-      { name: 'overall', ...(multi.gate ? { gate: multi.gate } : {}) },
-      ...multi.codes.map((code) => ({ name: code.code, ...(code.gate ? { gate: code.gate } : {}) })),
-    ]);
-    if (gated.length > 0) out.push('', ...gated);
-    return `${out.join('\n')}\n`;
-  }
+  const lines = report.multi ? multiCoderLines(report, report.multi) : twoCoderLines(report);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Three or more coders: Fleiss' κ overall and per code, with α and AC1, then the gate. */
+function multiCoderLines(report: ReliabilityReport, multi: MultiReliability): string[] {
+  const out = [...multiCoderHeadline(report, multi), multiCoderTable(report, multi)];
+  const gated = gateLines(report, [
+    { name: 'overall', ...(multi.gate ? { gate: multi.gate } : {}) },
+    ...multi.codes.map((code) => ({ name: code.code, ...(code.gate ? { gate: code.gate } : {}) })),
+  ]);
+  if (gated.length > 0) out.push('', ...gated);
+  return out;
+}
+
+/** Who coded what, and the overall Fleiss' κ with its interval, α, AC1 and α's bootstrap. */
+function multiCoderHeadline(report: ReliabilityReport, multi: MultiReliability): string[] {
+  const headline =
+    multi.fleiss_kappa_gwet === null || multi.fleiss_kappa_gwet === undefined
+      ? `undefined (${multi.reasons['fleiss_kappa_gwet']})`
+      : `${show(multi.fleiss_kappa_gwet)} ${chalk.dim(`[${landisKoch(multi.fleiss_kappa_gwet)}]`)}, ${intervalLabel(report, multi.n)} ${interval(multi.fleiss_kappa_gwet_ci_low, multi.fleiss_kappa_gwet_ci_high)}`;
+  return [
+    chalk.bold(
+      `${report.coders.length} coders (${report.coders.join(', ')}): ${report.n_units} units coded by two or more, ${report.units_not_shared} not by all`,
+    ),
+    `${chalk.bold(`overall Fleiss' κ (${multi.definition})`)} = ${headline}`,
+    chalk.dim(
+      `  Fleiss' κ generalised to missing ratings (Gwet 2014) over the ${multi.n} units coded by two or more; Fleiss' κ on the ${multi.fleiss_n} units coded by all ${show(multi.fleiss_kappa)}`,
+    ),
+    `  Krippendorff's α ${show(multi.krippendorff_alpha)}, Gwet's AC1 ${show(multi.gwet_ac1)}`,
+    ...alphaBootstrapLine(multi.krippendorff_alpha_bootstrap, multi.reasons['krippendorff_alpha_bootstrap']),
+    '',
+  ];
+}
+
+/** The per-code table for three or more coders, with a verdict column under a gate. */
+function multiCoderTable(report: ReliabilityReport, multi: MultiReliability): string {
+  return renderTable(
+    [
+      'code',
+      'n',
+      'Fleiss κ',
+      'SE',
+      'Fleiss κ (all coders)',
+      'Krippendorff α',
+      'Gwet AC1',
+      ...(report.gate ? ['verdict'] : []),
+    ],
+    multi.codes.map((code) => [
+      code.code,
+      code.n,
+      show(code.fleiss_kappa_gwet),
+      show(code.fleiss_kappa_gwet_se),
+      show(code.fleiss_kappa),
+      show(code.krippendorff_alpha),
+      show(code.gwet_ac1),
+      ...(report.gate ? [verdictText(code.gate)] : []),
+    ]),
+    { right: new Set([1, 2, 3, 4, 5, 6]) },
+  );
+}
+
+/**
+ * Two coders: the overall κ, the per-code table, each exclusive category with its agreement table,
+ * the gate, the footnotes on undefined κ and the legend.
+ */
+function twoCoderLines(report: ReliabilityReport): string[] {
   const [coderA, coderB] = report.coders;
-  out.push(
+  const out: string[] = [
     chalk.bold(`${coderA} and ${coderB}: ${report.n_units} units coded by both`) +
       (report.units_not_shared > 0
         ? chalk.dim(` (${report.units_not_shared} coded by one only, left out)`)
         : ''),
-  );
-  const overall = report.overall;
-  if (overall) {
-    const kappa =
-      overall.kappa === null
-        ? `undefined (${overall.reasons['kappa']})`
-        : `${show(overall.kappa)} ${chalk.dim(`[${landisKoch(overall.kappa)}]`)}`;
-    const ci =
-      overall.ci_low !== null
-        ? `, ${intervalLabel(report, overall.n)} ${interval(overall.ci_low, overall.ci_high)}`
-        : '';
-    const boot =
-      overall.bootstrap_ci_low !== undefined
-        ? `, bootstrap 95 % CI ${interval(overall.bootstrap_ci_low, overall.bootstrap_ci_high)}`
-        : '';
-    const overallVerdict = overall.gate ? ` — gate: ${overall.gate.verdict}` : '';
-    out.push(`${chalk.bold('overall κ')} = ${kappa}${ci}${boot}${overallVerdict}`);
-    out.push(
-      chalk.dim(
-        `  ${overall.description}; observed agreement ${show(overall.observed_agreement)}, expected ${show(overall.expected_agreement)}`,
-      ),
-    );
-    if (overall.scott_pi !== null)
-      out.push(
-        `  π ${withInterval(overall.scott_pi, overall.scott_pi_ci_low, overall.scott_pi_ci_high)}, α ${withInterval(overall.krippendorff_alpha, overall.krippendorff_alpha_ci_low, overall.krippendorff_alpha_ci_high)}, AC1 ${withInterval(overall.gwet_ac1, overall.gwet_ac1_ci_low, overall.gwet_ac1_ci_high)}, BP ${withInterval(overall.brennan_prediger, overall.brennan_prediger_ci_low, overall.brennan_prediger_ci_high)}`,
-      );
-    out.push(
-      ...alphaBootstrapLine(
-        overall.krippendorff_alpha_bootstrap,
-        overall.reasons['krippendorff_alpha_bootstrap'],
-      ),
-    );
-  }
-  out.push('');
-  const hasBootstrap = report.bootstrap !== undefined;
-  const header = [
-    'code',
-    'n',
-    'yes/yes',
-    'A only',
-    'B only',
-    'p_o',
-    'κ',
-    `${rounded((report.interval?.level ?? 0.95) * 100, 0)} % CI (${report.interval?.method ?? 'z'})`,
-    ...(hasBootstrap ? ['bootstrap CI'] : []),
-    'π',
-    'α',
-    'AC1',
-    'PABAK',
-    'PI',
-    'BI',
-    ...(report.gate ? ['verdict'] : []),
   ];
-  out.push(
-    renderTable(
-      header,
-      report.codes.map((code) => [
-        code.code,
-        code.n,
-        code.table[0]![0]!,
-        code.table[0]![1]!,
-        code.table[1]![0]!,
-        show(code.observed_agreement),
-        show(code.kappa),
-        interval(code.ci_low, code.ci_high),
-        ...(hasBootstrap ? [interval(code.bootstrap_ci_low, code.bootstrap_ci_high)] : []),
-        show(code.scott_pi),
-        show(code.krippendorff_alpha),
-        show(code.gwet_ac1),
-        show(code.pabak),
-        show(code.prevalence_index, 2),
-        show(code.bias_index, 2),
-        ...(report.gate ? [verdictText(code.gate)] : []),
-      ]),
-      { right: new Set(header.map((_, index) => index).filter((index) => index > 0)) },
-    ),
-  );
-  for (const category of report.categories) {
-    out.push('');
-    out.push(
-      `${chalk.bold(`category ${category.category}`)} (exclusive: ${category.values.join(', ')}): κ ${withInterval(category.kappa, category.ci_low, category.ci_high)}, π ${withInterval(category.scott_pi, category.scott_pi_ci_low, category.scott_pi_ci_high)}, α ${withInterval(category.krippendorff_alpha, category.krippendorff_alpha_ci_low, category.krippendorff_alpha_ci_high)}, AC1 ${withInterval(category.gwet_ac1, category.gwet_ac1_ci_low, category.gwet_ac1_ci_high)}, BP ${withInterval(category.brennan_prediger, category.brennan_prediger_ci_low, category.brennan_prediger_ci_high)}; intervals: ${intervalLabel(report, category.n)}${category.gate ? ` — gate: ${category.gate.verdict}` : ''}`,
-    );
-    out.push(
-      renderTable(
-        [`${coderA} \\ ${coderB}`, ...category.values],
-        category.table.map((row, index) => [category.values[index]!, ...row]),
-        { right: new Set(category.values.map((_, index) => index + 1)) },
-      ),
-    );
-  }
+  const overall = report.overall;
+  if (overall) out.push(...overallLines(report, overall));
+  out.push('', codeTable(report));
+  for (const category of report.categories) out.push('', ...categoryLines(report, category));
   const notes = footnotes([
     ...(overall ? [{ name: 'overall', figures: overall }] : []),
     ...report.codes.map((code) => ({ name: code.code, figures: code })),
@@ -293,13 +226,103 @@ function renderTerminal(report: ReliabilityReport): string {
     chalk.dim(
       'p_o observed agreement; π Scott; α Krippendorff (nominal); AC1 Gwet; PABAK prevalence- and bias-adjusted κ; PI prevalence index, BI bias index (Byrt et al. 1993).',
     ),
-  );
-  out.push(
     chalk.dim(
       'Labels in brackets follow Landis & Koch (1977): a convention, not a finding. JSON (--format json) has every figure at full precision.',
     ),
   );
-  return `${out.join('\n')}\n`;
+  return out;
+}
+
+/** The overall κ of two coders with its intervals and verdict, how it was computed, and π, α, AC1, BP. */
+function overallLines(report: ReliabilityReport, overall: OverallReliability): string[] {
+  const kappa =
+    overall.kappa === null
+      ? `undefined (${overall.reasons['kappa']})`
+      : `${show(overall.kappa)} ${chalk.dim(`[${landisKoch(overall.kappa)}]`)}`;
+  const ci =
+    overall.ci_low !== null
+      ? `, ${intervalLabel(report, overall.n)} ${interval(overall.ci_low, overall.ci_high)}`
+      : '';
+  const boot =
+    overall.bootstrap_ci_low !== undefined
+      ? `, bootstrap 95 % CI ${interval(overall.bootstrap_ci_low, overall.bootstrap_ci_high)}`
+      : '';
+  const overallVerdict = overall.gate ? ` — gate: ${overall.gate.verdict}` : '';
+  const out = [
+    `${chalk.bold('overall κ')} = ${kappa}${ci}${boot}${overallVerdict}`,
+    chalk.dim(
+      `  ${overall.description}; observed agreement ${show(overall.observed_agreement)}, expected ${show(overall.expected_agreement)}`,
+    ),
+  ];
+  if (overall.scott_pi !== null)
+    out.push(
+      `  π ${withInterval(overall.scott_pi, overall.scott_pi_ci_low, overall.scott_pi_ci_high)}, α ${withInterval(overall.krippendorff_alpha, overall.krippendorff_alpha_ci_low, overall.krippendorff_alpha_ci_high)}, AC1 ${withInterval(overall.gwet_ac1, overall.gwet_ac1_ci_low, overall.gwet_ac1_ci_high)}, BP ${withInterval(overall.brennan_prediger, overall.brennan_prediger_ci_low, overall.brennan_prediger_ci_high)}`,
+    );
+  out.push(
+    ...alphaBootstrapLine(
+      overall.krippendorff_alpha_bootstrap,
+      overall.reasons['krippendorff_alpha_bootstrap'],
+    ),
+  );
+  return out;
+}
+
+/** The per-code table of two coders: the 2×2 counts and every statistic, bootstrap and verdict when there are any. */
+function codeTable(report: ReliabilityReport): string {
+  const hasBootstrap = report.bootstrap !== undefined;
+  const header = [
+    'code',
+    'n',
+    'yes/yes',
+    'A only',
+    'B only',
+    'p_o',
+    'κ',
+    `${rounded((report.interval?.level ?? 0.95) * 100, 0)} % CI (${report.interval?.method ?? 'z'})`,
+    ...(hasBootstrap ? ['bootstrap CI'] : []),
+    'π',
+    'α',
+    'AC1',
+    'PABAK',
+    'PI',
+    'BI',
+    ...(report.gate ? ['verdict'] : []),
+  ];
+  return renderTable(
+    header,
+    report.codes.map((code) => [
+      code.code,
+      code.n,
+      code.table[0]![0]!,
+      code.table[0]![1]!,
+      code.table[1]![0]!,
+      show(code.observed_agreement),
+      show(code.kappa),
+      interval(code.ci_low, code.ci_high),
+      ...(hasBootstrap ? [interval(code.bootstrap_ci_low, code.bootstrap_ci_high)] : []),
+      show(code.scott_pi),
+      show(code.krippendorff_alpha),
+      show(code.gwet_ac1),
+      show(code.pabak),
+      show(code.prevalence_index, 2),
+      show(code.bias_index, 2),
+      ...(report.gate ? [verdictText(code.gate)] : []),
+    ]),
+    { right: new Set(header.map((_, index) => index).filter((index) => index > 0)) },
+  );
+}
+
+/** An exclusive category of two coders: its figures in one line, then the coders' agreement table. */
+function categoryLines(report: ReliabilityReport, category: CategoryReliability): string[] {
+  const [coderA, coderB] = report.coders;
+  return [
+    `${chalk.bold(`category ${category.category}`)} (exclusive: ${category.values.join(', ')}): κ ${withInterval(category.kappa, category.ci_low, category.ci_high)}, π ${withInterval(category.scott_pi, category.scott_pi_ci_low, category.scott_pi_ci_high)}, α ${withInterval(category.krippendorff_alpha, category.krippendorff_alpha_ci_low, category.krippendorff_alpha_ci_high)}, AC1 ${withInterval(category.gwet_ac1, category.gwet_ac1_ci_low, category.gwet_ac1_ci_high)}, BP ${withInterval(category.brennan_prediger, category.brennan_prediger_ci_low, category.brennan_prediger_ci_high)}; intervals: ${intervalLabel(report, category.n)}${category.gate ? ` — gate: ${category.gate.verdict}` : ''}`,
+    renderTable(
+      [`${coderA} \\ ${coderB}`, ...category.values],
+      category.table.map((row, index) => [category.values[index]!, ...row]),
+      { right: new Set(category.values.map((_, index) => index + 1)) },
+    ),
+  ];
 }
 
 export function registerReliability(program: Command): void {

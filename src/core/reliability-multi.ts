@@ -134,7 +134,10 @@ export function multiCoderReliability(
         counts.push([present, list.length - present]);
       }
     }
-    overallFigures = { ...multiFigures(counts, codings.length, level, method, options.bootstrap), n: shared };
+    const figures = multiFigures(counts, codings.length, level, method, options.bootstrap);
+    // n and fleiss_n count units, as everywhere; the items the figures were computed over are kept apart.
+    const everyCoder = perUnit.filter((list) => list.length === codings.length).length;
+    overallFigures = { ...figures, n: shared, fleiss_n: everyCoder, items: figures.n };
   }
   return {
     coders,

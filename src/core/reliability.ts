@@ -123,6 +123,11 @@ export interface MultiFigures {
   fleiss_kappa: number | null;
   /** Units coded by every coder (Fleiss' κ needs the same number of coders on each unit). */
   fleiss_n: number;
+  /**
+   * The pooled overall only: the (unit, code) items the coefficients, the SE and the interval are
+   * computed over — n units × the codes, each item counted as independent.
+   */
+  items?: number;
   krippendorff_alpha: number | null;
   /** With --bootstrap: α's bootstrap of Hayes & Krippendorff (2007), or null with the reason. */
   krippendorff_alpha_bootstrap?: AlphaBootstrap | null;

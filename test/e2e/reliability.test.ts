@@ -334,6 +334,30 @@ describe('coding reliability on explicit files', () => {
     );
   });
 
+  it('counts units, not (unit, code) items, in the pooled overall of three coders', async () => {
+    // Six units, two codes (a, b), several per unit: u1–u4 coded by x, y and z, u5 by two, u6 by one.
+    const folder = await temporaryFolder();
+    await writeFiles(folder, {
+      'p.csv':
+        'unit_id,coder,code\nu1,x,a\nu1,y,a\nu1,z,a\nu1,z,b\nu2,x,b\nu2,y,\nu2,z,b\nu3,x,a\nu3,x,b\nu3,y,a\nu3,z,\nu4,x,\nu4,y,\nu4,z,\nu5,x,a\nu5,y,b\nu6,x,a\n',
+    });
+    const json = await runCli(['reliability', '--annotations', 'p.csv', '--format', 'json'], { cwd: folder });
+    expect(json.code, json.stderr).toBe(0);
+    const multi = JSON.parse(json.stdout).multi;
+    expect(multi.definition).toBe('pooled');
+    expect(multi.n).toBe(5);
+    expect(multi.fleiss_n).toBe(4);
+    expect(multi.items).toBe(10);
+    // Fleiss (1971) on the 8 items of u1–u4 (present/absent counts of 3 coders: [3,0] [1,2] [0,3]
+    // [2,1] [2,1] [1,2] [0,3] [0,3]), by hand with exact fractions: P̄ = 2/3, P_e = 17/32,
+    // κ = 13/45.
+    close(multi.fleiss_kappa, 13 / 45);
+    const text = await runCli(['reliability', '--annotations', 'p.csv'], { cwd: folder });
+    expect(text.stdout).toContain(
+      "over the 5 units coded by two or more (10 unit × code items, each counted as independent); Fleiss' κ on the 4 units coded by all 0.289",
+    );
+  });
+
   it("makes Fleiss' κ with missing ratings the headline for three or more coders (irrCAC cac.raw5obser)", async () => {
     // irrCAC cac.raw5obser (Gwet 2014): 15 units, 5 observers, values 0–3; only unit 14 has all five.
     const matrix = [

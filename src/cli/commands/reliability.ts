@@ -38,9 +38,14 @@ const interval = (low: number | null | undefined, high: number | null | undefine
     : `${rounded(low, 2)} – ${rounded(high, 2)}`;
 
 /** How the SE-based intervals were made, in words for the terminal; `units` gives t's degrees of freedom. */
+/** A confidence level as a percentage: 0.95 → "95 %", 0.975 → "97.50 %". */
+function levelPercent(level: number): string {
+  return `${rounded(level * 100, level * 100 === Math.round(level * 100) ? 0 : 2)} %`;
+}
+
 function intervalLabel(report: ReliabilityReport, units?: number): string {
   const { method, level } = report.interval ?? { method: 'z', level: 0.95 };
-  const percent = `${rounded(level * 100, level * 100 === Math.round(level * 100) ? 0 : 2)} %`;
+  const percent = levelPercent(level);
   if (method === 'z') return `${percent} CI (z)`;
   const degrees = units === undefined ? 'n − 1' : String(units - 1);
   return `${percent} CI (t, ${degrees} df, upper bound capped at 1)`;
@@ -148,14 +153,14 @@ function multiCoderHeadline(report: ReliabilityReport, multi: MultiReliability):
   const headline =
     multi.fleiss_kappa_gwet === null || multi.fleiss_kappa_gwet === undefined
       ? `undefined (${multi.reasons['fleiss_kappa_gwet']})`
-      : `${show(multi.fleiss_kappa_gwet)} ${chalk.dim(`[${landisKoch(multi.fleiss_kappa_gwet)}]`)}, ${intervalLabel(report, multi.n)} ${interval(multi.fleiss_kappa_gwet_ci_low, multi.fleiss_kappa_gwet_ci_high)}`;
+      : `${show(multi.fleiss_kappa_gwet)} ${chalk.dim(`[${landisKoch(multi.fleiss_kappa_gwet)}]`)}, ${intervalLabel(report, multi.items ?? multi.n)} ${interval(multi.fleiss_kappa_gwet_ci_low, multi.fleiss_kappa_gwet_ci_high)}`;
   return [
     chalk.bold(
       `${report.coders.length} coders (${report.coders.join(', ')}): ${report.n_units} units coded by two or more, ${report.units_not_shared} not by all`,
     ),
     `${chalk.bold(`overall Fleiss' κ (${multi.definition})`)} = ${headline}`,
     chalk.dim(
-      `  Fleiss' κ generalised to missing ratings (Gwet 2014) over the ${multi.n} units coded by two or more; Fleiss' κ on the ${multi.fleiss_n} units coded by all ${show(multi.fleiss_kappa)}`,
+      `  Fleiss' κ generalised to missing ratings (Gwet 2014) over the ${multi.n} units coded by two or more${multi.items === undefined ? '' : ` (${multi.items} unit × code items, each counted as independent)`}; Fleiss' κ on the ${multi.fleiss_n} units coded by all ${show(multi.fleiss_kappa)}`,
     ),
     `  Krippendorff's α ${show(multi.krippendorff_alpha)}, Gwet's AC1 ${show(multi.gwet_ac1)}`,
     ...alphaBootstrapLine(multi.krippendorff_alpha_bootstrap, multi.reasons['krippendorff_alpha_bootstrap']),
@@ -245,7 +250,7 @@ function overallLines(report: ReliabilityReport, overall: OverallReliability): s
       : '';
   const boot =
     overall.bootstrap_ci_low !== undefined
-      ? `, bootstrap 95 % CI ${interval(overall.bootstrap_ci_low, overall.bootstrap_ci_high)}`
+      ? `, bootstrap ${levelPercent(report.bootstrap?.level ?? 0.95)} CI ${interval(overall.bootstrap_ci_low, overall.bootstrap_ci_high)}`
       : '';
   const overallVerdict = overall.gate ? ` — gate: ${overall.gate.verdict}` : '';
   const out = [

@@ -182,6 +182,19 @@ export interface FromFileOptions extends OpenAdjudicationOptions {
   now?: () => Date;
 }
 
+/** What the rows of a decisions file are checked against, and what a row that gives no decider is recorded with. */
+interface DecisionRowContext {
+  session: AdjudicationSession;
+  /** The disagreements, by unit id. */
+  byUnit: Map<string, Disagreement>;
+  /** Units decided by the rows read so far. */
+  seen: Set<string>;
+  /** Who decides when a row has no decided_by. */
+  by: string;
+  /** The time recorded with every decision of the file. */
+  decidedAt: string;
+}
+
 /**
  * Decisions from a CSV file (`unit_id,decision[,codes][,rationale][,decided_by]`): all checked
  * before any is saved; a decision that differs from one already taken needs `replace`.
@@ -194,108 +207,11 @@ export async function adjudicateFromFile(options: FromFileOptions): Promise<{
   backup?: string;
 }> {
   const session = await openAdjudication(options);
-  const shownAs = options.file;
-  const byUnit = new Map(session.disagreements.map((disagreement) => [disagreement.unitId, disagreement]));
-  const findings: Finding[] = [];
-  const records: AdjudicationRecord[] = [];
-  const seen = new Set<string>();
-  let columns: Record<string, number> = {};
   const now = (options.now ?? (() => new Date()))()
     .toISOString()
     .replace(/\.\d+Z$/, 'Z');
-  await scanCsv(path.resolve(options.cwd, options.file), {
-    shownAs,
-    onHeader(header) {
-      columns = Object.fromEntries(header.map((name, index) => [name.toLowerCase(), index]));
-      for (const needed of ['unit_id', 'decision']) {
-        if (columns[needed] === undefined)
-          throw new InputError(`no "${needed}" column; the columns are ${header.join(', ')}`, {
-            location: { file: shownAs, line: 1 },
-            hint: 'a decisions file has unit_id,decision[,codes][,rationale][,decided_by].',
-          });
-      }
-    },
-    onRow(fields, line) {
-      const field = (name: string): string =>
-        columns[name] === undefined ? '' : fields[columns[name]!]!.trim();
-      const unitId = field('unit_id');
-      const problem = (message: string): void => {
-        findings.push({ code: 'BAD_DECISION', severity: 'error', file: shownAs, line, message });
-      };
-      const disagreement = byUnit.get(unitId);
-      if (!disagreement) {
-        problem(
-          session.set.units.indexOf(unitId) < 0
-            ? `unknown unit id "${unitId}"`
-            : `unit ${unitId} is not a disagreement between ${session.coderA} and ${session.coderB}`,
-        );
-        return;
-      }
-      if (seen.has(unitId)) {
-        problem(`unit ${unitId} is decided twice in this file`);
-        return;
-      }
-      seen.add(unitId);
-      let decision = field('decision').toLowerCase();
-      if (decision === session.coderA.toLowerCase()) decision = 'a';
-      if (decision === session.coderB.toLowerCase()) decision = 'b';
-      if (!(decisions as readonly string[]).includes(decision)) {
-        problem(
-          `decision "${field('decision')}" is not one of a (${session.coderA}), b (${session.coderB}), both, neither, edit`,
-        );
-        return;
-      }
-      const edited = field('codes')
-        .split(/[\s;,]+/)
-        .filter((code) => code !== '');
-      if (decision === 'edit' && columns['codes'] === undefined) {
-        problem('an "edit" decision needs a codes column with the final codes');
-        return;
-      }
-      const { codes, problems } = codesForDecision(
-        decision as Decision,
-        disagreement,
-        edited,
-        session.set.codebook,
-      );
-      for (const message of problems) problem(`unit ${unitId}: ${message}`);
-      if (problems.length > 0) return;
-      records.push({
-        unitId,
-        decision: decision as Decision,
-        codes,
-        coderA: session.coderA,
-        coderB: session.coderB,
-        decidedBy: field('decided_by') || options.by,
-        decidedAt: now,
-        rationale: field('rationale'),
-      });
-    },
-  });
-  let added = 0;
-  let replaced = 0;
-  let unchanged = 0;
-  for (const record of records) {
-    const earlier = session.decided.get(record.unitId);
-    if (!earlier) added++;
-    else if (
-      earlier.codes.join(' ') === record.codes.join(' ') &&
-      earlier.decision === record.decision &&
-      earlier.rationale === record.rationale
-    )
-      unchanged++;
-    else {
-      replaced++;
-      if (!options.replace) {
-        findings.push({
-          code: 'DECIDED',
-          severity: 'error',
-          file: shownAs,
-          message: `unit ${record.unitId} was decided already (${earlier.decision}: ${earlier.codes.join(' ') || 'no code'}, by ${earlier.decidedBy})`,
-        });
-      }
-    }
-  }
+  const { records, findings } = await readDecisions(session, options, now);
+  const { added, replaced, unchanged } = tallyDecisions(records, session.decided, options, findings);
   if (findings.length > 0) {
     throw new InputError(`no decision saved: ${findings.length} problem${findings.length === 1 ? '' : 's'}`, {
       findings,
@@ -305,27 +221,184 @@ export async function adjudicateFromFile(options: FromFileOptions): Promise<{
     });
   }
   let backup: string | undefined;
-  if (added + replaced > 0) {
-    if (replaced > 0 && (await exists(session.file))) {
-      backup = relativeTo(
-        session.set.study!.workspace,
-        await backupFile(session.file, path.join(path.dirname(session.file), '.backup')),
-      );
-    }
-    for (const record of records) {
-      const earlier = session.decided.get(record.unitId);
-      if (
-        !earlier ||
-        earlier.codes.join(' ') !== record.codes.join(' ') ||
-        earlier.decision !== record.decision ||
-        earlier.rationale !== record.rationale
-      ) {
-        session.decided.set(record.unitId, record);
+  if (added + replaced > 0) backup = await saveDecisions(session, records, replaced > 0);
+  return { session, added, replaced, unchanged, ...(backup ? { backup } : {}) };
+}
+
+/** Reads a decisions file, each row checked; a row's problems become findings at its line. */
+async function readDecisions(
+  session: AdjudicationSession,
+  options: FromFileOptions,
+  decidedAt: string,
+): Promise<{ records: AdjudicationRecord[]; findings: Finding[] }> {
+  const shownAs = options.file;
+  const context: DecisionRowContext = {
+    session,
+    byUnit: new Map(session.disagreements.map((disagreement) => [disagreement.unitId, disagreement])),
+    seen: new Set<string>(),
+    by: options.by,
+    decidedAt,
+  };
+  const findings: Finding[] = [];
+  const records: AdjudicationRecord[] = [];
+  let columns: Record<string, number> = {};
+  await scanCsv(path.resolve(options.cwd, options.file), {
+    shownAs,
+    onHeader(header) {
+      columns = decisionColumns(header, shownAs);
+    },
+    onRow(fields, line) {
+      const field = (name: string): string =>
+        columns[name] === undefined ? '' : fields[columns[name]!]!.trim();
+      const row = decisionFromRow(field, columns['codes'] !== undefined, context);
+      if ('record' in row) records.push(row.record);
+      else
+        for (const message of row.problems)
+          findings.push({ code: 'BAD_DECISION', severity: 'error', file: shownAs, line, message });
+    },
+  });
+  return { records, findings };
+}
+
+/** The column of each name (lower-cased) in a decisions file's header, which must have unit_id and decision. */
+function decisionColumns(header: readonly string[], shownAs: string): Record<string, number> {
+  const columns: Record<string, number> = Object.fromEntries(
+    header.map((name, index) => [name.toLowerCase(), index]),
+  );
+  for (const needed of ['unit_id', 'decision']) {
+    if (columns[needed] === undefined)
+      throw new InputError(`no "${needed}" column; the columns are ${header.join(', ')}`, {
+        location: { file: shownAs, line: 1 },
+        hint: 'a decisions file has unit_id,decision[,codes][,rationale][,decided_by].',
+      });
+  }
+  return columns;
+}
+
+/**
+ * One row of a decisions file as a decision, or the problems that keep it from being one: a unit
+ * that is not a disagreement or is decided twice, an unknown decision (a coder's name stands for
+ * a or b), or final codes the codebook refuses.
+ */
+function decisionFromRow(
+  field: (name: string) => string,
+  hasCodesColumn: boolean,
+  context: DecisionRowContext,
+): { record: AdjudicationRecord } | { problems: string[] } {
+  const { session } = context;
+  const unitId = field('unit_id');
+  const disagreement = context.byUnit.get(unitId);
+  if (!disagreement) {
+    return {
+      problems: [
+        session.set.units.indexOf(unitId) < 0
+          ? `unknown unit id "${unitId}"`
+          : `unit ${unitId} is not a disagreement between ${session.coderA} and ${session.coderB}`,
+      ],
+    };
+  }
+  if (context.seen.has(unitId)) return { problems: [`unit ${unitId} is decided twice in this file`] };
+  context.seen.add(unitId);
+  let decision = field('decision').toLowerCase();
+  if (decision === session.coderA.toLowerCase()) decision = 'a';
+  if (decision === session.coderB.toLowerCase()) decision = 'b';
+  if (!(decisions as readonly string[]).includes(decision)) {
+    return {
+      problems: [
+        `decision "${field('decision')}" is not one of a (${session.coderA}), b (${session.coderB}), both, neither, edit`,
+      ],
+    };
+  }
+  const edited = field('codes')
+    .split(/[\s;,]+/)
+    .filter((code) => code !== '');
+  if (decision === 'edit' && !hasCodesColumn) {
+    return { problems: ['an "edit" decision needs a codes column with the final codes'] };
+  }
+  const { codes, problems } = codesForDecision(
+    decision as Decision,
+    disagreement,
+    edited,
+    session.set.codebook,
+  );
+  if (problems.length > 0) return { problems: problems.map((message) => `unit ${unitId}: ${message}`) };
+  return {
+    record: {
+      unitId,
+      decision: decision as Decision,
+      codes,
+      coderA: session.coderA,
+      coderB: session.coderB,
+      decidedBy: field('decided_by') || context.by,
+      decidedAt: context.decidedAt,
+      rationale: field('rationale'),
+    },
+  };
+}
+
+/** A decision the same as one taken before: same decision, codes and rationale. */
+function sameDecision(earlier: AdjudicationRecord, record: AdjudicationRecord): boolean {
+  return (
+    earlier.codes.join(' ') === record.codes.join(' ') &&
+    earlier.decision === record.decision &&
+    earlier.rationale === record.rationale
+  );
+}
+
+/**
+ * Counts the file's decisions that are new, that change one taken before, and that repeat one;
+ * without `replace`, each change is a finding.
+ */
+function tallyDecisions(
+  records: readonly AdjudicationRecord[],
+  decided: ReadonlyMap<string, AdjudicationRecord>,
+  options: { file: string; replace: boolean },
+  findings: Finding[],
+): { added: number; replaced: number; unchanged: number } {
+  let added = 0;
+  let replaced = 0;
+  let unchanged = 0;
+  for (const record of records) {
+    const earlier = decided.get(record.unitId);
+    if (!earlier) added++;
+    else if (sameDecision(earlier, record)) unchanged++;
+    else {
+      replaced++;
+      if (!options.replace) {
+        findings.push({
+          code: 'DECIDED',
+          severity: 'error',
+          file: options.file,
+          message: `unit ${record.unitId} was decided already (${earlier.decision}: ${earlier.codes.join(' ') || 'no code'}, by ${earlier.decidedBy})`,
+        });
       }
     }
-    await session.save();
   }
-  return { session, added, replaced, unchanged, ...(backup ? { backup } : {}) };
+  return { added, replaced, unchanged };
+}
+
+/**
+ * Saves the new and changed decisions, after backing up the decisions file when `backUp` (some
+ * decisions are replaced); returns where the backup went.
+ */
+async function saveDecisions(
+  session: AdjudicationSession,
+  records: readonly AdjudicationRecord[],
+  backUp: boolean,
+): Promise<string | undefined> {
+  let backup: string | undefined;
+  if (backUp && (await exists(session.file))) {
+    backup = relativeTo(
+      session.set.study!.workspace,
+      await backupFile(session.file, path.join(path.dirname(session.file), '.backup')),
+    );
+  }
+  for (const record of records) {
+    const earlier = session.decided.get(record.unitId);
+    if (!earlier || !sameDecision(earlier, record)) session.decided.set(record.unitId, record);
+  }
+  await session.save();
+  return backup;
 }
 
 /** Decisions that still apply (their unit still disagrees) and the disagreements left. */

@@ -12,7 +12,14 @@ import { type Layout, readCodings } from '../io/annotations.js';
 import { AtomicBatch, backupPath, exists, writeFileAtomic } from '../io/atomic.js';
 import { addCoderFiles, coderFiles, metaText } from '../io/coder-files.js';
 import { refuseWhileCoding, sessionFiles } from '../io/journal.js';
-import { checkCoderName, loadCoder, openStudy, relativeTo, type Study } from './study.js';
+import {
+  type CoderAnnotations,
+  checkCoderName,
+  loadCoder,
+  openStudy,
+  relativeTo,
+  type Study,
+} from './study.js';
 
 export interface ImportAnnotationsOptions {
   cwd: string;
@@ -111,108 +118,40 @@ async function refuseWhileCodingIn(study: Study, coder: string): Promise<void> {
   );
 }
 
+/** The result of storing codings: what importAnnotations returns, less what only a file has. */
+type StoreCodingsResult = Omit<ImportAnnotationsResult, 'file' | 'layout' | 'rows'>;
+
 /**
  * Merge a coder's new codings into `annotations/<coder>.csv`: new units are added, units coded
  * the same are left alone, units coded differently need `replace` (and the old file is backed up
  * first). Used by every way a coder's work comes in: files, REFI-QDA projects, terminal coding.
  */
-export async function storeCodings(
-  study: Study,
-  options: StoreCodingsOptions,
-): Promise<Omit<ImportAnnotationsResult, 'file' | 'layout' | 'rows'>> {
+export async function storeCodings(study: Study, options: StoreCodingsOptions): Promise<StoreCodingsResult> {
   checkCoderName(options.coder);
   await refuseWhileCodingIn(study, options.coder);
-  const read = { codings: options.codings, memos: options.memos };
+  const incoming: CoderCodings = { codings: options.codings, memos: options.memos };
   const shownAs = options.shownAs;
   const existing = await loadCoder(study, options.coder, { required: false });
-  const old = existing?.codings ?? Codings.empty();
-  const oldMemos = existing?.memos ?? new Map<number, string>();
+  const stored: CoderCodings = {
+    codings: existing?.codings ?? Codings.empty(),
+    memos: existing?.memos ?? new Map<number, string>(),
+  };
   const files = coderFiles(study.workspace.paths.annotations, options.coder);
   const storedAs = relativeTo(study.workspace, files.csv);
+  const merge = mergeCodings(study, stored, incoming, { shownAs, storedAs });
+  const { added, unchanged, replaced, kept } = merge;
 
-  // Walk both sorted unit lists once.
-  const keys: number[] = [];
-  const memos = new Map<number, string>();
-  const changes: Finding[] = [];
-  let added = 0;
-  let unchanged = 0;
-  let replaced = 0;
-  let kept = 0;
-  let oldPosition = 0;
-  let newPosition = 0;
-  const takeOld = (position: number): void => {
-    const unitIndex = old.units[position]!;
-    const codes = old.codesAt(position);
-    if (codes.length === 0) keys.push(packKey(unitIndex, -1));
-    for (const code of codes) keys.push(packKey(unitIndex, code));
-    if (oldMemos.size > 0)
-      for (const key of memoKeys(unitIndex, codes)) if (oldMemos.has(key)) memos.set(key, oldMemos.get(key)!);
-  };
-  const takeNew = (position: number): void => {
-    const unitIndex = read.codings.units[position]!;
-    const codes = read.codings.codesAt(position);
-    if (codes.length === 0) keys.push(packKey(unitIndex, -1));
-    for (const code of codes) keys.push(packKey(unitIndex, code));
-    if (read.memos.size > 0)
-      for (const key of memoKeys(unitIndex, codes))
-        if (read.memos.has(key)) memos.set(key, read.memos.get(key)!);
-  };
-  const describe = (codes: Int32Array): string =>
-    codes.length === 0 ? '(no code)' : [...codes].map((code) => study.codebook.codes[code]!.id).join(' ');
-  while (oldPosition < old.size || newPosition < read.codings.size) {
-    const oldUnit = oldPosition < old.size ? old.units[oldPosition]! : Number.POSITIVE_INFINITY;
-    const newUnit =
-      newPosition < read.codings.size ? read.codings.units[newPosition]! : Number.POSITIVE_INFINITY;
-    if (oldUnit < newUnit) {
-      takeOld(oldPosition++);
-      kept++;
-    } else if (newUnit < oldUnit) {
-      takeNew(newPosition++);
-      added++;
-    } else {
-      const oldCodes = old.codesAt(oldPosition);
-      const newCodes = read.codings.codesAt(newPosition);
-      const sameMemos =
-        (read.memos.size === 0 && oldMemos.size === 0) ||
-        (memoKeys(newUnit, newCodes).every(
-          (key) => (read.memos.get(key) ?? '') === (oldMemos.get(key) ?? ''),
-        ) &&
-          memoKeys(oldUnit, oldCodes).every(
-            (key) => (read.memos.get(key) ?? '') === (oldMemos.get(key) ?? ''),
-          ));
-      if (sameArray(oldCodes, newCodes) && sameMemos) {
-        unchanged++;
-        takeOld(oldPosition);
-      } else {
-        replaced++;
-        if (changes.length < 100) {
-          changes.push({
-            code: 'CHANGED_CODES',
-            severity: 'error',
-            file: shownAs,
-            message: sameArray(oldCodes, newCodes)
-              ? `unit ${study.units.idAt(newUnit)}: the memo differs from the one in ${storedAs}`
-              : `unit ${study.units.idAt(newUnit)} is coded ${describe(oldCodes)} in ${storedAs}, and ${describe(newCodes)} here`,
-          });
-        }
-        takeNew(newPosition);
-      }
-      oldPosition++;
-      newPosition++;
-    }
-  }
-
-  const result: Omit<ImportAnnotationsResult, 'file' | 'layout' | 'rows'> = {
+  const result: StoreCodingsResult = {
     coder: options.coder,
     units: { added, unchanged, replaced, kept, total: added + unchanged + replaced + kept },
     written: false,
-    warnings: [...(existing?.warnings ?? []), ...notCodableWarnings(study, read.codings, shownAs)],
+    warnings: [...(existing?.warnings ?? []), ...notCodableWarnings(study, incoming.codings, shownAs)],
   };
   if (replaced > 0 && !options.replace) {
     throw new InputError(
       `nothing imported: ${replaced} unit${replaced === 1 ? ' is' : 's are'} coded differently from ${storedAs}`,
       {
-        findings: changes,
+        findings: merge.changes,
         hint: `to replace them, run again with --replace (the current ${storedAs} is copied to annotations/.backup/ first).`,
       },
     );
@@ -221,41 +160,181 @@ export async function storeCodings(
     // The same codes again, under a codebook that has changed since: they were just checked
     // against it, so record its hash (and stop warning about the change).
     if (existing && existing.codebookHash !== study.codebook.hash) {
-      await writeFileAtomic(
-        files.meta,
-        metaText({
-          coder: options.coder,
-          codebook: study.codebookFile,
-          codebook_hash: study.codebook.hash,
-          units_reviewed: existing.codings.size,
-          codings: existing.codings.pairs,
-        }),
-      );
+      await recordCodebookHash(study, files, options.coder, existing);
       result.rechecked = true;
       result.written = true;
       result.warnings = [];
     }
     return result;
   }
+  const backup = await writeMergedCodings(
+    study,
+    files,
+    options.coder,
+    merge,
+    replaced > 0 && existing !== undefined,
+  );
+  if (backup !== undefined) result.backup = backup;
+  result.written = true;
+  return result;
+}
 
+/** A coder's codings with their memos (by packed (unit, code) key; code −1 for a unit without codes). */
+interface CoderCodings {
+  codings: Codings;
+  memos: Map<number, string>;
+}
+
+/** The stored and the incoming codings merged: sorted (unit, code) keys, memos, and what changed. */
+interface CodingsMerge {
+  keys: number[];
+  memos: Map<number, string>;
+  /** A finding per unit coded differently (the first 100). */
+  changes: Finding[];
+  added: number;
+  unchanged: number;
+  replaced: number;
+  kept: number;
+}
+
+/**
+ * Walks both sorted unit lists once: a unit only stored is kept, a unit only incoming is added,
+ * a unit in both is unchanged when its codes and memos agree, else replaced by the incoming one.
+ */
+function mergeCodings(
+  study: Study,
+  stored: CoderCodings,
+  incoming: CoderCodings,
+  names: { shownAs: string; storedAs: string },
+): CodingsMerge {
+  const merge: CodingsMerge = {
+    keys: [],
+    memos: new Map<number, string>(),
+    changes: [],
+    added: 0,
+    unchanged: 0,
+    replaced: 0,
+    kept: 0,
+  };
+  const old = stored.codings;
+  const read = incoming.codings;
+  let oldPosition = 0;
+  let newPosition = 0;
+  while (oldPosition < old.size || newPosition < read.size) {
+    const oldUnit = oldPosition < old.size ? old.units[oldPosition]! : Number.POSITIVE_INFINITY;
+    const newUnit = newPosition < read.size ? read.units[newPosition]! : Number.POSITIVE_INFINITY;
+    if (oldUnit < newUnit) {
+      takeUnit(stored, oldPosition++, merge);
+      merge.kept++;
+    } else if (newUnit < oldUnit) {
+      takeUnit(incoming, newPosition++, merge);
+      merge.added++;
+    } else {
+      const oldCodes = old.codesAt(oldPosition);
+      const newCodes = read.codesAt(newPosition);
+      const sameCodes = sameArray(oldCodes, newCodes);
+      if (sameCodes && memosAgree(newUnit, oldCodes, newCodes, stored.memos, incoming.memos)) {
+        merge.unchanged++;
+        takeUnit(stored, oldPosition, merge);
+      } else {
+        merge.replaced++;
+        if (merge.changes.length < 100) {
+          const unit = study.units.idAt(newUnit);
+          const describe = (codes: Int32Array): string =>
+            codes.length === 0
+              ? '(no code)'
+              : [...codes].map((code) => study.codebook.codes[code]!.id).join(' ');
+          merge.changes.push({
+            code: 'CHANGED_CODES',
+            severity: 'error',
+            file: names.shownAs,
+            message: sameCodes
+              ? `unit ${unit}: the memo differs from the one in ${names.storedAs}`
+              : `unit ${unit} is coded ${describe(oldCodes)} in ${names.storedAs}, and ${describe(newCodes)} here`,
+          });
+        }
+        takeUnit(incoming, newPosition, merge);
+      }
+      oldPosition++;
+      newPosition++;
+    }
+  }
+  return merge;
+}
+
+/** Adds the unit at `position` of `source` to the merge: its (unit, code) keys and its memos. */
+function takeUnit(source: CoderCodings, position: number, merge: CodingsMerge): void {
+  const unitIndex = source.codings.units[position]!;
+  const codes = source.codings.codesAt(position);
+  if (codes.length === 0) merge.keys.push(packKey(unitIndex, -1));
+  for (const code of codes) merge.keys.push(packKey(unitIndex, code));
+  if (source.memos.size > 0)
+    for (const key of memoKeys(unitIndex, codes))
+      if (source.memos.has(key)) merge.memos.set(key, source.memos.get(key)!);
+}
+
+/** Whether a unit's memos, under its stored codes and its incoming ones, are the same on both sides. */
+function memosAgree(
+  unitIndex: number,
+  oldCodes: Int32Array,
+  newCodes: Int32Array,
+  oldMemos: Map<number, string>,
+  newMemos: Map<number, string>,
+): boolean {
+  if (newMemos.size === 0 && oldMemos.size === 0) return true;
+  const agree = (key: number): boolean => (newMemos.get(key) ?? '') === (oldMemos.get(key) ?? '');
+  return memoKeys(unitIndex, newCodes).every(agree) && memoKeys(unitIndex, oldCodes).every(agree);
+}
+
+/** Records the current codebook's hash in the coder's meta file, the codes being unchanged. */
+async function recordCodebookHash(
+  study: Study,
+  files: { csv: string; meta: string },
+  coder: string,
+  existing: CoderAnnotations,
+): Promise<void> {
+  await writeFileAtomic(
+    files.meta,
+    metaText({
+      coder,
+      codebook: study.codebookFile,
+      codebook_hash: study.codebook.hash,
+      units_reviewed: existing.codings.size,
+      codings: existing.codings.pairs,
+    }),
+  );
+}
+
+/**
+ * Writes the merged codings as the coder's files, with the old files copied to
+ * annotations/.backup/ in the same batch when `backUp`; returns where the CSV's backup went.
+ */
+async function writeMergedCodings(
+  study: Study,
+  files: { csv: string; meta: string },
+  coder: string,
+  merge: CodingsMerge,
+  backUp: boolean,
+): Promise<string | undefined> {
   const batch = new AtomicBatch();
-  if (replaced > 0 && existing) {
+  let backup: string | undefined;
+  if (backUp) {
     // The backups appear together with the new files, or not at all.
     const backupFolder = path.join(study.workspace.paths.annotations, '.backup');
     const csvBackup = await backupPath(files.csv, backupFolder);
     batch.addCopy(files.csv, csvBackup);
-    result.backup = relativeTo(study.workspace, csvBackup);
+    backup = relativeTo(study.workspace, csvBackup);
     if (await exists(files.meta)) batch.addCopy(files.meta, await backupPath(files.meta, backupFolder));
   }
-  // The walk above visits units in order and each unit's codes in order: the keys are sorted.
-  const merged = Codings.fromSortedKeys(Float64Array.from(keys));
+  // The walk visits units in order and each unit's codes in order: the keys are sorted.
+  const merged = Codings.fromSortedKeys(Float64Array.from(merge.keys));
   try {
     await addCoderFiles(batch, files, {
       codings: merged,
-      memos,
+      memos: merge.memos,
       units: study.units,
       codebook: study.codebook,
-      coder: options.coder,
+      coder,
       codebookFile: study.codebookFile,
     });
     await batch.commit();
@@ -263,8 +342,7 @@ export async function storeCodings(
     await batch.abort();
     throw error;
   }
-  result.written = true;
-  return result;
+  return backup;
 }
 
 /**

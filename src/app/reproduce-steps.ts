@@ -188,10 +188,11 @@ export async function countAdjudication(
 ): Promise<StepOutcome<ReturnType<typeof adjudicationStatus>>> {
   const session = await openAdjudication(common);
   const status = adjudicationStatus(session);
+  // Open disagreements do not fail the step: the study is reproduced as it stands, and the line
+  // says how many are open.
   return {
     detail: `${status.decided} of ${status.disagreements} disagreements decided, ${status.pending} open`,
     value: status,
-    ...(status.pending > 0 ? { status: 'ok' as const } : {}),
   };
 }
 

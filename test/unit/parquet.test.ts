@@ -114,8 +114,10 @@ describe('typed columns of the wide export', () => {
         'language',
         'title',
         'coder',
+        'basis',
         'a.b',
       ],
+      firstCodeColumn: 11,
       documents: new Map(
         dates.map((date, index) => [
           `d${index}`,
@@ -127,7 +129,7 @@ describe('typed columns of the wide export', () => {
   it('date is a DATE when every document has a full date (or none), a string otherwise', () => {
     const full = parquetColumnsOf(tableWith(['2026-01-29', undefined]), 'wide');
     expect(full.columns.find((column) => column.name === 'date')!.type).toBe('DATE');
-    expect(full.typed(['d0:1', 'd0', 'A', '', '', '2026-01-29', '', '', '', 'final', 1])).toEqual([
+    expect(full.typed(['d0:1', 'd0', 'A', '', '', '2026-01-29', '', '', '', 'final', 'agreed', 1])).toEqual([
       'd0:1',
       'd0',
       'A',
@@ -138,12 +140,16 @@ describe('typed columns of the wide export', () => {
       null,
       null,
       'final',
+      'agreed',
       1,
     ]);
     const partial = parquetColumnsOf(tableWith(['2026-01-29', '2026-01']), 'wide');
     expect(partial.columns.find((column) => column.name === 'date')!.type).toBe('STRING');
-    expect(partial.typed(['d1:1', 'd1', '', '', '', '2026-01', '', '', '', 'final', 0])[5]).toBe('2026-01');
+    expect(partial.typed(['d1:1', 'd1', '', '', '', '2026-01', '', '', '', 'final', 'machine', 0])[5]).toBe(
+      '2026-01',
+    );
     expect(partial.columns.map((column) => column.type)).toEqual([
+      'STRING',
       'STRING',
       'STRING',
       'STRING',
@@ -156,5 +162,7 @@ describe('typed columns of the wide export', () => {
       'STRING',
       'INT32',
     ]);
+    // coder and basis are never null; the code column is an integer.
+    expect(partial.columns.slice(9).map((column) => column.nullable)).toEqual([false, false, false]);
   });
 });

@@ -42,14 +42,21 @@ export type TopThemes = Map<string, { code: string; units: number }>;
 
 const percentText = (value: number): string => `${(100 * value).toFixed(1)} %`;
 
+/** The documents and units of the stored corpus: what the study's figures were computed on. */
+export interface CorpusCounts {
+  documents: number;
+  units: number;
+}
+
 /**
  * Imports the sources coding.yaml lists again, without writing, and fails when that would change
- * the corpus. Skipped when coding.yaml lists no sources.
+ * the corpus. Skipped when coding.yaml lists no sources. Its value counts the stored corpus, not
+ * what the import would make of it.
  */
 export async function checkCorpus(
   workspace: Workspace,
   common: StepContext,
-): Promise<StepOutcome<ImportDocumentsResult | undefined>> {
+): Promise<StepOutcome<CorpusCounts | undefined>> {
   const sources = workspace.config.sources;
   if (!sources || sources.length === 0) {
     return {
@@ -80,16 +87,20 @@ export async function checkCorpus(
     };
   }
   const changed = result.documents.added + result.documents.changed + result.documents.metadataUpdated;
+  const stored: CorpusCounts = {
+    documents: result.documents.total - result.documents.added,
+    units: result.units.total - result.units.added + result.units.removed,
+  };
   if (changed > 0) {
     return {
-      detail: `re-importing ${sources.join(', ')} would change ${changed} documents: the corpus is out of date`,
-      value: result,
+      detail: `re-importing ${sources.join(', ')} would change ${changed} document${changed === 1 ? '' : 's'}: the corpus is out of date`,
+      value: stored,
       status: 'failed' as const,
     };
   }
   return {
-    detail: `${result.documents.total} documents, ${result.units.total} units; re-importing ${sources.join(', ')} changes nothing`,
-    value: result,
+    detail: `${stored.documents} documents, ${stored.units} units; re-importing ${sources.join(', ')} changes nothing`,
+    value: stored,
   };
 }
 

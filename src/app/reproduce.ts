@@ -7,9 +7,9 @@ import type { ReliabilityReport } from '../core/reliability.js';
 import { CodingError } from '../errors.js';
 import { openWorkspace, type Workspace } from '../io/workspace.js';
 import { machineCoders } from './autocode/store.js';
-import type { ImportDocumentsResult } from './import-documents.js';
 import { headlineKappa } from './reliability.js';
 import {
+  type CorpusCounts,
   checkCorpus,
   checkStudyCodebook,
   countAdjudication,
@@ -127,7 +127,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
 interface ReproducedFigures {
   reliability: ReliabilityReport | undefined;
   sample: SavedSample | undefined;
-  corpus: ImportDocumentsResult | undefined;
+  corpus: CorpusCounts | undefined;
   themes: TopThemes | undefined;
 }
 
@@ -165,14 +165,14 @@ function compareWithPaper(paper: Workspace['config']['paper'], found: Reproduced
   comparisons.push({
     figure: 'documents',
     paper: paper?.documents === undefined ? '—' : String(paper.documents),
-    reproduced: corpus ? String(corpus.documents.total) : '—',
-    matches: paper?.documents === undefined ? undefined : corpus?.documents.total === paper.documents,
+    reproduced: corpus ? String(corpus.documents) : '—',
+    matches: paper?.documents === undefined ? undefined : corpus?.documents === paper.documents,
   });
   comparisons.push({
     figure: 'coding units',
     paper: paper?.units === undefined ? '—' : String(paper.units),
-    reproduced: corpus ? String(corpus.units.total) : '—',
-    matches: paper?.units === undefined ? undefined : corpus?.units.total === paper.units,
+    reproduced: corpus ? String(corpus.units) : '—',
+    matches: paper?.units === undefined ? undefined : corpus?.units === paper.units,
   });
   for (const [category, best] of themes ?? []) {
     const reported = paper?.top_themes?.[category];

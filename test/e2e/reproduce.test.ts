@@ -100,6 +100,24 @@ describe('coding reproduce on the bundled study', () => {
       '✗ corpus       the corpus is out of date: the text of document "trump-truth-social-2026-01-29" differs from the corpus',
     );
   });
+
+  it('fails the corpus step when a source document is new, and compares the stored corpus with the paper', async () => {
+    const changed = await temporaryFolder('coding-changed-');
+    await copyBundledStudy(changed);
+    await fs.writeFile(
+      path.join(changed, 'corpus', 'sources', 'a-new-statement.md'),
+      '---\nid: a-new-statement\nactor: Someone\ndate: 2026-02-01\n---\nA new statement. It has two sentences.\n',
+    );
+    const result = await runCli(['reproduce', '-o', 'out'], { cwd: changed });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      '✗ corpus       re-importing corpus/sources would change 1 document: the corpus is out of date',
+    );
+    // The figures are those of the corpus the study was computed on (11 documents, 326 units), not
+    // of the corpus the import would make.
+    expect(result.stdout).toMatch(/\ndocuments\s+—\s+11\s/);
+    expect(result.stdout).toMatch(/\ncoding units\s+—\s+326\s/);
+  });
 });
 
 describe('the bundled study rebuilt from its raw documents', () => {

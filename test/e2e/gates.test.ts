@@ -41,6 +41,9 @@ describe('coding reliability with a gate', () => {
     expect(table.stdout).toContain(
       'gate α ≥ 0.800 (tentative ≥ 0.667) on the estimate: 8 reliable, 1 tentative, 0 unreliable, 1 undefined; none fails',
     );
+    // The headline points to the reason instead of printing a bare "gate: undefined".
+    expect(table.stdout).toContain('— gate: verdict undefined (see the gate below)\n');
+    expect(table.stdout).toContain('  overall: verdict undefined — not defined for pooled kappa');
     const csv = await runCli(['reliability', '--format', 'csv'], { cwd: study });
     const lines = csv.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/,note,gate_figure,gate_value,verdict,verdict_reason$/);

@@ -252,7 +252,10 @@ function overallLines(report: ReliabilityReport, overall: OverallReliability): s
     overall.bootstrap_ci_low !== undefined
       ? `, bootstrap ${levelPercent(report.bootstrap?.level ?? 0.95)} CI ${interval(overall.bootstrap_ci_low, overall.bootstrap_ci_high)}`
       : '';
-  const overallVerdict = overall.gate ? ` — gate: ${overall.gate.verdict}` : '';
+  // An undefined verdict (pooled κ has no interval) is explained under the table, in the gate's lines.
+  const overallVerdict = overall.gate
+    ? ` — gate: ${overall.gate.verdict === 'undefined' ? 'verdict undefined (see the gate below)' : overall.gate.verdict}`
+    : '';
   const out = [
     `${chalk.bold('overall κ')} = ${kappa}${ci}${boot}${overallVerdict}`,
     chalk.dim(

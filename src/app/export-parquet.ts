@@ -9,7 +9,6 @@
 
 import { AtomicWriteStream } from '../io/atomic.js';
 import { daysSinceEpoch, type ParquetColumn, ParquetStreamWriter, type ParquetValue } from '../io/parquet.js';
-import type { DocumentRecord } from '../schema/corpus.js';
 import { toolVersion } from '../version.js';
 import { type ExportLayout, type ExportTable, exportTable, wideMetadataColumns } from './export.js';
 import type { AnalysisOptions } from './final.js';
@@ -31,10 +30,9 @@ export interface ParquetExportResult {
 }
 
 /** Whether every document with a date has a full calendar date, so `date` can be a DATE column. */
-function datesAreCalendarDates(documents: ReadonlyMap<string, DocumentRecord>): boolean {
-  for (const document of documents.values())
-    if (document.date !== undefined && document.date !== '' && daysSinceEpoch(document.date) === undefined)
-      return false;
+function datesAreCalendarDates(dates: Iterable<string | undefined>): boolean {
+  for (const date of dates)
+    if (date !== undefined && date !== '' && daysSinceEpoch(date) === undefined) return false;
   return true;
 }
 
@@ -54,7 +52,7 @@ export function parquetColumnsOf(
     ];
     return { columns, typed: (row) => [row[0]!, row[1]!, row[2]!, blankIsNull(row[3]!), row[4]!] };
   }
-  const dateAsDays = datesAreCalendarDates(table.documents ?? new Map());
+  const dateAsDays = datesAreCalendarDates(table.documentDates?.() ?? []);
   // The columns: unit_id, doc_id, metadata, attributes, coder, basis, then the codes (0/1).
   const firstCode = table.firstCodeColumn!;
   const columns = table.header.map((name, index): ParquetColumn => {

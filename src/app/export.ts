@@ -3,10 +3,9 @@
  * code) or wide (one row per unit with its document's metadata and a 0/1 column per code).
  */
 import { InputError } from '../errors.js';
-import { corpusPaths, readDocuments } from '../io/corpus-store.js';
-import type { DocumentRecord } from '../schema/corpus.js';
 import { type AnalysisData, type AnalysisOptions, loadAnalysisData } from './final.js';
 import { documentOfUnit } from './study.js';
+import { documentOfEachUnit, readThemeDocuments } from './themes.js';
 
 export const exportLayouts = ['long', 'wide'] as const;
 export type ExportLayout = (typeof exportLayouts)[number];
@@ -21,8 +20,8 @@ export interface ExportTable {
   /** Index of the first code column of the wide layout (the columns before it are text). */
   firstCodeColumn?: number;
   rows(): Generator<Array<string | number>>;
-  /** The wide layout's documents (metadata, no text), for typed exports. */
-  documents?: ReadonlyMap<string, DocumentRecord>;
+  /** The wide layout: every document's date, for typed exports (a DATE column when all are full dates). */
+  documentDates?: () => Iterable<string | undefined>;
 }
 
 /**
@@ -51,35 +50,37 @@ export function longTable(data: AnalysisData): ExportTable {
 /** The wide table: one row per reviewed unit, the metadata of its document, coder and basis (as in the long table), a 0/1 column per code. */
 export async function wideTable(data: AnalysisData): Promise<ExportTable> {
   const { codings, set } = data;
-  const documents = new Map<string, DocumentRecord>();
-  for await (const { line: _line, text: _text, ...document } of readDocuments(
-    corpusPaths(set.study!.workspace.paths.corpus),
-    { withText: false },
-  )) {
-    documents.set(document.id, { ...document, text: '' });
-  }
-  const attributes = [
-    ...new Set([...documents.values()].flatMap((document) => Object.keys(document.attributes))),
-  ].sort();
+  // The metadata in columns, as the theme tables keep it: a million documents as objects took a
+  // gigabyte.
+  const documents = await readThemeDocuments(set.study!);
+  const unitDocument = documentOfEachUnit(set.units, documents);
+  const names = new Set<string>();
+  for (let index = 0; index < documents.length; index++)
+    for (const name of Object.keys(documents.attributes(index))) names.add(name);
+  const attributes = [...names].sort();
   const codeIds = set.codebook.codes.map((code) => code.id);
   const textColumns = ['unit_id', 'doc_id', ...wideMetadataColumns, ...attributes, 'coder', 'basis'];
+  const metadata = (index: number, field: (typeof wideMetadataColumns)[number]): string =>
+    (field === 'title' ? documents.title(index) : documents.value(index, field)) ?? '';
   return {
     data,
-    documents,
+    documentDates: function* () {
+      for (let index = 0; index < documents.length; index++) yield documents.value(index, 'date');
+    },
     header: [...textColumns, ...codeIds],
     firstCodeColumn: textColumns.length,
     *rows() {
       for (let position = 0; position < codings.size; position++) {
-        const unitId = set.units.idAt(codings.units[position]!);
-        const docId = documentOfUnit(unitId);
-        const document = documents.get(docId);
+        const unitIndex = codings.units[position]!;
+        const document = unitDocument[unitIndex]!;
         const present = new Array<number>(codeIds.length).fill(0);
         for (const code of codings.codesAt(position)) present[code] = 1;
+        const own = documents.attributes(document);
         yield [
-          unitId,
-          docId,
-          ...wideMetadataColumns.map((field) => document?.[field] ?? ''),
-          ...attributes.map((name) => document?.attributes[name] ?? ''),
+          set.units.idAt(unitIndex),
+          documents.id(document),
+          ...wideMetadataColumns.map((field) => metadata(document, field)),
+          ...attributes.map((name) => own[name] ?? ''),
           data.coder,
           data.sources[position]!,
           ...present,

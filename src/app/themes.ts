@@ -26,7 +26,7 @@ import type { DocumentRecord } from '../schema/corpus.js';
 import { iterateUnits } from './corpus.js';
 import { type AnalysisData, type AnalysisOptions, loadAnalysisData } from './final.js';
 import { computeReliability } from './reliability.js';
-import { documentOfUnit } from './study.js';
+import { documentOfUnit, type Study } from './study.js';
 
 export interface ThemeData {
   data: AnalysisData;
@@ -35,21 +35,21 @@ export interface ThemeData {
   texts(unitIds: ReadonlySet<string>): Promise<Map<string, string>>;
 }
 
-/** `visit` sees every document's metadata as it is read (the report gathers its methods facts so). */
-export async function loadThemeData(
-  options: AnalysisOptions,
+/**
+ * Every document's metadata, in columns (core/theme-documents.ts), not an object per document;
+ * `visit` sees each record as it is read (the report gathers its methods facts so).
+ */
+export async function readThemeDocuments(
+  study: Study,
   visit?: (document: DocumentRecord) => void,
-): Promise<ThemeData> {
-  const data = await loadAnalysisData(options);
-  const study = data.set.study!;
-  // The metadata in columns (core/theme-documents.ts), not an object per document.
+): Promise<ThemeDocuments> {
   const documents = new ThemeDocuments();
   for await (const batch of readDocumentMetadata(corpusPaths(study.workspace.paths.corpus)))
     for (const document of batch) {
       visit?.(document);
       documents.push({
         id: document.id,
-        title: document.title ?? document.id,
+        title: document.title,
         actor: document.actor,
         source: document.source,
         genre: document.genre,
@@ -59,18 +59,25 @@ export async function loadThemeData(
         attributes: document.attributes,
       });
     }
-  if (data.codings.size === 0) {
-    throw new InputError(`no unit has been coded${data.coder === 'final' ? '' : ` by ${data.coder}`}`, {
-      hint: "bring coders' work in first: coding import --coder NAME FILE",
-    });
-  }
-  // The document of every unit, worked out once. Units and documents are stored in the same order,
-  // so the unit's document is the current one or the next; a map of a million ids is made only if not.
-  const unitDocument = new Int32Array(data.set.units.size);
+  return documents;
+}
+
+/**
+ * The position of every unit's document, worked out once. Units and documents are stored in the
+ * same order, so a unit's document is the current one or the next; a map of a million ids is made
+ * only if not.
+ *
+ * @throws InputError when a unit's document is not in the corpus (a damaged corpus)
+ */
+export function documentOfEachUnit(
+  units: { readonly size: number; idAt(index: number): string },
+  documents: ThemeDocuments,
+): Int32Array {
+  const unitDocument = new Int32Array(units.size);
   let current = 0;
   let documentIndex: Map<string, number> | undefined;
   for (let unitIndex = 0; unitIndex < unitDocument.length; unitIndex++) {
-    const id = documentOfUnit(data.set.units.idAt(unitIndex));
+    const id = documentOfUnit(units.idAt(unitIndex));
     if (current >= documents.length || documents.id(current) !== id) {
       if (current + 1 < documents.length && documents.id(current + 1) === id) current++;
       else {
@@ -79,11 +86,37 @@ export async function loadThemeData(
           for (let index = 0; index < documents.length; index++)
             documentIndex.set(documents.id(index), index);
         }
-        current = documentIndex.get(id) ?? 0;
+        const found = documentIndex.get(id);
+        if (found === undefined)
+          throw new InputError(
+            `the corpus is damaged: unit ${units.idAt(unitIndex)} belongs to document "${id}", which corpus/documents.jsonl does not have`,
+            {
+              location: { file: 'corpus/units.csv' },
+              hint: 'restore corpus/ from version control, or import the documents again into a new workspace.',
+            },
+          );
+        current = found;
       }
     }
     unitDocument[unitIndex] = current;
   }
+  return unitDocument;
+}
+
+/** `visit` sees every document's metadata as it is read (the report gathers its methods facts so). */
+export async function loadThemeData(
+  options: AnalysisOptions,
+  visit?: (document: DocumentRecord) => void,
+): Promise<ThemeData> {
+  const data = await loadAnalysisData(options);
+  const study = data.set.study!;
+  const documents = await readThemeDocuments(study, visit);
+  if (data.codings.size === 0) {
+    throw new InputError(`no unit has been coded${data.coder === 'final' ? '' : ` by ${data.coder}`}`, {
+      hint: "bring coders' work in first: coding import --coder NAME FILE",
+    });
+  }
+  const unitDocument = documentOfEachUnit(data.set.units, documents);
   const input: ThemeInput = {
     codebook: data.set.codebook,
     codings: data.codings,

@@ -14,7 +14,7 @@ const noAttributes: Record<string, string> = Object.freeze({}) as Record<string,
 
 export class ThemeDocuments {
   private readonly ids: string[] = [];
-  /** Titles that are not the id (most documents have none). */
+  /** The titles documents were given (most have none). */
   private readonly titles = new Map<number, string>();
   private readonly attributeMaps = new Map<number, Record<string, string>>();
   /** Distinct values; code 0 means "no value". */
@@ -26,12 +26,12 @@ export class ThemeDocuments {
     return this.ids.length;
   }
 
-  /** Add a document at the next position. */
-  push(document: ThemeDocument): void {
+  /** Add a document at the next position (its title as stored: undefined when it has none). */
+  push(document: Omit<ThemeDocument, 'title'> & { title?: string | undefined }): void {
     const index = this.ids.length;
     if (index === this.columns[0]!.length) this.grow(index * 2, this.values.length > 0xffff);
     this.ids.push(document.id);
-    if (document.title !== document.id) this.titles.set(index, document.title);
+    if (document.title !== undefined) this.titles.set(index, document.title);
     if (Object.keys(document.attributes).length > 0) this.attributeMaps.set(index, document.attributes);
     for (const [column, field] of documentFields.entries()) {
       this.columns[column]![index] = this.code(document[field]);
@@ -41,6 +41,11 @@ export class ThemeDocuments {
   /** The id of the document at a position. */
   id(index: number): string {
     return this.ids[index]!;
+  }
+
+  /** The title the document at a position was given; undefined when it has none. */
+  title(index: number): string | undefined {
+    return this.titles.get(index);
   }
 
   /** One field of the document at a position; undefined when it has none. */

@@ -1,6 +1,15 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixtureStudy } from '../fixtures/study.js';
-import { runCli, snapshot, temporaryWorkspace, writeFiles } from '../helpers.js';
+import {
+  copyBundledStudy,
+  runCli,
+  snapshot,
+  temporaryFolder,
+  temporaryWorkspace,
+  writeFiles,
+} from '../helpers.js';
 
 /**
  * The fixture study: 3 documents of 4 units (call: Trump, primary; presser: Sheinbaum, primary;
@@ -236,6 +245,25 @@ describe('coding themes and coding report: bad input', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('taken.txt is a file, not a folder');
     expect(await snapshot(workspace)).toEqual(before);
+  });
+});
+
+describe('a corpus whose unit index names a document it does not have', () => {
+  it('refuses themes, report and the wide export (exit 2), instead of counting the units under another document', async () => {
+    const damaged = await temporaryFolder('coding-damaged-');
+    await copyBundledStudy(damaged);
+    const file = path.join(damaged, 'corpus', 'documents.jsonl');
+    const lines = (await fs.readFile(file, 'utf8')).split('\n');
+    const removed = JSON.parse(lines[2]!).id as string;
+    await fs.writeFile(file, lines.filter((_, index) => index !== 2).join('\n'));
+    for (const command of [['themes'], ['report', '-o', 'out'], ['export', '--layout', 'wide']]) {
+      const result = await runCli(command, { cwd: damaged });
+      expect(result.code, command.join(' ')).toBe(2);
+      expect(result.stderr).toContain(
+        `corpus/units.csv: the corpus is damaged: unit ${removed}:1 belongs to document "${removed}", which corpus/documents.jsonl does not have`,
+      );
+      expect(result.stderr).toContain('hint: restore corpus/ from version control');
+    }
   });
 });
 

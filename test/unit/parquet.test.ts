@@ -12,7 +12,6 @@ import {
   type ParquetColumn,
   ParquetStreamWriter,
 } from '../../src/io/parquet.js';
-import type { DocumentRecord } from '../../src/schema/corpus.js';
 
 /** Write rows with the stream writer into memory; the file's bytes. */
 async function writeToMemory(
@@ -118,12 +117,7 @@ describe('typed columns of the wide export', () => {
         'a.b',
       ],
       firstCodeColumn: 11,
-      documents: new Map(
-        dates.map((date, index) => [
-          `d${index}`,
-          { id: `d${index}`, date, attributes: {} } as DocumentRecord,
-        ]),
-      ),
+      documentDates: () => dates,
     }) as unknown as ExportTable;
 
   it('date is a DATE when every document has a full date (or none), a string otherwise', () => {

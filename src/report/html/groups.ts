@@ -96,87 +96,151 @@ function groupTable(
   return `${tableWrap(`<table class="groups" data-field="${h(field)}">\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`)}${more}${leftOut}`;
 }
 
+/** The width of the actors' names, and the heights of an actor's row and of a band's header. */
+const actorLabelWidth = 180;
+const actorRowHeight = 18;
+const actorHeaderHeight = 46;
+
+/** How the small multiples are laid out: shared by every band of panels. */
+interface ActorChartLayout {
+  /** The actors drawn, in order. */
+  shown: string[];
+  /** The codes, a band of panels side by side each. */
+  bands: ReportCode[][];
+  panelWidth: number;
+  width: number;
+  /** The most units in one cell: the one scale of every panel. */
+  max: number;
+  /** The longest bar's length. */
+  barRoom: number;
+}
+
+/** Lays out the panels: at least 80 units wide, as many to a band as fit a chart 960 wide. */
+function actorChartLayout(matrix: GroupMatrix, shown: string[], codes: ReportCode[]): ActorChartLayout {
+  // Panels of at least 80 units, up to a chart 960 wide; more codes wrap into further bands.
+  const minimumPanel = 80;
+  const perBand = Math.max(1, Math.min(codes.length, Math.floor((960 - actorLabelWidth) / minimumPanel)));
+  const bands: ReportCode[][] = [];
+  for (let start = 0; start < codes.length; start += perBand) bands.push(codes.slice(start, start + perBand));
+  const panelWidth = Math.max(minimumPanel, (760 - actorLabelWidth) / perBand);
+  const width = actorLabelWidth + perBand * panelWidth;
+  let max = 1;
+  for (const actor of shown)
+    for (const code of codes) max = Math.max(max, matrix.units.get(actor)?.get(code.id) ?? 0);
+  return { shown, bands, panelWidth, width, max, barRoom: panelWidth - 30 };
+}
+
+/** A band's header at `y`: the code labels, wrapped, over a rule in the code's colour. */
+function bandHeader(band: ReportCode[], y: number, layout: ActorChartLayout, colors: Palette): string[] {
+  const { panelWidth } = layout;
+  const parts: string[] = [];
+  for (const [index, code] of band.entries()) {
+    const left = actorLabelWidth + index * panelWidth;
+    const lines = wrapText(code.label, panelWidth - 8, 10.5, 3);
+    const firstLine = y + actorHeaderHeight - 8 - (lines.length - 1) * 11;
+    for (const [lineIndex, line] of lines.entries()) {
+      parts.push(
+        svgText(
+          left + 3,
+          firstLine + lineIndex * 11,
+          line,
+          { 'font-size': 10, 'font-weight': 600 },
+          lineIndex === 0 ? `${code.label} (${code.id})` : undefined,
+        ),
+      );
+    }
+    parts.push(
+      svgRect(left + 2, y + actorHeaderHeight - 4, panelWidth - 6, 3, { fill: colors.color(code.id) }),
+    );
+  }
+  return parts;
+}
+
+/**
+ * An actor's row of a band, the `row`th, from `rowTop`: a grey stripe on every other row, the
+ * actor's name, and in each panel a bar with its count (none for no unit).
+ */
+function actorRow(
+  matrix: GroupMatrix,
+  actor: string,
+  row: number,
+  rowTop: number,
+  band: ReportCode[],
+  layout: ActorChartLayout,
+  colors: Palette,
+): string[] {
+  const { panelWidth, width, max, barRoom } = layout;
+  const parts: string[] = [];
+  if (row % 2 === 0) parts.push(svgRect(0, rowTop, width, actorRowHeight, { fill: '#F5F5F5' }));
+  parts.push(
+    svgText(
+      4,
+      rowTop + actorRowHeight / 2 + 4,
+      fitText(actor, actorLabelWidth - 10, 11),
+      { 'font-size': 11 },
+      `${actor}: ${count(matrix.coded.get(actor) ?? 0)} of ${count(matrix.reviewed.get(actor) ?? 0)} reviewed units carry a code`,
+    ),
+  );
+  for (const [index, code] of band.entries()) {
+    const left = actorLabelWidth + index * panelWidth + 2;
+    const units = matrix.units.get(actor)?.get(code.id) ?? 0;
+    if (units === 0) continue;
+    const barWidth = Math.max(1.5, (units / max) * barRoom);
+    parts.push(
+      svgRect(
+        left,
+        rowTop + 3,
+        barWidth,
+        actorRowHeight - 6,
+        { class: 'bar', 'data-code': code.id, fill: colors.color(code.id) },
+        `${actor}, ${code.label}: ${count(units)} units`,
+      ),
+    );
+    parts.push(
+      svgText(left + barWidth + 3, rowTop + actorRowHeight / 2 + 4, count(units), {
+        'font-size': 10,
+        fill: '#333333',
+      }),
+    );
+  }
+  return parts;
+}
+
+/**
+ * One band of panels from `y`: the header, a row per actor, and each panel's vertical axis.
+ * Returns its parts and where the next band starts.
+ */
+function actorBand(
+  matrix: GroupMatrix,
+  band: ReportCode[],
+  y: number,
+  layout: ActorChartLayout,
+  colors: Palette,
+): { parts: string[]; next: number } {
+  const { shown, panelWidth } = layout;
+  const parts = bandHeader(band, y, layout, colors);
+  const bodyTop = y + actorHeaderHeight + 2;
+  for (const [row, actor] of shown.entries())
+    parts.push(...actorRow(matrix, actor, row, bodyTop + row * actorRowHeight, band, layout, colors));
+  const bodyBottom = bodyTop + shown.length * actorRowHeight;
+  for (const index of band.keys()) {
+    const left = actorLabelWidth + index * panelWidth + 2;
+    parts.push(svgLine(left, bodyTop, left, bodyBottom, { stroke: '#888888', 'stroke-width': 1 }));
+  }
+  return { parts, next: bodyBottom + 10 };
+}
+
 /** Small multiples: one bar chart per code, the actors on a shared vertical axis and one scale. */
 function actorChart(matrix: GroupMatrix, order: string[], codes: ReportCode[], colors: Palette): string {
   const shown = order.slice(0, maxActorsInChart);
   const hidden = order.length - shown.length;
-  const labelWidth = 180;
-  // Panels of at least 80 units, up to a chart 960 wide; more codes wrap into further bands.
-  const minimumPanel = 80;
-  const perBand = Math.max(1, Math.min(codes.length, Math.floor((960 - labelWidth) / minimumPanel)));
-  const bands: ReportCode[][] = [];
-  for (let start = 0; start < codes.length; start += perBand) bands.push(codes.slice(start, start + perBand));
-  const panelWidth = Math.max(minimumPanel, (760 - labelWidth) / perBand);
-  const width = labelWidth + perBand * panelWidth;
-  const rowHeight = 18;
-  const headerHeight = 46;
-  let max = 1;
-  for (const actor of shown)
-    for (const code of codes) max = Math.max(max, matrix.units.get(actor)?.get(code.id) ?? 0);
-  const barRoom = panelWidth - 30;
+  const layout = actorChartLayout(matrix, shown, codes);
   const parts: string[] = [];
   let y = 0;
-  for (const band of bands) {
-    // Header: the code labels, wrapped, over a rule in the code's colour.
-    for (const [index, code] of band.entries()) {
-      const left = labelWidth + index * panelWidth;
-      const lines = wrapText(code.label, panelWidth - 8, 10.5, 3);
-      const firstLine = y + headerHeight - 8 - (lines.length - 1) * 11;
-      for (const [lineIndex, line] of lines.entries()) {
-        parts.push(
-          svgText(
-            left + 3,
-            firstLine + lineIndex * 11,
-            line,
-            { 'font-size': 10, 'font-weight': 600 },
-            lineIndex === 0 ? `${code.label} (${code.id})` : undefined,
-          ),
-        );
-      }
-      parts.push(svgRect(left + 2, y + headerHeight - 4, panelWidth - 6, 3, { fill: colors.color(code.id) }));
-    }
-    const bodyTop = y + headerHeight + 2;
-    for (const [row, actor] of shown.entries()) {
-      const rowTop = bodyTop + row * rowHeight;
-      if (row % 2 === 0) parts.push(svgRect(0, rowTop, width, rowHeight, { fill: '#F5F5F5' }));
-      parts.push(
-        svgText(
-          4,
-          rowTop + rowHeight / 2 + 4,
-          fitText(actor, labelWidth - 10, 11),
-          { 'font-size': 11 },
-          `${actor}: ${count(matrix.coded.get(actor) ?? 0)} of ${count(matrix.reviewed.get(actor) ?? 0)} reviewed units carry a code`,
-        ),
-      );
-      for (const [index, code] of band.entries()) {
-        const left = labelWidth + index * panelWidth + 2;
-        const units = matrix.units.get(actor)?.get(code.id) ?? 0;
-        if (units === 0) continue;
-        const barWidth = Math.max(1.5, (units / max) * barRoom);
-        parts.push(
-          svgRect(
-            left,
-            rowTop + 3,
-            barWidth,
-            rowHeight - 6,
-            { class: 'bar', 'data-code': code.id, fill: colors.color(code.id) },
-            `${actor}, ${code.label}: ${count(units)} units`,
-          ),
-        );
-        parts.push(
-          svgText(left + barWidth + 3, rowTop + rowHeight / 2 + 4, count(units), {
-            'font-size': 10,
-            fill: '#333333',
-          }),
-        );
-      }
-    }
-    const bodyBottom = bodyTop + shown.length * rowHeight;
-    for (const index of band.keys()) {
-      const left = labelWidth + index * panelWidth + 2;
-      parts.push(svgLine(left, bodyTop, left, bodyBottom, { stroke: '#888888', 'stroke-width': 1 }));
-    }
-    y = bodyBottom + 10;
+  for (const band of layout.bands) {
+    const drawn = actorBand(matrix, band, y, layout, colors);
+    parts.push(...drawn.parts);
+    y = drawn.next;
   }
   if (hidden > 0) {
     parts.push(
@@ -190,10 +254,10 @@ function actorChart(matrix: GroupMatrix, order: string[], codes: ReportCode[], c
   }
   return svgChart({
     id: 'chart-actors',
-    width,
+    width: layout.width,
     height: y + 2,
     title: 'Codes by actor',
-    description: `Small multiples: for each code, a bar per actor with the units carrying the code in that actor's documents, on one scale (longest bar ${count(max)} units). Actors sorted by units with any code${hidden > 0 ? `; the ${count(shown.length)} with the most are drawn, ${count(hidden)} more are in the table` : ''}.`,
+    description: `Small multiples: for each code, a bar per actor with the units carrying the code in that actor's documents, on one scale (longest bar ${count(layout.max)} units). Actors sorted by units with any code${hidden > 0 ? `; the ${count(shown.length)} with the most are drawn, ${count(hidden)} more are in the table` : ''}.`,
     body: parts.join('\n'),
   });
 }

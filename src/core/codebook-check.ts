@@ -81,101 +81,140 @@ interface IdUse {
 export function checkCodebookRules(data: unknown): RuleFinding[] {
   const findings: RuleFinding[] = [];
   if (!isRecord(data)) return findings;
-  const uses: IdUse[] = [];
-
-  const visitCode = (code: unknown, path: Path, parent: { id: string; kind: 'category' | 'code' }): void => {
-    if (!isRecord(code)) return;
-    const id = textAt(code, 'id');
-    if (id !== undefined) {
-      uses.push({ id, path: [...path, 'id'], kind: 'code' });
-      if (!id.startsWith(`${parent.id}.`)) {
-        const suggestion = `${parent.id}.${id.split('.').at(-1) ?? id}`;
-        findings.push(
-          parent.kind === 'category'
-            ? {
-                code: 'CODE_ID_PREFIX',
-                severity: 'error',
-                path: [...path, 'id'],
-                message: `code id "${id}" must start with its category's id and a dot, "${parent.id}." (for example ${suggestion})`,
-              }
-            : {
-                code: 'SUBCODE_ID_PREFIX',
-                severity: 'error',
-                path: [...path, 'id'],
-                message: `sub-code id "${id}" must start with its parent code's id and a dot, "${parent.id}." (for example ${suggestion})`,
-              },
-        );
-      }
-    }
-    const shown = id === undefined ? 'this code' : `code "${id}"`;
-    if (isBlank(textAt(code, 'definition'))) {
-      findings.push({
-        code: 'MISSING_DEFINITION',
-        severity: 'warning',
-        path: [...path, 'definition'],
-        message: `${shown} has no definition; say what the code means, so that coders apply it alike`,
-      });
-    }
-    const noInclude = isBlank(textAt(code, 'include'));
-    const noExclude = isBlank(textAt(code, 'exclude'));
-    if (noInclude && noExclude) {
-      findings.push({
-        code: 'MISSING_RULES',
-        severity: 'warning',
-        path: [...path, 'include'],
-        message: `${shown} has neither an "include" nor an "exclude" rule; say when to use it, and when not to (naming the code to use instead)`,
-      });
-    } else if (noInclude) {
-      findings.push({
-        code: 'MISSING_INCLUDE',
-        severity: 'warning',
-        path: [...path, 'include'],
-        message: `${shown} has no "include" rule; say when to use it`,
-      });
-    } else if (noExclude) {
-      findings.push({
-        code: 'MISSING_EXCLUDE',
-        severity: 'warning',
-        path: [...path, 'exclude'],
-        message: `${shown} has no "exclude" rule; say when not to use it and which code to use instead`,
-      });
-    }
-    if (code['codable'] === false && code['patterns'] !== undefined) {
-      findings.push({
-        code: 'PATTERNS_NOT_CODABLE',
-        severity: 'warning',
-        path: [...path, 'patterns'],
-        message: `${shown} is a grouping code (codable: false), so the dictionary coder does not use its patterns; move them to the sub-code they are for`,
-      });
-    }
-    const children = listAt(code['codes']);
-    checkSiblingLabels(children, [...path, 'codes'], findings);
-    for (const [index, child] of children.entries()) {
-      visitCode(child, [...path, 'codes', index], id === undefined ? parent : { id, kind: 'code' });
-    }
-  };
-
+  const walk: RuleWalk = { findings, uses: [] };
   for (const [categoryIndex, category] of listAt(data['categories']).entries()) {
-    if (!isRecord(category)) continue;
-    const path: Path = ['categories', categoryIndex];
-    const id = textAt(category, 'id');
-    if (id !== undefined) uses.push({ id, path: [...path, 'id'], kind: 'category' });
-    const codes = category['codes'];
-    if (Array.isArray(codes) && codes.length === 0) {
-      findings.push({
-        code: 'EMPTY_CATEGORY',
-        severity: 'error',
-        path: [...path, 'codes'],
-        message: `category ${id === undefined ? '' : `"${id}" `}has no codes; add at least one code, or remove the category`,
-      });
-    }
-    checkSiblingLabels(listAt(codes), [...path, 'codes'], findings);
-    for (const [index, code] of listAt(codes).entries()) {
-      visitCode(code, [...path, 'codes', index], { id: id ?? '', kind: 'category' });
-    }
+    visitCategory(walk, category, ['categories', categoryIndex]);
   }
   checkSiblingLabels(listAt(data['categories']), ['categories'], findings);
+  checkDuplicateIds(walk.uses, findings);
+  checkSets(data, new Set(walk.uses.filter((use) => use.kind === 'code').map((use) => use.id)), findings);
+  return findings;
+}
 
+/** What a walk over the categories and codes collects: the findings, and every id with where it is used. */
+interface RuleWalk {
+  findings: RuleFinding[];
+  uses: IdUse[];
+}
+
+/** Which category or code a code sits in, for the prefix its id must start with. */
+interface Parent {
+  id: string;
+  kind: 'category' | 'code';
+}
+
+/** Check one category (a category with no codes is an error), then its codes. */
+function visitCategory(walk: RuleWalk, category: unknown, path: Path): void {
+  if (!isRecord(category)) return;
+  const id = textAt(category, 'id');
+  if (id !== undefined) walk.uses.push({ id, path: [...path, 'id'], kind: 'category' });
+  const codes = category['codes'];
+  if (Array.isArray(codes) && codes.length === 0) {
+    walk.findings.push({
+      code: 'EMPTY_CATEGORY',
+      severity: 'error',
+      path: [...path, 'codes'],
+      message: `category ${id === undefined ? '' : `"${id}" `}has no codes; add at least one code, or remove the category`,
+    });
+  }
+  checkSiblingLabels(listAt(codes), [...path, 'codes'], walk.findings);
+  for (const [index, code] of listAt(codes).entries()) {
+    visitCode(walk, code, [...path, 'codes', index], { id: id ?? '', kind: 'category' });
+  }
+}
+
+/** Check one code (its id's prefix, its definition, rules and patterns), then its sub-codes. */
+function visitCode(walk: RuleWalk, code: unknown, path: Path, parent: Parent): void {
+  if (!isRecord(code)) return;
+  const id = textAt(code, 'id');
+  if (id !== undefined) {
+    walk.uses.push({ id, path: [...path, 'id'], kind: 'code' });
+    checkIdPrefix(id, path, parent, walk.findings);
+  }
+  const shown = id === undefined ? 'this code' : `code "${id}"`;
+  checkCodeTexts(code, shown, path, walk.findings);
+  const children = listAt(code['codes']);
+  checkSiblingLabels(children, [...path, 'codes'], walk.findings);
+  for (const [index, child] of children.entries()) {
+    visitCode(walk, child, [...path, 'codes', index], id === undefined ? parent : { id, kind: 'code' });
+  }
+}
+
+/** A code id starts with its category's id and a dot; a sub-code id, with its parent code's. */
+function checkIdPrefix(id: string, path: Path, parent: Parent, findings: RuleFinding[]): void {
+  if (id.startsWith(`${parent.id}.`)) return;
+  const suggestion = `${parent.id}.${id.split('.').at(-1) ?? id}`;
+  findings.push(
+    parent.kind === 'category'
+      ? {
+          code: 'CODE_ID_PREFIX',
+          severity: 'error',
+          path: [...path, 'id'],
+          message: `code id "${id}" must start with its category's id and a dot, "${parent.id}." (for example ${suggestion})`,
+        }
+      : {
+          code: 'SUBCODE_ID_PREFIX',
+          severity: 'error',
+          path: [...path, 'id'],
+          message: `sub-code id "${id}" must start with its parent code's id and a dot, "${parent.id}." (for example ${suggestion})`,
+        },
+  );
+}
+
+/**
+ * Warnings about what a code says to its coders: no definition, no include or exclude rule, and
+ * patterns on a grouping code that the dictionary coder does not use. `shown` names the code.
+ */
+function checkCodeTexts(
+  code: Record<string, unknown>,
+  shown: string,
+  path: Path,
+  findings: RuleFinding[],
+): void {
+  if (isBlank(textAt(code, 'definition'))) {
+    findings.push({
+      code: 'MISSING_DEFINITION',
+      severity: 'warning',
+      path: [...path, 'definition'],
+      message: `${shown} has no definition; say what the code means, so that coders apply it alike`,
+    });
+  }
+  const noInclude = isBlank(textAt(code, 'include'));
+  const noExclude = isBlank(textAt(code, 'exclude'));
+  if (noInclude && noExclude) {
+    findings.push({
+      code: 'MISSING_RULES',
+      severity: 'warning',
+      path: [...path, 'include'],
+      message: `${shown} has neither an "include" nor an "exclude" rule; say when to use it, and when not to (naming the code to use instead)`,
+    });
+  } else if (noInclude) {
+    findings.push({
+      code: 'MISSING_INCLUDE',
+      severity: 'warning',
+      path: [...path, 'include'],
+      message: `${shown} has no "include" rule; say when to use it`,
+    });
+  } else if (noExclude) {
+    findings.push({
+      code: 'MISSING_EXCLUDE',
+      severity: 'warning',
+      path: [...path, 'exclude'],
+      message: `${shown} has no "exclude" rule; say when not to use it and which code to use instead`,
+    });
+  }
+  if (code['codable'] === false && code['patterns'] !== undefined) {
+    findings.push({
+      code: 'PATTERNS_NOT_CODABLE',
+      severity: 'warning',
+      path: [...path, 'patterns'],
+      message: `${shown} is a grouping code (codable: false), so the dictionary coder does not use its patterns; move them to the sub-code they are for`,
+    });
+  }
+}
+
+/** Ids are unique across categories and codes: each later use of an id is an error naming the first. */
+function checkDuplicateIds(uses: IdUse[], findings: RuleFinding[]): void {
   const firstUse = new Map<string, IdUse>();
   for (const use of uses) {
     const first = firstUse.get(use.id);
@@ -190,8 +229,6 @@ export function checkCodebookRules(data: unknown): RuleFinding[] {
       message: `id "${use.id}" is used twice: this ${use.kind} and the ${first.kind} at ${formatRulePath(first.path)}; ids must be unique across categories and codes`,
     });
   }
-  checkSets(data, new Set(uses.filter((use) => use.kind === 'code').map((use) => use.id)), findings);
-  return findings;
 }
 
 /** Sets name codes of the codebook, each set once. */

@@ -2,12 +2,15 @@
  * Inter-coder reliability of a study, from the coders' codings to every figure the report shows:
  * per code (presence/absence), per exclusive category (its codes plus "none"), overall (nominal
  * or pooled), and for three or more coders Fleiss' κ, Krippendorff's α and Gwet's AC1. Each figure
- * comes from one pure function of `./stats/`; this module only builds their count tables.
+ * comes from one pure function of `./stats/`; this module only builds their count tables. The
+ * figures of one table are made in `./reliability-figures.ts`, the path for several coders is
+ * `./reliability-multi.ts`.
  */
 import type { CodebookModel } from './codebook.js';
 import type { Codings } from './codings.js';
 import type { GateResult, GateSummary } from './gates.js';
 import { addAlphaBootstrap, applyInterval, ResampledCells } from './reliability-bootstrap.js';
+import { figuresOfTable, figureValue } from './reliability-figures.js';
 import {
   codeTable,
   type NominalVariable,
@@ -17,28 +20,14 @@ import {
   unitPatterns,
 } from './reliability-tables.js';
 import {
-  type AgreementTable,
   type AlphaBootstrap,
-  biasIndex,
   bootstrapPercentiles,
-  brennanPrediger,
-  brennanPredigerStandardError,
   cohenExpectedAgreement,
   cohenKappa,
-  cohenKappaStandardError,
   type Figure,
-  gwetAc1FromTable,
-  gwetAc1StandardError,
   type IntervalMethod,
-  krippendorffAlphaFromTable,
-  krippendorffAlphaStandardError,
   observedAgreement,
-  pabak,
   pooledKappa,
-  prevalenceIndex,
-  scottPi,
-  scottPiStandardError,
-  waldInterval,
 } from './stats/index.js';
 
 export const overallDefinitions = ['auto', 'nominal', 'pooled'] as const;
@@ -166,101 +155,6 @@ export interface ReliabilityOptions {
   interval?: IntervalMethod | undefined;
 }
 
-function value(figure: Figure, key: string, reasons: Record<string, string>): number | null {
-  if (figure.value === null) reasons[key] = figure.reason;
-  return figure.value;
-}
-
-/** A coefficient of a table with its SE and SE-based interval, each a number or null (reason in `reasons`). */
-interface WithInterval {
-  value: number | null;
-  se: number | null;
-  low: number | null;
-  high: number | null;
-}
-
-/**
- * One coefficient with its SE and interval; the reasons go under `key`, and under `prefix` + se,
- * ci_low, ci_high (κ keeps its historical keys se, ci_low, ci_high: an empty prefix).
- */
-function withInterval(
-  point: Figure,
-  se: Figure,
-  units: number,
-  level: number,
-  method: IntervalMethod,
-  key: string,
-  prefix: string,
-  reasons: Record<string, string>,
-): WithInterval {
-  const interval = waldInterval(point, se, units, level, method);
-  return {
-    value: value(point, key, reasons),
-    se: value(se, `${prefix}se`, reasons),
-    low: value(interval.low, `${prefix}ci_low`, reasons),
-    high: value(interval.high, `${prefix}ci_high`, reasons),
-  };
-}
-
-/** Every two-coder figure of a k×k table, with SE-based intervals made by `method`. */
-export function figuresOfTable(table: AgreementTable, level = 0.95, method: IntervalMethod = 'z'): FigureSet {
-  const reasons: Record<string, string> = {};
-  const n = table.reduce((sum, row) => sum + row.reduce((rowSum, cell) => rowSum + cell, 0), 0);
-  const of = (point: Figure, se: Figure, key: string, prefix: string) =>
-    withInterval(point, se, n, level, method, key, prefix, reasons);
-  const kappa = of(cohenKappa(table), cohenKappaStandardError(table), 'kappa', '');
-  const pi = of(scottPi(table), scottPiStandardError(table), 'scott_pi', 'scott_pi_');
-  const alpha = of(
-    krippendorffAlphaFromTable(table),
-    krippendorffAlphaStandardError(table),
-    'krippendorff_alpha',
-    'krippendorff_alpha_',
-  );
-  const ac1 = of(gwetAc1FromTable(table), gwetAc1StandardError(table), 'gwet_ac1', 'gwet_ac1_');
-  const bp = of(
-    brennanPrediger(table),
-    brennanPredigerStandardError(table),
-    'brennan_prediger',
-    'brennan_prediger_',
-  );
-  const result: FigureSet = {
-    n,
-    observed_agreement: n === 0 ? null : observedAgreement(table),
-    expected_agreement: n === 0 ? null : cohenExpectedAgreement(table),
-    kappa: kappa.value,
-    se: kappa.se,
-    ci_low: kappa.low,
-    ci_high: kappa.high,
-    scott_pi: pi.value,
-    scott_pi_se: pi.se,
-    scott_pi_ci_low: pi.low,
-    scott_pi_ci_high: pi.high,
-    krippendorff_alpha: alpha.value,
-    krippendorff_alpha_se: alpha.se,
-    krippendorff_alpha_ci_low: alpha.low,
-    krippendorff_alpha_ci_high: alpha.high,
-    gwet_ac1: ac1.value,
-    gwet_ac1_se: ac1.se,
-    gwet_ac1_ci_low: ac1.low,
-    gwet_ac1_ci_high: ac1.high,
-    brennan_prediger: bp.value,
-    brennan_prediger_se: bp.se,
-    brennan_prediger_ci_low: bp.low,
-    brennan_prediger_ci_high: bp.high,
-    reasons,
-  };
-  if (n === 0) {
-    reasons['observed_agreement'] = 'no units';
-    reasons['expected_agreement'] = 'no units';
-  }
-  if (table.length === 2) {
-    result.pabak = value(pabak(table), 'pabak', reasons);
-    result.prevalence_index = value(prevalenceIndex(table), 'prevalence_index', reasons);
-    result.bias_index = value(biasIndex(table), 'bias_index', reasons);
-  }
-  return result;
-}
-
 /** True when no coder gives a unit more than one code: the codes then form one nominal variable. */
 function atMostOneCode(patterns: PatternSet): boolean {
   return (
@@ -295,6 +189,26 @@ function nominalDescription(variable: NominalVariable, codeCount: number): strin
   );
 }
 
+/** A figure that gets a bootstrap interval, with its statistic on one resample's pattern counts. */
+interface BootstrapTarget {
+  figures: FigureSet;
+  statistic: (counts: Float64Array) => number | null;
+}
+
+/**
+ * What the figures of two coders are computed from, shared by the per-code, per-category and
+ * overall figures: the unit patterns, the codebook, the cells of each resample, the level and
+ * interval method, and the figures that get a bootstrap interval (in the order they are made).
+ */
+interface TwoCoderContext {
+  patterns: PatternSet;
+  codebook: CodebookModel;
+  resampled: ResampledCells;
+  level: number;
+  method: IntervalMethod;
+  targets: BootstrapTarget[];
+}
+
 /** Reliability of two coders. */
 export function twoCoderReliability(
   coders: [string, string],
@@ -306,11 +220,29 @@ export function twoCoderReliability(
   const level = options.level ?? 0.95;
   const method = options.interval ?? 'z';
   const patterns = unitPatterns(a, b);
-  const codeCount = codebook.codes.length;
-  const resampled = new ResampledCells(patterns, codeCount);
+  const resampled = new ResampledCells(patterns, codebook.codes.length);
   // Figures that get a bootstrap interval, each with its statistic on one resample.
-  const targets: Array<{ figures: FigureSet; statistic: (counts: Float64Array) => number | null }> = [];
-  const codes: CodeReliability[] = codebook.codes.map((code) => {
+  const context: TwoCoderContext = { patterns, codebook, resampled, level, method, targets: [] };
+  const codes = codeFigures(context);
+  const categories = categoryFigures(context);
+  const overall = overallFigures(context, overallDefinitionOf(options.overall, codebook, patterns));
+  if (options.bootstrap && patterns.n > 0) addBootstrapIntervals(context, options.bootstrap);
+  return {
+    coders,
+    n_units: patterns.n,
+    units_not_shared: a.size + b.size - 2 * patterns.n,
+    overall,
+    codes,
+    categories,
+    ...(options.bootstrap ? { bootstrap: { ...options.bootstrap, level } } : {}),
+    interval: { method, level },
+  };
+}
+
+/** The figures of each code's presence/absence table; each code's κ gets a bootstrap interval. */
+function codeFigures(context: TwoCoderContext): CodeReliability[] {
+  const { patterns, codebook, resampled, level, method, targets } = context;
+  return codebook.codes.map((code) => {
     const table = codeTable(patterns, code.index);
     const figures: CodeReliability = {
       code: code.id,
@@ -322,7 +254,15 @@ export function twoCoderReliability(
     targets.push({ figures, statistic: () => cohenKappa(resampled.table(code.index)).value });
     return figures;
   });
-  const categories: CategoryReliability[] = codebook.categories
+}
+
+/**
+ * The figures of each exclusive category's nominal table (its codes, then "none"); each
+ * category's κ gets a bootstrap interval.
+ */
+function categoryFigures(context: TwoCoderContext): CategoryReliability[] {
+  const { patterns, codebook, level, method, targets } = context;
+  return codebook.categories
     .filter((category) => category.exclusive)
     .map((category) => {
       const members = category.codeIds.map((id) => codebook.codeById.get(id)!.index);
@@ -340,101 +280,132 @@ export function twoCoderReliability(
       });
       return figures;
     });
-
-  let definition: 'nominal' | 'pooled';
-  if (options.overall === 'auto')
-    definition = codebook.exclusive || atMostOneCode(patterns) ? 'nominal' : 'pooled';
-  else definition = options.overall;
-  let overall: OverallReliability | null = null;
-  if (patterns.n > 0 && codeCount > 0) {
-    if (definition === 'nominal') {
-      const variable = nominalVariable(
-        patterns,
-        codebook.codes.map((code) => code.index),
-        codebook.codes.map((code) => code.id),
-      );
-      overall = {
-        definition,
-        description: nominalDescription(variable, codeCount),
-        values: variable.values,
-        table: variable.table,
-        ...figuresOfTable(variable.table, level, method),
-      };
-      targets.push({
-        figures: overall,
-        statistic: (counts) => cohenKappa(nominalTableOf(variable, counts)).value,
-      });
-    } else {
-      const pooled = pooledFigures(patterns, codeCount);
-      const reasons: Record<string, string> = {};
-      const notPooled =
-        'not defined for pooled kappa; see the per-code figures and, with --bootstrap, the bootstrap interval';
-      // Every figure but κ, p_o and p_e is undefined for the pooled κ: null with the reason.
-      const none = { value: null, se: null, low: null, high: null };
-      overall = {
-        definition,
-        description: `pooled kappa (De Vries et al. 2008): (mean p_o - mean p_e) / (1 - mean p_e) over the ${codeCount} codes' presence/absence tables`,
-        n: patterns.n,
-        observed_agreement: pooled.observed,
-        expected_agreement: pooled.expected,
-        kappa: value(pooled.kappa, 'kappa', reasons),
-        se: none.se,
-        ci_low: none.low,
-        ci_high: none.high,
-        scott_pi: none.value,
-        scott_pi_se: none.se,
-        scott_pi_ci_low: none.low,
-        scott_pi_ci_high: none.high,
-        krippendorff_alpha: none.value,
-        krippendorff_alpha_se: none.se,
-        krippendorff_alpha_ci_low: none.low,
-        krippendorff_alpha_ci_high: none.high,
-        gwet_ac1: none.value,
-        gwet_ac1_se: none.se,
-        gwet_ac1_ci_low: none.low,
-        gwet_ac1_ci_high: none.high,
-        brennan_prediger: none.value,
-        brennan_prediger_se: none.se,
-        brennan_prediger_ci_low: none.low,
-        brennan_prediger_ci_high: none.high,
-        reasons,
-      };
-      for (const [key, figure] of Object.entries(overall))
-        if (figure === null && key !== 'kappa') reasons[key] = notPooled;
-      targets.push({ figures: overall, statistic: () => resampled.pooledKappa() });
-    }
-  }
-  if (options.bootstrap && patterns.n > 0) {
-    const intervals = bootstrapPercentiles({
-      patternCounts: patterns.counts,
-      statistics: targets.map((target) => target.statistic),
-      prepare: (counts) => resampled.update(counts),
-      resamples: options.bootstrap.resamples,
-      seed: options.bootstrap.seed,
-      level,
-    });
-    for (const [index, target] of targets.entries()) {
-      applyInterval(target.figures, intervals[index]!);
-      const table = (target.figures as { table?: number[][] }).table;
-      if (table) {
-        // Two coders: the coincidence matrix is the table plus its transpose.
-        const coincidences = table.map((row, first) =>
-          row.map((cell, second) => cell + table[second]![first]!),
-        );
-        addAlphaBootstrap(target.figures, coincidences, 2, options.bootstrap, level);
-      }
-    }
-  }
-  return {
-    coders,
-    n_units: patterns.n,
-    units_not_shared: a.size + b.size - 2 * patterns.n,
-    overall,
-    codes,
-    categories,
-    ...(options.bootstrap ? { bootstrap: { ...options.bootstrap, level } } : {}),
-    interval: { method, level },
-  };
 }
 
+/**
+ * Which overall κ to compute: the one asked for, or with `auto` the nominal κ when the codebook is
+ * exclusive or no coder gave a unit more than one code, else the pooled κ.
+ */
+function overallDefinitionOf(
+  choice: OverallDefinition,
+  codebook: CodebookModel,
+  patterns: PatternSet,
+): 'nominal' | 'pooled' {
+  if (choice === 'auto') return codebook.exclusive || atMostOneCode(patterns) ? 'nominal' : 'pooled';
+  return choice;
+}
+
+/** The overall figures by `definition`, or null when there is no shared unit or no code. */
+function overallFigures(
+  context: TwoCoderContext,
+  definition: 'nominal' | 'pooled',
+): OverallReliability | null {
+  if (context.patterns.n === 0 || context.codebook.codes.length === 0) return null;
+  return definition === 'nominal' ? nominalOverall(context) : pooledOverall(context);
+}
+
+/**
+ * The overall figures of the nominal table of every code, where a unit's value is the whole set of
+ * codes a coder gave it; its κ gets a bootstrap interval.
+ */
+function nominalOverall(context: TwoCoderContext): OverallReliability {
+  const { patterns, codebook, level, method, targets } = context;
+  const variable = nominalVariable(
+    patterns,
+    codebook.codes.map((code) => code.index),
+    codebook.codes.map((code) => code.id),
+  );
+  const overall: OverallReliability = {
+    definition: 'nominal',
+    description: nominalDescription(variable, codebook.codes.length),
+    values: variable.values,
+    table: variable.table,
+    ...figuresOfTable(variable.table, level, method),
+  };
+  targets.push({
+    figures: overall,
+    statistic: (counts) => cohenKappa(nominalTableOf(variable, counts)).value,
+  });
+  return overall;
+}
+
+/**
+ * The pooled κ (De Vries et al. 2008) over the codes' presence/absence tables, with its mean p_o
+ * and p_e; every other figure is undefined for it: null with the reason. Its κ gets a bootstrap
+ * interval.
+ */
+function pooledOverall(context: TwoCoderContext): OverallReliability {
+  const { patterns, resampled, targets } = context;
+  const codeCount = context.codebook.codes.length;
+  const pooled = pooledFigures(patterns, codeCount);
+  const reasons: Record<string, string> = {};
+  const notPooled =
+    'not defined for pooled kappa; see the per-code figures and, with --bootstrap, the bootstrap interval';
+  // Every figure but κ, p_o and p_e is undefined for the pooled κ: null with the reason.
+  const none = { value: null, se: null, low: null, high: null };
+  const overall: OverallReliability = {
+    definition: 'pooled',
+    description: `pooled kappa (De Vries et al. 2008): (mean p_o - mean p_e) / (1 - mean p_e) over the ${codeCount} codes' presence/absence tables`,
+    n: patterns.n,
+    observed_agreement: pooled.observed,
+    expected_agreement: pooled.expected,
+    kappa: figureValue(pooled.kappa, 'kappa', reasons),
+    se: none.se,
+    ci_low: none.low,
+    ci_high: none.high,
+    scott_pi: none.value,
+    scott_pi_se: none.se,
+    scott_pi_ci_low: none.low,
+    scott_pi_ci_high: none.high,
+    krippendorff_alpha: none.value,
+    krippendorff_alpha_se: none.se,
+    krippendorff_alpha_ci_low: none.low,
+    krippendorff_alpha_ci_high: none.high,
+    gwet_ac1: none.value,
+    gwet_ac1_se: none.se,
+    gwet_ac1_ci_low: none.low,
+    gwet_ac1_ci_high: none.high,
+    brennan_prediger: none.value,
+    brennan_prediger_se: none.se,
+    brennan_prediger_ci_low: none.low,
+    brennan_prediger_ci_high: none.high,
+    reasons,
+  };
+  for (const [key, figure] of Object.entries(overall))
+    if (figure === null && key !== 'kappa') reasons[key] = notPooled;
+  targets.push({ figures: overall, statistic: () => resampled.pooledKappa() });
+  return overall;
+}
+
+/**
+ * Put the percentile bootstrap interval of each target's κ into its figures, and, for a figure with
+ * a table, α's bootstrap (Hayes & Krippendorff 2007).
+ */
+function addBootstrapIntervals(
+  context: TwoCoderContext,
+  bootstrap: { resamples: number; seed: number },
+): void {
+  const { patterns, resampled, level, targets } = context;
+  const intervals = bootstrapPercentiles({
+    patternCounts: patterns.counts,
+    statistics: targets.map((target) => target.statistic),
+    prepare: (counts) => resampled.update(counts),
+    resamples: bootstrap.resamples,
+    seed: bootstrap.seed,
+    level,
+  });
+  for (const [index, target] of targets.entries()) {
+    applyInterval(target.figures, intervals[index]!);
+    const table = (target.figures as { table?: number[][] }).table;
+    if (table) {
+      // Two coders: the coincidence matrix is the table plus its transpose.
+      const coincidences = table.map((row, first) =>
+        row.map((cell, second) => cell + table[second]![first]!),
+      );
+      addAlphaBootstrap(target.figures, coincidences, 2, bootstrap, level);
+    }
+  }
+}
+
+export { figuresOfTable } from './reliability-figures.js';
 export { multiCoderReliability } from './reliability-multi.js';

@@ -285,11 +285,62 @@ class JournalRecorder {
   }
 }
 
+/**
+ * Open a coder's session: check the scope and --from, take the coder's lock, fold what a previous
+ * session left in the journal, load the coder's decisions and the corpus, and start the journal.
+ */
 export async function openCodeSession(options: CodeSessionOptions): Promise<OpenedCodeSession> {
   const now = options.now ?? (() => new Date());
   checkCoderName(options.coder);
   const study = await openStudy(options);
   const { coder } = options;
+  const { files, shown } = coderSessionFiles(study, coder);
+
+  // Everything that can be refused is checked before the lock is taken and anything is written.
+  const scope = await sessionScope(study, options);
+  const lock: HeldLock = await acquireLock(files.lock, shown.lock, coder, { now: now() });
+  try {
+    const startFold = await foldUnderLock(study, coder, now);
+    const notices = startNotices(lock, startFold, shown);
+    const previous = await loadCoder(study, coder, { required: false });
+    const warnings = [...startFold.warnings, ...(previous?.warnings ?? [])];
+    const decided = decidedUnits(study, previous);
+    const view = unitViewer(await loadCorpus(corpusPaths(study.workspace.paths.corpus)));
+    const session = startCodingSession(study, options, scope, decided, startFold.stopped);
+
+    const journal = await JournalRecorder.open(
+      files.journal,
+      { coder, codebook_hash: study.codebook.hash },
+      { codebook: study.codebook, shownAs: shown.journal, now },
+    );
+    await journal.record(session.enter().effects);
+    return openedSession(
+      {
+        study,
+        coder,
+        scope: options.sample ? 'sample' : 'corpus',
+        uncoded: options.uncoded,
+        session,
+        keys: assignCodeKeys(study.codebook.codes.length),
+        shown,
+        notices,
+        warnings,
+        startFold,
+        view,
+      },
+      { now, journal, lock },
+    );
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+/** The coder's file, journal and lock: their paths, and the same relative to the workspace for messages. */
+function coderSessionFiles(
+  study: Study,
+  coder: string,
+): { files: { csv: string; journal: string; lock: string }; shown: OpenedCodeSession['shown'] } {
   const annotations = study.workspace.paths.annotations;
   const files = { ...sessionFiles(annotations, coder), csv: coderFiles(annotations, coder).csv };
   const shown = {
@@ -297,116 +348,130 @@ export async function openCodeSession(options: CodeSessionOptions): Promise<Open
     journal: relativeTo(study.workspace, files.journal),
     lock: relativeTo(study.workspace, files.lock),
   };
+  return { files, shown };
+}
 
-  // Everything that can be refused is checked before the lock is taken and anything is written.
-  const { scopeUnits, inScope } = await sessionScope(study, options);
-  const lock: HeldLock = await acquireLock(files.lock, shown.lock, coder, { now: now() });
-  try {
-    const notices: string[] = [];
-    if (lock.tookOver) {
-      notices.push(
-        `took over ${shown.lock}: the session of process ${lock.tookOver.pid} (started ${lock.tookOver.started}) no longer runs`,
-      );
-    }
-    const startFold = await foldUnderLock(study, coder, now);
-    if (startFold.stored?.written) {
-      const units = startFold.stored.units;
-      notices.push(
-        `recovered ${startFold.units} decision${startFold.units === 1 ? '' : 's'} from ${shown.journal} into ${shown.csv} (${units.added} added, ${units.replaced} changed)${startFold.stored.backup ? `; previous file in ${startFold.stored.backup}` : ''}`,
-      );
-    }
-    const previous = await loadCoder(study, coder, { required: false });
-    const warnings = [...startFold.warnings, ...(previous?.warnings ?? [])];
-    const decided = decidedUnits(study, previous);
-    const listed = options.uncoded ? scopeUnits.filter((unit) => !decided.has(unit)) : scopeUnits;
-    const members = new Set(listed);
-    const view = unitViewer(await loadCorpus(corpusPaths(study.workspace.paths.corpus)));
+/** What the start did that the coder should know: a stale lock taken over, a journal folded. */
+function startNotices(lock: HeldLock, startFold: FoldResult, shown: OpenedCodeSession['shown']): string[] {
+  const notices: string[] = [];
+  if (lock.tookOver) {
+    notices.push(
+      `took over ${shown.lock}: the session of process ${lock.tookOver.pid} (started ${lock.tookOver.started}) no longer runs`,
+    );
+  }
+  if (startFold.stored?.written) {
+    const units = startFold.stored.units;
+    notices.push(
+      `recovered ${startFold.units} decision${startFold.units === 1 ? '' : 's'} from ${shown.journal} into ${shown.csv} (${units.added} added, ${units.replaced} changed)${startFold.stored.backup ? `; previous file in ${startFold.stored.backup}` : ''}`,
+    );
+  }
+  return notices;
+}
 
-    const session = new CodingSession({
-      codebook: study.codebook,
+/**
+ * The session over the units in scope (only those not reviewed yet with --uncoded), starting at
+ * --from, else where the last session stopped; a unit outside the list is refused with the reason.
+ */
+function startCodingSession(
+  study: Study,
+  options: CodeSessionOptions,
+  scope: { scopeUnits: string[]; inScope: (unitId: string) => boolean },
+  decided: Map<string, UnitDecision>,
+  stopped: Parameters<typeof startPosition>[0]['stopped'],
+): CodingSession {
+  const { scopeUnits, inScope } = scope;
+  const listed = options.uncoded ? scopeUnits.filter((unit) => !decided.has(unit)) : scopeUnits;
+  const members = new Set(listed);
+  return new CodingSession({
+    codebook: study.codebook,
+    units: listed,
+    decided,
+    start: startPosition({
       units: listed,
       decided,
-      start: startPosition({
-        units: listed,
-        decided,
-        corpusOrder: (unitId) => study.units.indexOf(unitId),
-        from: options.from,
-        stopped: startFold.stopped,
-      }),
-      explainOutside: (unitId) => {
-        if (members.has(unitId)) return undefined;
-        if (study.units.indexOf(unitId) < 0) return unknownUnitMessage(study, unitId);
-        if (!inScope(unitId)) return `unit ${unitId} is not in the sample (leave out --sample to code it)`;
-        return `unit ${unitId} was reviewed before this session began (leave out --uncoded to revisit it)`;
-      },
-    });
+      corpusOrder: (unitId) => study.units.indexOf(unitId),
+      from: options.from,
+      stopped,
+    }),
+    explainOutside: (unitId) => {
+      if (members.has(unitId)) return undefined;
+      if (study.units.indexOf(unitId) < 0) return unknownUnitMessage(study, unitId);
+      if (!inScope(unitId)) return `unit ${unitId} is not in the sample (leave out --sample to code it)`;
+      return `unit ${unitId} was reviewed before this session began (leave out --uncoded to revisit it)`;
+    },
+  });
+}
 
-    const journal = await JournalRecorder.open(
-      files.journal,
-      { coder, codebook_hash: study.codebook.hash },
-      { codebook: study.codebook, shownAs: shown.journal, now },
-    );
-    const record = (effects: readonly SessionEffect[]): Promise<void> => journal.record(effects);
-    await record(session.enter().effects);
+/** What an open session is, apart from what it does. */
+type SessionFacts = Pick<
+  OpenedCodeSession,
+  | 'study'
+  | 'coder'
+  | 'scope'
+  | 'uncoded'
+  | 'session'
+  | 'keys'
+  | 'shown'
+  | 'notices'
+  | 'warnings'
+  | 'startFold'
+  | 'view'
+>;
 
-    const act = async (command: SessionCommand): Promise<ActResult> => {
-      const outcome = session.apply(command);
-      await record(outcome.effects);
-      const saved: string[] = [];
-      let moved = false;
-      for (const effect of outcome.effects) {
-        if (effect.kind === 'decide') saved.push(effect.unitId);
-        else moved = true;
+/**
+ * The open session as its views use it: act on commands (their effects journaled), read its
+ * state, fold the journal while it goes on, and end it (fold, then release the lock).
+ */
+function openedSession(
+  facts: SessionFacts,
+  parts: { now: () => Date; journal: JournalRecorder; lock: HeldLock },
+): OpenedCodeSession {
+  const { study, coder, session, view } = facts;
+  const { now, journal, lock } = parts;
+  const record = (effects: readonly SessionEffect[]): Promise<void> => journal.record(effects);
+  const act = async (command: SessionCommand): Promise<ActResult> => {
+    const outcome = session.apply(command);
+    await record(outcome.effects);
+    const saved: string[] = [];
+    let moved = false;
+    for (const effect of outcome.effects) {
+      if (effect.kind === 'decide') saved.push(effect.unitId);
+      else moved = true;
+    }
+    return { message: outcome.message, quit: outcome.quit, saved, moved };
+  };
+  const snapshot = (): SessionSnapshot & { unit: UnitView | undefined } => {
+    const state = snapshotOf(session, study.codebook);
+    return { ...state, unit: state.unitId === null ? undefined : view(state.unitId) };
+  };
+  const fold = async (): Promise<FoldResult> => {
+    const { stopped: _stopped, ...result } = await foldUnderLock(study, coder, now);
+    return result;
+  };
+  return {
+    ...facts,
+    record,
+    act,
+    snapshot,
+    get decisionsMade() {
+      return journal.decisionsMade;
+    },
+    async checkpoint() {
+      if (journal.finished) throw new Error('the coding session has ended');
+      // The fold replaces the journal by a new file: the writer must append to that one after it.
+      return journal.around(fold);
+    },
+    async finish() {
+      if (journal.finished) throw new Error('the coding session has already ended');
+      try {
+        await journal.close();
+        return await fold();
+      } finally {
+        await lock.release();
       }
-      return { message: outcome.message, quit: outcome.quit, saved, moved };
-    };
-    const snapshot = (): SessionSnapshot & { unit: UnitView | undefined } => {
-      const state = snapshotOf(session, study.codebook);
-      return { ...state, unit: state.unitId === null ? undefined : view(state.unitId) };
-    };
-    const fold = async (): Promise<FoldResult> => {
-      const { stopped: _stopped, ...result } = await foldUnderLock(study, coder, now);
-      return result;
-    };
-
-    return {
-      study,
-      coder,
-      scope: options.sample ? 'sample' : 'corpus',
-      uncoded: options.uncoded,
-      session,
-      keys: assignCodeKeys(study.codebook.codes.length),
-      shown,
-      notices,
-      warnings,
-      startFold,
-      view,
-      record,
-      act,
-      snapshot,
-      get decisionsMade() {
-        return journal.decisionsMade;
-      },
-      async checkpoint() {
-        if (journal.finished) throw new Error('the coding session has ended');
-        // The fold replaces the journal by a new file: the writer must append to that one after it.
-        return journal.around(fold);
-      },
-      async finish() {
-        if (journal.finished) throw new Error('the coding session has already ended');
-        try {
-          await journal.close();
-          return await fold();
-        } finally {
-          await lock.release();
-        }
-      },
-      releaseSync() {
-        lock.releaseSync();
-      },
-    };
-  } catch (error) {
-    await lock.release();
-    throw error;
-  }
+    },
+    releaseSync() {
+      lock.releaseSync();
+    },
+  };
 }

@@ -123,13 +123,34 @@ export async function requestAnswers(
   tasks: readonly LlmTask[],
   settings: RequestSettings,
   writer: LlmCacheWriter,
-  events: {
-    onAnswer?: (entry: CacheEntry) => void;
-    /** After each task, answered or failed. */
-    onProgress?: (done: number, total: number, failed: number) => void;
-  } = {},
+  events: RequestEvents = {},
 ): Promise<RequestTally> {
-  const tally: RequestTally = {
+  return new RequestRun(tasks, settings, writer, events).run();
+}
+
+/** What a caller hears of a run while it goes on. */
+export interface RequestEvents {
+  onAnswer?: (entry: CacheEntry) => void;
+  /** After each task, answered or failed. */
+  onProgress?: (done: number, total: number, failed: number) => void;
+}
+
+/**
+ * What one request's outcome leaves to do: nothing more for the task (`done`: answered, or the
+ * run is refused), ask again at once (`again`: the response format fell back, no retry spent), or
+ * retry after `waitMs` if retries are left (`retry`).
+ */
+type NextStep =
+  | { kind: 'done' }
+  | { kind: 'again' }
+  | { kind: 'retry'; problem: string; waitMs: number; unreachable: boolean };
+
+/**
+ * One run of requests: `concurrency` workers take the tasks in turn and share the tally, the rate
+ * limiter, the jitter's random numbers, and the refusal that stops them all.
+ */
+class RequestRun {
+  private readonly tally: RequestTally = {
     calls: 0,
     answers: 0,
     promptTokens: 0,
@@ -137,17 +158,57 @@ export async function requestAnswers(
     failures: [],
     responseFormat: 'json_schema',
   };
-  const limiter = new RateLimiter(settings.rate);
-  const random = createRandom(settings.seed);
-  let refusal: string | undefined;
-  let next = 0;
+  private readonly limiter: RateLimiter;
+  private readonly random: ReturnType<typeof createRandom>;
+  /** Why the server will answer no request of this run; set once, it stops every worker. */
+  private refusal: string | undefined;
+  /** The next task to start, and how many have ended. */
+  private next = 0;
+  private done = 0;
 
-  const answer = async (task: LlmTask): Promise<void> => {
+  constructor(
+    private readonly tasks: readonly LlmTask[],
+    private readonly settings: RequestSettings,
+    private readonly writer: LlmCacheWriter,
+    private readonly events: RequestEvents,
+  ) {
+    this.limiter = new RateLimiter(settings.rate);
+    this.random = createRandom(settings.seed);
+  }
+
+  /** Run the workers to the end of the tasks or to a refusal; the failures sorted by run and unit. */
+  async run(): Promise<RequestTally> {
+    const { tasks, settings, tally } = this;
+    await Promise.all(
+      Array.from({ length: Math.min(settings.concurrency, tasks.length) }, () => this.worker()),
+    );
+    if (this.refusal !== undefined)
+      throw new InputError(
+        `the server at ${settings.endpointHost} ${this.refusal.startsWith('it cannot') ? 'failed' : 'refused the request'}: ${this.refusal}`,
+        {
+          hint: `check --endpoint, --model (${settings.model}) and the key; the ${tally.answers} answers received are in the cache and will not be asked for again.`,
+        },
+      );
+    tally.failures.sort((left, right) => left.run - right.run || left.unitIndex - right.unitIndex);
+    return tally;
+  }
+
+  /** Take the next task until none is left or the run is refused. */
+  private async worker(): Promise<void> {
+    while (this.refusal === undefined && this.next < this.tasks.length) {
+      await this.answer(this.tasks[this.next++]!);
+      this.events.onProgress?.(++this.done, this.tasks.length, this.tally.failures.length);
+    }
+  }
+
+  /** Ask for one task's answer until it is valid, its retries are spent, or the run is refused. */
+  private async answer(task: LlmTask): Promise<void> {
+    const { settings, tally } = this;
     let attempts = 0;
     let retriesLeft = settings.retries;
     for (;;) {
-      if (refusal !== undefined) return;
-      await limiter.wait();
+      if (this.refusal !== undefined) return;
+      await this.limiter.wait();
       const format = tally.responseFormat;
       const body = {
         model: settings.model,
@@ -164,77 +225,82 @@ export async function requestAnswers(
         apiKey: settings.apiKey,
         timeoutMs: settings.timeoutMs,
       });
-      let problem: string;
-      let waitMs = 0;
-      let unreachable = false;
-      if (outcome.kind === 'answer') {
-        tally.promptTokens += outcome.promptTokens;
-        tally.completionTokens += outcome.completionTokens;
-        const check = checkAnswer(outcome.content, settings.codebook);
-        if (check.ok) {
-          const entry = cacheEntryOf(task, settings, format, outcome, attempts);
-          await writer.append(entry);
-          tally.answers++;
-          events.onAnswer?.(entry);
-          return;
-        }
-        problem = check.problem;
-      } else if (outcome.kind === 'format-rejected' && format === 'json_schema') {
-        // The server has no structured outputs: JSON mode for the rest of the run, not a retry.
-        if (tally.responseFormat === 'json_schema') {
-          tally.responseFormat = 'json_object';
-          tally.formatFallback = outcome.reason;
-        }
-        continue;
-      } else if (outcome.kind === 'format-rejected') {
-        // JSON mode rejected too: no answer can be constrained or asked for; every unit would fail.
-        refusal ??= `${outcome.reason} (JSON mode was rejected too)`;
-        return;
-      } else if (outcome.kind === 'refused') {
-        refusal ??= `${outcome.reason}${outcome.status === 401 || outcome.status === 403 ? ` (the key is read from $${settings.apiKeyEnv}${settings.apiKey === undefined ? ', which is not set' : ''})` : ''}`;
-        return;
-      } else if (outcome.kind === 'transient') {
-        problem = outcome.reason;
-        unreachable = outcome.unreachable === true;
-        waitMs = backoffDelay(settings.retries - retriesLeft, random, outcome.retryAfterMs);
-      } else {
-        problem = outcome.reason;
-      }
+      const step = await this.settle(task, outcome, format, attempts, settings.retries - retriesLeft);
+      if (step.kind === 'done') return;
+      if (step.kind === 'again') continue;
       if (retriesLeft <= 0) {
-        // A server never reached in this run is not there (wrong URL, not started): stop, rather
-        // than fail every unit in turn.
-        if (unreachable && tally.answers === 0) {
-          refusal ??= `it cannot be reached: ${problem}`;
-          return;
-        }
-        tally.failures.push({
-          unitIndex: task.unitIndex,
-          unitId: task.unitId,
-          run: task.run,
-          problem: `${problem} (after ${attempts} ${attempts === 1 ? 'request' : 'requests'})`,
-        });
+        this.giveUp(task, step, attempts);
         return;
       }
       retriesLeft--;
-      if (waitMs > 0) await sleep(waitMs);
+      if (step.waitMs > 0) await sleep(step.waitMs);
     }
-  };
+  }
 
-  let done = 0;
-  const worker = async (): Promise<void> => {
-    while (refusal === undefined && next < tasks.length) {
-      await answer(tasks[next++]!);
-      events.onProgress?.(++done, tasks.length, tally.failures.length);
+  /**
+   * What an outcome means: a valid answer goes to the cache; a rejected json_schema turns the run
+   * to json_object; a refusal stops the run; anything else is a problem to retry (after a backoff
+   * when transient, the `retriesSpent`-th).
+   */
+  private async settle(
+    task: LlmTask,
+    outcome: ChatOutcome,
+    format: ResponseFormatKind,
+    attempts: number,
+    retriesSpent: number,
+  ): Promise<NextStep> {
+    const { settings, tally } = this;
+    if (outcome.kind === 'answer') {
+      tally.promptTokens += outcome.promptTokens;
+      tally.completionTokens += outcome.completionTokens;
+      const check = checkAnswer(outcome.content, settings.codebook);
+      if (!check.ok) return { kind: 'retry', problem: check.problem, waitMs: 0, unreachable: false };
+      const entry = cacheEntryOf(task, settings, format, outcome, attempts);
+      await this.writer.append(entry);
+      tally.answers++;
+      this.events.onAnswer?.(entry);
+      return { kind: 'done' };
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(settings.concurrency, tasks.length) }, worker));
-  if (refusal !== undefined)
-    throw new InputError(
-      `the server at ${settings.endpointHost} ${refusal.startsWith('it cannot') ? 'failed' : 'refused the request'}: ${refusal}`,
-      {
-        hint: `check --endpoint, --model (${settings.model}) and the key; the ${tally.answers} answers received are in the cache and will not be asked for again.`,
-      },
-    );
-  tally.failures.sort((left, right) => left.run - right.run || left.unitIndex - right.unitIndex);
-  return tally;
+    if (outcome.kind === 'format-rejected' && format === 'json_schema') {
+      // The server has no structured outputs: JSON mode for the rest of the run, not a retry.
+      if (tally.responseFormat === 'json_schema') {
+        tally.responseFormat = 'json_object';
+        tally.formatFallback = outcome.reason;
+      }
+      return { kind: 'again' };
+    }
+    if (outcome.kind === 'format-rejected') {
+      // JSON mode rejected too: no answer can be constrained or asked for; every unit would fail.
+      this.refusal ??= `${outcome.reason} (JSON mode was rejected too)`;
+      return { kind: 'done' };
+    }
+    if (outcome.kind === 'refused') {
+      this.refusal ??= `${outcome.reason}${outcome.status === 401 || outcome.status === 403 ? ` (the key is read from $${settings.apiKeyEnv}${settings.apiKey === undefined ? ', which is not set' : ''})` : ''}`;
+      return { kind: 'done' };
+    }
+    if (outcome.kind === 'transient')
+      return {
+        kind: 'retry',
+        problem: outcome.reason,
+        unreachable: outcome.unreachable === true,
+        waitMs: backoffDelay(retriesSpent, this.random, outcome.retryAfterMs),
+      };
+    return { kind: 'retry', problem: outcome.reason, waitMs: 0, unreachable: false };
+  }
+
+  /** A task whose retries are spent: a failure of its unit, or the end of the run when no server was ever reached. */
+  private giveUp(task: LlmTask, step: { problem: string; unreachable: boolean }, attempts: number): void {
+    // A server never reached in this run is not there (wrong URL, not started): stop, rather
+    // than fail every unit in turn.
+    if (step.unreachable && this.tally.answers === 0) {
+      this.refusal ??= `it cannot be reached: ${step.problem}`;
+      return;
+    }
+    this.tally.failures.push({
+      unitIndex: task.unitIndex,
+      unitId: task.unitId,
+      run: task.run,
+      problem: `${step.problem} (after ${attempts} ${attempts === 1 ? 'request' : 'requests'})`,
+    });
+  }
 }

@@ -8,8 +8,10 @@ import chalk from 'chalk';
 import type { UnitView } from '../../app/code-session.js';
 import type { Draft, MessageTone, UnitDecision } from '../../core/code-session.js';
 import type { CodebookModel } from '../../core/codebook.js';
-import { visibleText } from '../../core/visible-text.js';
 import { count } from '../output.js';
+import { clip, flow, shown, shownLines, widthOf, wrap } from './screen-text.js';
+
+export { clip, flow, shown, widthOf, wrap } from './screen-text.js';
 
 /** Everything a screen shows. */
 export interface ScreenModel {
@@ -28,82 +30,6 @@ export interface ScreenModel {
   unitPage?: number | undefined;
   /** A question being answered at the bottom (unit id, memo, code id). */
   prompt?: { label: string; text: string } | undefined;
-}
-
-/** The visible width of plain text (code points). */
-export function widthOf(text: string): number {
-  let width = 0;
-  for (const _ of text) width++;
-  return width;
-}
-
-/** Plain text cut to `width` code points, with "…" when cut. */
-export function clip(text: string, width: number): string {
-  if (width <= 0) return '';
-  if (widthOf(text) <= width) return text;
-  return `${Array.from(text)
-    .slice(0, Math.max(0, width - 1))
-    .join('')}…`;
-}
-
-/** Corpus text, metadata, memos and codebook text as a terminal may show them: controls made visible. */
-export const shown = (text: string): string => visibleText(text);
-/** The same, keeping line feeds and tabs (for text wrapped over several lines). */
-const shownLines = (text: string): string => visibleText(text, { keepLineFeeds: true, keepTabs: true });
-
-/**
- * Word-wrap plain text to lines of at most `width` code points (words longer than a line are split).
- * Linear in the length of the text: a word of a megabyte is cut in one pass.
- */
-export function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  const limit = Math.max(1, width);
-  for (const paragraph of text.split('\n')) {
-    let line = '';
-    let lineWidth = 0;
-    for (const match of paragraph.matchAll(/\S+/gu)) {
-      const word = match[0];
-      const wordWidth = widthOf(word);
-      if (wordWidth <= (lineWidth === 0 ? limit : limit - lineWidth - 1)) {
-        line += (lineWidth === 0 ? '' : ' ') + word;
-        lineWidth += (lineWidth === 0 ? 0 : 1) + wordWidth;
-        continue;
-      }
-      if (lineWidth > 0) {
-        lines.push(line);
-        line = '';
-        lineWidth = 0;
-      }
-      if (wordWidth <= limit) {
-        line = word;
-        lineWidth = wordWidth;
-        continue;
-      }
-      // A word longer than a line: cut into lines of `limit` code points, the rest begins a line.
-      let chunk = '';
-      let chunkWidth = 0;
-      for (const character of word) {
-        chunk += character;
-        chunkWidth++;
-        if (chunkWidth === limit) {
-          lines.push(chunk);
-          chunk = '';
-          chunkWidth = 0;
-        }
-      }
-      // The last full piece stays the current line, so that a following word may join it.
-      if (chunkWidth === 0) {
-        line = lines.pop()!;
-        lineWidth = limit;
-      } else {
-        line = chunk;
-        lineWidth = chunkWidth;
-      }
-    }
-    lines.push(line);
-  }
-  while (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
 }
 
 /** The last wrapping done, kept: the screen is drawn again on every key, the unit's text is not. */
@@ -146,22 +72,6 @@ export function keyLegend(keys: ReadonlyArray<string | undefined>): string[] {
 
 /** Keys that page through a unit longer than the screen (listed in the help; the screen says so). */
 export const pageKeys = ['Space/PgDn next page of a long unit', 'PgUp previous page'];
-
-/** Tokens joined with " · ", wrapped to lines of `width`. */
-export function flow(tokens: readonly string[], width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const token of tokens) {
-    const candidate = line === '' ? token : `${line} · ${token}`;
-    if (widthOf(candidate) <= width || line === '') line = candidate;
-    else {
-      lines.push(line);
-      line = token;
-    }
-  }
-  if (line !== '') lines.push(line);
-  return lines.map((text) => clip(text, width));
-}
 
 interface StyledLine {
   /** The plain text, at most the width of the screen. */
@@ -253,9 +163,27 @@ export function layoutScreen(
   size: { width: number; height: number },
   options: { legend?: boolean } = {},
 ): { lines: string[]; unitPages: number } {
-  let unitPages = 1;
-  let unitPage = 0;
   const width = Math.max(20, size.width);
+  const top = headerLines(model, width);
+  const bottom = footerLines(model, width, options.legend !== false);
+  const middle =
+    model.unit === undefined
+      ? { lines: endOfListLines(model, width), unitPages: 1 }
+      : unitLinesOnScreen(model, model.unit, width, size.height - top.length - bottom.length);
+  const lines = [...top, ...middle.lines];
+  if (Number.isFinite(size.height)) {
+    while (lines.length + bottom.length < size.height) lines.push({ text: '' });
+    lines.length = Math.min(lines.length, Math.max(0, size.height - bottom.length));
+  }
+  lines.push(...bottom);
+  return {
+    lines: lines.map((line) => line.styled ?? (line.style ? line.style(line.text) : line.text)),
+    unitPages: middle.unitPages,
+  };
+}
+
+/** The top of the screen: the unit, the progress and the coder; the document's title and metadata; a rule. */
+function headerLines(model: ScreenModel, width: number): StyledLine[] {
   const { position, total, left } = model.progress;
   const unit = model.unit;
   const progress = `${position} / ${total} ${model.scopeLabel}, ${left} left`;
@@ -277,7 +205,11 @@ export function layoutScreen(
     top.push({ text: clip(meta === '' ? title : `${title} — ${meta}`, width), style: chalk.dim });
   }
   top.push({ text: '─'.repeat(width), style: chalk.dim });
+  return top;
+}
 
+/** The bottom of the screen: a rule, the memo, the prompt or message or state, and the key legend. */
+function footerLines(model: ScreenModel, width: number, legend: boolean): StyledLine[] {
   const bottom: StyledLine[] = [{ text: '─'.repeat(width), style: chalk.dim }];
   if (model.draft.memo !== '') bottom.push({ text: clip(`memo: ${shown(model.draft.memo)}`, width) });
   if (model.prompt)
@@ -285,109 +217,168 @@ export function layoutScreen(
   else if (model.message)
     bottom.push({ text: clip(shown(model.message.text), width), style: toneStyle(model.message.tone) });
   else bottom.push({ text: clip(stateText(model), width), style: chalk.dim });
-  if (options.legend !== false)
+  if (legend)
     for (const line of flow(keyLegend(model.keys), width)) bottom.push({ text: line, style: chalk.dim });
+  return bottom;
+}
 
+/** The middle of the end screen: how many units there were, how many are left, and where to go. */
+function endOfListLines(model: ScreenModel, width: number): StyledLine[] {
+  const { total, left } = model.progress;
+  const lines = [
+    `You have reached the end of the ${count(total, 'unit')} ${model.scopeLabel}.`,
+    left > 0 ? `${left} not reviewed yet: u goes to the next one.` : 'Every one of them is reviewed.',
+    'p goes back, g jumps to a unit, q quits.',
+  ];
   const middle: StyledLine[] = [];
-  if (unit === undefined) {
-    const lines = [
-      `You have reached the end of the ${count(total, 'unit')} ${model.scopeLabel}.`,
-      left > 0 ? `${left} not reviewed yet: u goes to the next one.` : 'Every one of them is reviewed.',
-      'p goes back, g jumps to a unit, q quits.',
-    ];
-    for (const line of lines) for (const part of wrap(line, width)) middle.push({ text: part });
-  } else {
-    const textWidth = width - 2;
-    const unitLines = wrapUnit(unit.text, textWidth);
-    const beforeLines = unit.before === '' ? [] : wrap(shownLines(unit.before), textWidth);
-    const afterLines = unit.after === '' ? [] : wrap(shownLines(unit.after), textWidth);
-    const variants = (['label-id', 'label', 'id'] as const).map((style) => codeLines(model, width, style));
-    const available = size.height - top.length - bottom.length;
-    let codes = variants[0]!;
-    let shownUnit = unitLines;
-    let shownBefore = beforeLines;
-    let shownAfter = afterLines;
-    let unitCut = false;
-    if (Number.isFinite(available)) {
-      const room = available - 1; // the rule between the text and the codes
-      // The richest list that leaves room for the unit and two lines of context on each side, else
-      // one line; the bare ids only when labels do not fit even then.
-      const fits = (variant: StyledLine[], context: number): boolean =>
-        variant.length +
-          unitLines.length +
-          Math.min(context, beforeLines.length) +
-          Math.min(context, afterLines.length) <=
-        room;
-      const [withIds, labels, ids] = variants as [StyledLine[], StyledLine[], StyledLine[]];
-      const preferences: Array<{ list: StyledLine[]; context: number }> = [
-        { list: withIds, context: 2 },
-        { list: labels, context: 2 },
-        { list: withIds, context: 1 },
-        { list: labels, context: 1 },
-        { list: ids, context: 1 },
-      ];
-      codes =
-        preferences.find((preference) => fits(preference.list, preference.context))?.list ??
-        variants.reduce((shortest, variant) => (variant.length < shortest.length ? variant : shortest));
-      // The codes may take what the unit leaves, and at least half of the room.
-      const codesRoom = Math.min(codes.length, Math.max(room - unitLines.length, Math.floor(room / 2)));
-      if (codesRoom < codes.length) {
-        codes = [
-          ...codes.slice(0, Math.max(0, codesRoom - 1)),
-          {
-            text: clip(`… ${count(codes.length - codesRoom + 1, 'more line')} of codes: ? shows all`, width),
-            style: chalk.yellow,
-          },
-        ];
-      }
-      const textRoom = room - codes.length;
-      if (unitLines.length > textRoom) {
-        // A page of the unit, the last line of the room saying where in the unit the page is.
-        const pageSize = Math.max(1, textRoom - 1);
-        unitPages = Math.ceil(unitLines.length / pageSize);
-        unitPage = Math.min(Math.max(0, model.unitPage ?? 0), unitPages - 1);
-        shownUnit = unitLines.slice(unitPage * pageSize, (unitPage + 1) * pageSize);
-        unitCut = true;
-      }
-      const spare = Math.max(0, textRoom - unitLines.length);
-      const beforeRoom = Math.min(
-        beforeLines.length,
-        Math.max(Math.floor(spare / 2), spare - afterLines.length),
-      );
-      const afterRoom = Math.min(afterLines.length, spare - beforeRoom);
-      shownBefore = beforeRoom === 0 ? [] : beforeLines.slice(beforeLines.length - beforeRoom);
-      if (beforeRoom > 0 && beforeRoom < beforeLines.length)
-        shownBefore[0] = clip(`… ${shownBefore[0]}`, textWidth);
-      shownAfter = afterLines.slice(0, afterRoom);
-      if (afterRoom > 0 && afterRoom < afterLines.length) {
-        const last = shownAfter[afterRoom - 1]!;
-        shownAfter[afterRoom - 1] = `${clip(last, textWidth - 1)}…`;
-      }
-    }
-    for (const line of shownBefore) middle.push({ text: `  ${line}`, style: chalk.dim });
-    for (const line of shownUnit) middle.push({ text: `│ ${line}`, style: chalk.bold });
-    if (unitCut) {
-      const where = `page ${unitPage + 1}/${unitPages}`;
-      const note =
-        unitPage + 1 < unitPages
-          ? `│ … ${where}, Space: next · the text goes on: ? shows all of it`
-          : `│ … ${where}, the end; PgUp: back · ? shows all of it`;
-      middle.push({ text: clip(note, width), style: chalk.yellow });
-    }
-    for (const line of shownAfter) middle.push({ text: `  ${line}`, style: chalk.dim });
-    middle.push({ text: '─'.repeat(width), style: chalk.dim });
-    middle.push(...codes);
-  }
-  const lines = [...top, ...middle];
-  if (Number.isFinite(size.height)) {
-    while (lines.length + bottom.length < size.height) lines.push({ text: '' });
-    lines.length = Math.min(lines.length, Math.max(0, size.height - bottom.length));
-  }
-  lines.push(...bottom);
-  return {
-    lines: lines.map((line) => line.styled ?? (line.style ? line.style(line.text) : line.text)),
-    unitPages,
+  for (const line of lines) for (const part of wrap(line, width)) middle.push({ text: part });
+  return middle;
+}
+
+/** A unit's text and the texts of the units before and after it, wrapped to the text's width. */
+interface WrappedUnit {
+  before: string[];
+  unit: string[];
+  after: string[];
+}
+
+/** What of a unit fits on the screen: the context, the unit (one page of it when cut), and the codes. */
+interface FittedUnit extends WrappedUnit {
+  codes: StyledLine[];
+  /** The page of the unit shown and the number of pages, when the unit does not fit whole. */
+  page?: { index: number; count: number } | undefined;
+}
+
+/**
+ * The middle of the screen for a unit, in `available` lines (infinite: nothing is cut): the
+ * context before, the unit, the context after, a rule and the codes; and the unit's page count.
+ */
+function unitLinesOnScreen(
+  model: ScreenModel,
+  unit: UnitView,
+  width: number,
+  available: number,
+): { lines: StyledLine[]; unitPages: number } {
+  const textWidth = width - 2;
+  const wrapped: WrappedUnit = {
+    unit: wrapUnit(unit.text, textWidth),
+    before: unit.before === '' ? [] : wrap(shownLines(unit.before), textWidth),
+    after: unit.after === '' ? [] : wrap(shownLines(unit.after), textWidth),
   };
+  const variants = (['label-id', 'label', 'id'] as const).map((style) => codeLines(model, width, style)) as [
+    StyledLine[],
+    StyledLine[],
+    StyledLine[],
+  ];
+  const fitted: FittedUnit = Number.isFinite(available)
+    ? // One line of the room goes to the rule between the text and the codes.
+      fitUnit(wrapped, variants, available - 1, width, model.unitPage ?? 0)
+    : { ...wrapped, codes: variants[0] };
+  const middle: StyledLine[] = [];
+  for (const line of fitted.before) middle.push({ text: `  ${line}`, style: chalk.dim });
+  for (const line of fitted.unit) middle.push({ text: `│ ${line}`, style: chalk.bold });
+  if (fitted.page !== undefined) {
+    const { index, count: pages } = fitted.page;
+    const where = `page ${index + 1}/${pages}`;
+    const note =
+      index + 1 < pages
+        ? `│ … ${where}, Space: next · the text goes on: ? shows all of it`
+        : `│ … ${where}, the end; PgUp: back · ? shows all of it`;
+    middle.push({ text: clip(note, width), style: chalk.yellow });
+  }
+  for (const line of fitted.after) middle.push({ text: `  ${line}`, style: chalk.dim });
+  middle.push({ text: '─'.repeat(width), style: chalk.dim });
+  middle.push(...fitted.codes);
+  return { lines: middle, unitPages: fitted.page?.count ?? 1 };
+}
+
+/**
+ * Shares `room` lines among the codes, the unit and its context: the unit text comes first, then
+ * the context around it, and the codes get what is left (compact, then cut with a pointer to `?`).
+ * A unit longer than its share is shown a page at a time (`requestedPage`, kept within the pages).
+ */
+function fitUnit(
+  wrapped: WrappedUnit,
+  variants: [StyledLine[], StyledLine[], StyledLine[]],
+  room: number,
+  width: number,
+  requestedPage: number,
+): FittedUnit {
+  const codes = codesInRoom(wrapped, variants, room, width);
+  const textRoom = room - codes.length;
+  let unit = wrapped.unit;
+  let page: FittedUnit['page'];
+  if (wrapped.unit.length > textRoom) {
+    // A page of the unit, the last line of the room saying where in the unit the page is.
+    const pageSize = Math.max(1, textRoom - 1);
+    const pages = Math.ceil(wrapped.unit.length / pageSize);
+    const index = Math.min(Math.max(0, requestedPage), pages - 1);
+    unit = wrapped.unit.slice(index * pageSize, (index + 1) * pageSize);
+    page = { index, count: pages };
+  }
+  const spare = Math.max(0, textRoom - wrapped.unit.length);
+  return { ...contextInRoom(wrapped, spare, width - 2), unit, codes, page };
+}
+
+/**
+ * The code list for a unit's screen: the richest that leaves room for the unit and two lines of
+ * context on each side, else one line; the bare ids only when labels do not fit even then. It may
+ * take what the unit leaves and at least half of the room; a longer list is cut with a pointer to `?`.
+ */
+function codesInRoom(
+  wrapped: WrappedUnit,
+  variants: [StyledLine[], StyledLine[], StyledLine[]],
+  room: number,
+  width: number,
+): StyledLine[] {
+  const fits = (variant: StyledLine[], context: number): boolean =>
+    variant.length +
+      wrapped.unit.length +
+      Math.min(context, wrapped.before.length) +
+      Math.min(context, wrapped.after.length) <=
+    room;
+  const [withIds, labels, ids] = variants;
+  const preferences: Array<{ list: StyledLine[]; context: number }> = [
+    { list: withIds, context: 2 },
+    { list: labels, context: 2 },
+    { list: withIds, context: 1 },
+    { list: labels, context: 1 },
+    { list: ids, context: 1 },
+  ];
+  const codes =
+    preferences.find((preference) => fits(preference.list, preference.context))?.list ??
+    variants.reduce((shortest, variant) => (variant.length < shortest.length ? variant : shortest));
+  const codesRoom = Math.min(codes.length, Math.max(room - wrapped.unit.length, Math.floor(room / 2)));
+  if (codesRoom >= codes.length) return codes;
+  return [
+    ...codes.slice(0, Math.max(0, codesRoom - 1)),
+    {
+      text: clip(`… ${count(codes.length - codesRoom + 1, 'more line')} of codes: ? shows all`, width),
+      style: chalk.yellow,
+    },
+  ];
+}
+
+/**
+ * The context that fits in `spare` lines: the end of the unit before and the start of the unit
+ * after, half each unless one needs less; a cut side is marked with "…".
+ */
+function contextInRoom(
+  wrapped: WrappedUnit,
+  spare: number,
+  textWidth: number,
+): { before: string[]; after: string[] } {
+  const { before: beforeLines, after: afterLines } = wrapped;
+  const beforeRoom = Math.min(beforeLines.length, Math.max(Math.floor(spare / 2), spare - afterLines.length));
+  const afterRoom = Math.min(afterLines.length, spare - beforeRoom);
+  const before = beforeRoom === 0 ? [] : beforeLines.slice(beforeLines.length - beforeRoom);
+  if (beforeRoom > 0 && beforeRoom < beforeLines.length) before[0] = clip(`… ${before[0]}`, textWidth);
+  const after = afterLines.slice(0, afterRoom);
+  if (afterRoom > 0 && afterRoom < afterLines.length) {
+    const last = after[afterRoom - 1]!;
+    after[afterRoom - 1] = `${clip(last, textWidth - 1)}…`;
+  }
+  return { before, after };
 }
 
 /** The `?` page: the whole unit, then every code with its key, definition, rules and examples. */

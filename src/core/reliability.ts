@@ -407,5 +407,4 @@ function addBootstrapIntervals(
   }
 }
 
-export { figuresOfTable } from './reliability-figures.js';
 export { multiCoderReliability } from './reliability-multi.js';

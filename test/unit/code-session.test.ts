@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { clip, helpLines, renderScreen, type ScreenModel, wrap } from '../../src/cli/commands/code.js';
+import { helpLines, renderScreen, type ScreenModel } from '../../src/cli/code/screen.js';
+import { clip, wrap } from '../../src/cli/code/screen-text.js';
 import {
   assignCodeKeys,
   CodingSession,

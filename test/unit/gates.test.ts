@@ -12,7 +12,8 @@ import {
   judgeMultiFigures,
   verdictOf,
 } from '../../src/core/gates.js';
-import { figuresOfTable, multiCoderReliability, twoCoderReliability } from '../../src/core/reliability.js';
+import { multiCoderReliability, twoCoderReliability } from '../../src/core/reliability.js';
+import { figuresOfTable } from '../../src/core/reliability-figures.js';
 import { gateSchema } from '../../src/schema/config.js';
 import { codingsOf } from '../stats/codings.js';
 import { krippendorffBinary } from '../stats/fixtures.js';

@@ -11,8 +11,6 @@ import type { CodebookModel } from '../../core/codebook.js';
 import { count } from '../output.js';
 import { clip, flow, shown, shownLines, widthOf, wrap } from './screen-text.js';
 
-export { clip, flow, shown, widthOf, wrap } from './screen-text.js';
-
 /** Everything a screen shows. */
 export interface ScreenModel {
   coder: string;

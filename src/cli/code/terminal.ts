@@ -7,7 +7,8 @@ import chalk from 'chalk';
 import type { OpenedCodeSession } from '../../app/code-session.js';
 import { parseLine, type SessionCommand } from '../../core/code-session.js';
 import { keyAction, type PromptKind, promptCommand } from '../../core/code-view.js';
-import { clip, helpLines, layoutScreen, type ScreenModel } from './screen.js';
+import { helpLines, layoutScreen, type ScreenModel } from './screen.js';
+import { clip } from './screen-text.js';
 import { type Ending, modelOf, type Stopper } from './session-model.js';
 
 interface Prompt {

@@ -16,8 +16,6 @@ import { runTerminal } from '../code/terminal.js';
 import { addWorkspaceOption } from '../common.js';
 import { count, printFinding, writeErr } from '../output.js';
 
-export { clip, helpLines, layoutScreen, renderScreen, type ScreenModel, wrap } from '../code/screen.js';
-
 function summary(opened: OpenedCodeSession, result: FoldResult | undefined): string {
   const { session } = opened;
   const made = opened.decisionsMade;

@@ -7,6 +7,7 @@ import type { GateResult } from '../core/gates.js';
 import type { ReliabilityReport } from '../core/reliability.js';
 import type { ColumnAlign, PaperTable } from './paper-table.js';
 import { rounded } from './reliability.js';
+import { perCodeCells, perCodeHeader } from './reliability-columns.js';
 
 type Figure = number | null | undefined;
 
@@ -57,48 +58,13 @@ function twoCoderNotes(report: ReliabilityReport): string[] {
 
 function twoCoderTable(report: ReliabilityReport): PaperTable {
   const [coderA, coderB] = report.coders;
-  const boot = report.bootstrap !== undefined;
-  const level = percentOf(report.interval?.level ?? 0.95);
-  const header = [
-    'code',
-    'n',
-    'yes/yes',
-    'A only',
-    'B only',
-    'p_o',
-    'κ',
-    `${level} % CI`,
-    ...(boot ? ['bootstrap CI'] : []),
-    'π',
-    'α',
-    'AC1',
-    'PABAK',
-    'PI',
-    'BI',
-    ...(report.gate ? ['verdict'] : []),
-  ];
+  const header = perCodeHeader(report, `${percentOf(report.interval?.level ?? 0.95)} % CI`);
+  const format = { figure: show, index: show, interval: span, verdict };
   return {
     caption: `Inter-coder reliability per code: ${coderA} (A) and ${coderB} (B), ${report.n_units} units coded by both`,
     label: 'tab:reliability',
     header,
-    rows: report.codes.map((code) => [
-      code.code,
-      String(code.n),
-      String(code.table[0]![0]!),
-      String(code.table[0]![1]!),
-      String(code.table[1]![0]!),
-      show(code.observed_agreement),
-      show(code.kappa),
-      span(code.ci_low, code.ci_high),
-      ...(boot ? [span(code.bootstrap_ci_low, code.bootstrap_ci_high)] : []),
-      show(code.scott_pi),
-      show(code.krippendorff_alpha),
-      show(code.gwet_ac1),
-      show(code.pabak),
-      show(code.prevalence_index),
-      show(code.bias_index),
-      ...(report.gate ? [verdict(code.gate)] : []),
-    ]),
+    rows: report.codes.map((code) => perCodeCells(report, code, format)),
     align: rightAfterFirst(header.length),
     notes: twoCoderNotes(report),
   };

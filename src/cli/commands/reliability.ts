@@ -19,6 +19,7 @@ import {
 import { CheckFailed, UsageError } from '../../errors.js';
 import { latexTables, markdownTables } from '../../report/paper-table.js';
 import { reliabilityCsv, rounded } from '../../report/reliability.js';
+import { perCodeCells, perCodeHeader } from '../../report/reliability-columns.js';
 import { reliabilityPaperTables } from '../../report/reliability-paper.js';
 import {
   type Gate,
@@ -277,45 +278,19 @@ function overallLines(report: ReliabilityReport, overall: OverallReliability): s
 
 /** The per-code table of two coders: the 2×2 counts and every statistic, bootstrap and verdict when there are any. */
 function codeTable(report: ReliabilityReport): string {
-  const hasBootstrap = report.bootstrap !== undefined;
-  const header = [
-    'code',
-    'n',
-    'yes/yes',
-    'A only',
-    'B only',
-    'p_o',
-    'κ',
+  const header = perCodeHeader(
+    report,
     `${rounded((report.interval?.level ?? 0.95) * 100, 0)} % CI (${report.interval?.method ?? 'z'})`,
-    ...(hasBootstrap ? ['bootstrap CI'] : []),
-    'π',
-    'α',
-    'AC1',
-    'PABAK',
-    'PI',
-    'BI',
-    ...(report.gate ? ['verdict'] : []),
-  ];
+  );
+  const format = {
+    figure: show,
+    index: (value: number | null | undefined) => show(value, 2),
+    interval,
+    verdict: verdictText,
+  };
   return renderTable(
     header,
-    report.codes.map((code) => [
-      code.code,
-      code.n,
-      code.table[0]![0]!,
-      code.table[0]![1]!,
-      code.table[1]![0]!,
-      show(code.observed_agreement),
-      show(code.kappa),
-      interval(code.ci_low, code.ci_high),
-      ...(hasBootstrap ? [interval(code.bootstrap_ci_low, code.bootstrap_ci_high)] : []),
-      show(code.scott_pi),
-      show(code.krippendorff_alpha),
-      show(code.gwet_ac1),
-      show(code.pabak),
-      show(code.prevalence_index, 2),
-      show(code.bias_index, 2),
-      ...(report.gate ? [verdictText(code.gate)] : []),
-    ]),
+    report.codes.map((code) => perCodeCells(report, code, format)),
     { right: new Set(header.map((_, index) => index).filter((index) => index > 0)) },
   );
 }

@@ -165,9 +165,8 @@ function atMostOneCode(patterns: PatternSet): boolean {
 function pooledFigures(
   patterns: PatternSet,
   codeCount: number,
-  counts: ArrayLike<number> = patterns.counts,
 ): { kappa: Figure; observed: number; expected: number } {
-  const tables = Array.from({ length: codeCount }, (_, code) => codeTable(patterns, code, counts));
+  const tables = Array.from({ length: codeCount }, (_, code) => codeTable(patterns, code, patterns.counts));
   let observed = 0;
   let expected = 0;
   for (const table of tables) {

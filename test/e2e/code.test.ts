@@ -610,4 +610,45 @@ describe('coding code on a terminal (tmux, 80×24)', () => {
     },
     60_000,
   );
+
+  it.skipIf(!hasTmux)(
+    'on a terminal shorter than 10 rows, says so and acts on no key but q; a taller window shows the unit',
+    async () => {
+      const study = await temporaryFolder();
+      for (const part of ['coding.yaml', 'codebooks', 'corpus', 'annotations'])
+        await fs.cp(path.join(repositoryRoot, part), path.join(study, part), { recursive: true });
+      const quote = (text: string): string => `'${text.replace(/'/g, "'\\''")}'`;
+      tmux(
+        'new-session',
+        '-d',
+        '-x',
+        '80',
+        '-y',
+        '8',
+        '-s',
+        'short',
+        `cd ${quote(study)} && FORCE_COLOR=0 NO_COLOR=1 ${quote(process.execPath)} ${quote(cliPath)} code --coder small --sample; echo "EXITED $?"; sleep 60`,
+      );
+      const screen = (): string => tmux('capture-pane', '-p', '-t', 'short');
+      await waitUntil(() => screen().includes('coding needs 10'), 'the message', { show: screen });
+      expect(screen()).toContain('The terminal has 8 rows; coding needs 10.');
+      expect(screen()).toContain('Make the window taller, or press q to quit.');
+      // A code key and Enter would code and save a unit nobody sees: nothing happens.
+      tmux('send-keys', '-t', 'short', '1');
+      tmux('send-keys', '-t', 'short', 'Enter');
+      tmux('resize-window', '-t', 'short', '-x', '80', '-y', '24');
+      await waitUntil(() => /^\S+ {2}1 \/ 65 in sample, 65 left/m.test(screen()), 'the first unit', {
+        show: screen,
+      });
+      expect(screen()).toContain('1 [ ] Non-tariff barriers');
+      tmux('resize-window', '-t', 'short', '-x', '80', '-y', '6');
+      await waitUntil(() => screen().includes('coding needs 10'), 'the message again', { show: screen });
+      tmux('send-keys', '-t', 'short', 'q');
+      await waitUntil(() => screen().includes('EXITED'), 'the end of the session', { show: screen });
+      expect(screen()).toContain('EXITED 0');
+      expect(screen()).toContain('0 decisions this session');
+      expect(await exists(path.join(study, 'annotations/small.csv'))).toBe(false);
+    },
+    60_000,
+  );
 });

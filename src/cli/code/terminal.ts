@@ -99,6 +99,9 @@ export async function runTerminal(
  * One run of the terminal mode: what the screen shows (message, open prompt or help, the page of
  * the unit) and the keys that change it, until the coder quits or an error ends the run.
  */
+/** The fewest rows a screen is drawn in: the header, a line of the unit, the codes and the keys. */
+const minimumRows = 10;
+
 class TerminalSession {
   private readonly input = process.stdin;
   private message: ScreenModel['message'];
@@ -166,8 +169,14 @@ class TerminalSession {
     return {
       // One column is left free: a line that fills the last column would wrap on some terminals.
       width: Math.max(20, (output.columns || 80) - 1),
-      height: Math.max(10, output.rows || 24),
+      height: Math.max(minimumRows, output.rows || 24),
     };
+  }
+
+  /** A terminal shorter than the screen needs: drawing it would scroll and tear every screen. */
+  private tooShort(): boolean {
+    const rows = this.output.rows;
+    return rows !== undefined && rows > 0 && rows < minimumRows;
   }
 
   private paint(lines: string[]): void {
@@ -178,6 +187,14 @@ class TerminalSession {
   /** Draws the help page or the unit's screen at the terminal's size now. */
   private readonly render = (): void => {
     const { width, height } = this.size();
+    if (this.tooShort()) {
+      // Every decision so far is saved; the keys still work (q quits), and a taller window redraws.
+      this.paint([
+        clip(`The terminal has ${this.output.rows} rows; coding needs ${minimumRows}.`, width),
+        clip('Make the window taller, or press q to quit.', width),
+      ]);
+      return;
+    }
     if (this.help) {
       this.paint(helpPage(this.help, width, height));
       return;
@@ -212,6 +229,12 @@ class TerminalSession {
     if (this.finished || this.stopper.stopping) return;
     if (key.ctrl && key.name === 'c') {
       this.interrupt('SIGINT');
+      return;
+    }
+    // On a terminal too short to show the screen, a key would act on a unit nobody sees: only q
+    // (or Ctrl-D) quits; the others wait for a taller window.
+    if (this.tooShort()) {
+      if (text === 'q' || (key.ctrl && key.name === 'd')) return this.apply({ kind: 'quit' });
       return;
     }
     if (this.prompt) return this.promptKey(this.prompt, text, key);

@@ -10,11 +10,11 @@
 // `git worktree add /tmp/before main && (cd /tmp/before && npm ci)`. Exit 0 when all files agree.
 
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeAutocodeData } from './autocode-data.mjs';
+import { useBundledCodebookWithPeople, writeAutocodeData } from './autocode-data.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const other = path.resolve(process.argv[2] ?? '');
@@ -46,18 +46,7 @@ async function studies() {
   };
   await writeAutocodeData(files, units, Math.round(units / 5), 7);
   run(builds.this, ['init', generated], scratch);
-  cpSync(
-    path.join(root, 'codebooks', 'usmca-2026.yaml'),
-    path.join(generated, 'codebooks', 'usmca-2026.yaml'),
-  );
-  const settings = path.join(generated, 'coding.yaml');
-  writeFileSync(
-    settings,
-    readFileSync(settings, 'utf8')
-      .replace(/^codebook: .*$/m, 'codebook: codebooks/usmca-2026.yaml')
-      .replace('primary: coder1', 'primary: people')
-      .replace('names: [coder1, coder2]', 'names: [people]'),
-  );
+  useBundledCodebookWithPeople(generated, root);
   run(builds.this, ['import', files.statements], generated);
   run(builds.this, ['import', '--coder', 'people', files.people], generated);
   return [

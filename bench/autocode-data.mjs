@@ -5,22 +5,13 @@
 // some noise (a coder who misses a code or adds one now and then). Written as a stream: the same
 // seed always writes the same bytes, and no file is held in memory.
 
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { createRandom } from '../dist/core/random.js';
+import { benchCodes, writeLines } from './generate.mjs';
 
-/** The codes of codebooks/usmca-2026.yaml, in codebook order. */
-export const autocodeCodes = [
-  'trade.ntb',
-  'trade.tariffs',
-  'trade.sectoral',
-  'security.drugs',
-  'security.sovereignty',
-  'security.fbi',
-  'rhetoric.praise',
-  'rhetoric.framing',
-  'rhetoric.domestic',
-];
+/** The codes of codebooks/usmca-2026.yaml, in codebook order (the bench's codes). */
+const autocodeCodes = benchCodes;
 
 // For each code: clauses about it, some with the codebook's words and some without (people code
 // meaning, the dictionary finds words), in each language.
@@ -249,20 +240,6 @@ function statement(random) {
   return { language, text, codes };
 }
 
-async function writeLines(file, count, lineAt) {
-  const stream = createWriteStream(file);
-  let buffer = '';
-  for (let index = 0; index < count; index++) {
-    buffer += lineAt(index);
-    if (buffer.length > 1 << 20) {
-      if (!stream.write(buffer)) await once(stream, 'drain');
-      buffer = '';
-    }
-  }
-  stream.end(buffer);
-  await once(stream, 'finish');
-}
-
 const quoted = (text) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
 
 /**
@@ -295,5 +272,24 @@ export async function writeAutocodeData(files, count, coded, seed) {
   });
   await writeLines(files.people, codedRows.length + 1, (index) =>
     index === 0 ? 'unit_id,code\n' : codedRows[index - 1],
+  );
+}
+
+/**
+ * Set up a workspace made by `coding init` for the machine-coder data: the bundled codebook
+ * (copied from the repository at `root`), and one human coder, `people`, as primary.
+ */
+export function useBundledCodebookWithPeople(workspace, root) {
+  copyFileSync(
+    path.join(root, 'codebooks', 'usmca-2026.yaml'),
+    path.join(workspace, 'codebooks', 'usmca-2026.yaml'),
+  );
+  const settings = path.join(workspace, 'coding.yaml');
+  writeFileSync(
+    settings,
+    readFileSync(settings, 'utf8')
+      .replace(/^codebook: .*$/m, 'codebook: codebooks/usmca-2026.yaml')
+      .replace('primary: coder1', 'primary: people')
+      .replace('names: [coder1, coder2]', 'names: [people]'),
   );
 }

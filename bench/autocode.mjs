@@ -6,9 +6,9 @@
 // time, CPU time (user + system) and peak RSS. The data are made once and kept (bench/data/autocode-N).
 
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeAutocodeData } from './autocode-data.mjs';
+import { useBundledCodebookWithPeople, writeAutocodeData } from './autocode-data.mjs';
 
 const hasTime = existsSync('/usr/bin/time');
 
@@ -45,18 +45,7 @@ export function prepareWorkspace({ root, node, cli, dataFolder, size, coded }) {
       if (result.status !== 0) throw new Error(`coding ${args.join(' ')} failed:\n${result.stderr}`);
     };
     run(['init', workspace], root);
-    copyFileSync(
-      path.join(root, 'codebooks', 'usmca-2026.yaml'),
-      path.join(workspace, 'codebooks', 'usmca-2026.yaml'),
-    );
-    const settings = path.join(workspace, 'coding.yaml');
-    writeFileSync(
-      settings,
-      readFileSync(settings, 'utf8')
-        .replace(/^codebook: .*$/m, 'codebook: codebooks/usmca-2026.yaml')
-        .replace('primary: coder1', 'primary: people')
-        .replace('names: [coder1, coder2]', 'names: [people]'),
-    );
+    useBundledCodebookWithPeople(workspace, root);
     run(['import', files.statements], workspace);
     run(['import', '--coder', 'people', files.people], workspace);
     writeFileSync(done, '');

@@ -34,7 +34,8 @@ export const benchCodes = [
   'rhetoric.domestic',
 ];
 
-async function writeLines(file, count, lineAt) {
+/** Write `count` lines made by `lineAt`, a megabyte at a time, waiting when the stream is full. */
+export async function writeLines(file, count, lineAt) {
   const stream = createWriteStream(file);
   let buffer = '';
   for (let index = 0; index < count; index++) {

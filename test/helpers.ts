@@ -9,6 +9,19 @@ import { fileURLToPath } from 'node:url';
 export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const cliPath = path.join(repositoryRoot, 'bin', 'coding');
 
+/** The codes of the bundled codebook (codebooks/usmca-2026.yaml), in codebook order. */
+export const bundledCodeIds = [
+  'trade.ntb',
+  'trade.tariffs',
+  'trade.sectoral',
+  'security.drugs',
+  'security.sovereignty',
+  'security.fbi',
+  'rhetoric.praise',
+  'rhetoric.framing',
+  'rhetoric.domestic',
+] as const;
+
 export interface CliResult {
   code: number;
   stdout: string;

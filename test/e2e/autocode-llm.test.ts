@@ -9,7 +9,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureStudy } from '../fixtures/study.js';
-import { cliPath, copyBundledStudy, runCli, snapshot, temporaryFolder } from '../helpers.js';
+import { bundledCodeIds, cliPath, copyBundledStudy, runCli, snapshot, temporaryFolder } from '../helpers.js';
 import { type ChatServer, type Reply, type SeenRequest, startChatServer } from './llm-server.js';
 
 const key = 'sk-test-5ecret-never-written';
@@ -159,15 +159,7 @@ describe('coding autocode --method llm', () => {
     expect(request.unit.length).toBeGreaterThan(0);
     expect(request.body.response_format.type).toBe('json_schema');
     expect(request.body.response_format.json_schema!.schema.properties.codes.items.enum).toEqual([
-      'trade.ntb',
-      'trade.tariffs',
-      'trade.sectoral',
-      'security.drugs',
-      'security.sovereignty',
-      'security.fbi',
-      'rhetoric.praise',
-      'rhetoric.framing',
-      'rhetoric.domestic',
+      ...bundledCodeIds,
     ]);
   });
 

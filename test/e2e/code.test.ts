@@ -12,6 +12,7 @@ import { buildCodebookModel } from '../../src/core/codebook.js';
 import { codebookSchema } from '../../src/schema/codebook.js';
 import { fixtureCodebook, fixtureStudy } from '../fixtures/study.js';
 import {
+  bundledCodeIds,
   cliPath,
   readText,
   repositoryRoot,
@@ -470,17 +471,7 @@ describe('coding code on a terminal (tmux, 80×24)', () => {
             ...(key.length > 1 && key !== 'Enter' && key !== 'Escape' ? ['-l', key] : [key]),
           );
       };
-      const codeIds = [
-        'trade.ntb',
-        'trade.tariffs',
-        'trade.sectoral',
-        'security.drugs',
-        'security.sovereignty',
-        'security.fbi',
-        'rhetoric.praise',
-        'rhetoric.framing',
-        'rhetoric.domestic',
-      ];
+      const codeIds: readonly string[] = bundledCodeIds;
       // The keys pressed on each of the ten units, and the codes they mean.
       const plan: string[][] = [
         ['1'],

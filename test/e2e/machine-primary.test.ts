@@ -11,19 +11,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyBundledStudy, runCli, temporaryFolder } from '../helpers.js';
+import { bundledCodeIds, copyBundledStudy, runCli, temporaryFolder } from '../helpers.js';
 
-const codes = [
-  'trade.ntb',
-  'trade.tariffs',
-  'trade.sectoral',
-  'security.drugs',
-  'security.sovereignty',
-  'security.fbi',
-  'rhetoric.praise',
-  'rhetoric.framing',
-  'rhetoric.domestic',
-];
+const codes: readonly string[] = bundledCodeIds;
 /** The theme outputs compared before and after the machine coder: every format and table flag. */
 const themeRuns = [
   ['themes', '--format', 'csv'],
